@@ -1,0 +1,42 @@
+// Binary Merkle tree over leaf hashes (tx_root, registry_root, proofs).
+//
+//   node  = H("swarmchain/merkle/node" || left || right)
+//   empty = H("swarmchain/merkle/empty" || "")
+// A level with an odd count promotes its last node unchanged to the next level (no
+// duplication: duplicating the last leaf lets two different lists share a root, the
+// Bitcoin CVE-2012-2459 trap).
+//
+// Proof grammar: vector<step, 64>, step = u8 side (0: sibling is on the left, 1: right) ||
+// fixed<32> sibling. Promoted levels add no step.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/codec.h"
+
+namespace swarmchain {
+
+Hash merkle_empty_root();
+Hash merkle_parent(const Hash& left, const Hash& right);
+Hash merkle_root(std::span<const Hash> leaves);
+
+struct MerkleStep {
+  bool sibling_on_left = false;
+  Hash sibling;
+  friend bool operator==(const MerkleStep&, const MerkleStep&) = default;
+};
+
+struct MerkleProof {
+  std::vector<MerkleStep> steps;
+  void encode(Writer& w) const;
+  static MerkleProof decode(Reader& r);
+  friend bool operator==(const MerkleProof&, const MerkleProof&) = default;
+};
+
+// REQUIRES: index < leaves.size().
+MerkleProof merkle_proof(std::span<const Hash> leaves, std::size_t index);
+Hash merkle_root_from_proof(const Hash& leaf, const MerkleProof& proof);
+
+}  // namespace swarmchain
