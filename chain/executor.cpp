@@ -1,0 +1,147 @@
+#include "chain/executor.h"
+
+#include <atomic>
+
+#include "common/hex.h"
+#include "common/merkle.h"
+#include "common/parallel.h"
+
+namespace swarmchain {
+
+Executor::Executor(const Genesis& genesis) : genesis_(genesis), chain_id_(genesis.chain_id()) {
+  for (const auto& sn : genesis_.service_nodes) {
+    if (committee_.size() >= genesis_.params.committee_size) break;
+    committee_.push_back(sn.pubkey);
+  }
+}
+
+AccountState Executor::genesis_state() const {
+  AccountState s;
+  for (const auto& a : genesis_.accounts) s.load(a.pubkey, Account{a.balance, 0});
+  s.rebuild();
+  return s;
+}
+
+Block Executor::genesis_block() const {
+  Block b;
+  b.header.height = Height(0);
+  b.header.time_ms = genesis_.genesis_time_ms;
+  b.header.tx_root = merkle_empty_root();
+  b.header.state_root = genesis_state().root();
+  b.header.committee_hash = committee_hash(committee_);
+  b.header.next_committee_hash = b.header.committee_hash;
+  // prev_hash carries the chain id, so the genesis block hash commits to the genesis file.
+  b.header.prev_hash = chain_id_;
+  return b;
+}
+
+std::optional<std::size_t> Executor::first_bad_signature(std::span<const Tx> txs) const {
+  std::atomic<std::size_t> first{txs.size()};
+  parallel_for(txs.size(), [&](std::size_t i) {
+    if (!txs[i].signature_valid()) {
+      std::size_t cur = first.load();
+      while (i < cur && !first.compare_exchange_weak(cur, i)) {
+      }
+    }
+  });
+  if (first.load() == txs.size()) return std::nullopt;
+  return first.load();
+}
+
+Expected<ExecutedBlock> Executor::validate(const AccountState& state, const BlockHeader& parent,
+                                           const std::optional<CommitCertificate>& parent_cert,
+                                           const Block& block, bool signatures_checked) const {
+  const BlockHeader& h = block.header;
+  if (h.height != parent.height.next())
+    return fail(BlockError::kBadHeight, "block height " + h.height.to_string() + " does not follow " +
+                                            parent.height.to_string());
+  if (h.prev_hash != parent.hash())
+    return fail(BlockError::kBadPrevHash, "block does not build on the tip");
+  if (h.time_ms <= parent.time_ms)
+    return fail(BlockError::kBadTime, "block time is not after its parent's");
+  if (block.txs.size() > params().max_block_txs)
+    return fail(BlockError::kTooManyTxs, "block has too many transactions");
+  if (block.to_bytes().size() > params().max_block_bytes)
+    return fail(BlockError::kTooLarge, "block exceeds max_block_bytes");
+  if (h.committee_hash != committee_hash(committee(h.height)) ||
+      h.next_committee_hash != committee_hash(committee(h.height.next())))
+    return fail(BlockError::kBadCommittee, "block names the wrong committee");
+  if (std::find(committee_.begin(), committee_.end(), h.proposer) == committee_.end())
+    return fail(BlockError::kBadProposer, "block proposer is not in the committee");
+  // The parent's certificate: absent only for the child of genesis.
+  if (parent.height.value == 0) {
+    if (block.last_commit || !h.last_commit_hash.is_zero())
+      return fail(BlockError::kBadLastCommit, "block 1 must not carry a last commit");
+  } else {
+    if (!block.last_commit)
+      return fail(BlockError::kBadLastCommit, "block lacks its parent's commit certificate");
+    if (h.last_commit_hash != block.last_commit->hash())
+      return fail(BlockError::kBadLastCommit, "last_commit_hash does not match last commit");
+    if (Status s = verify_certificate(*block.last_commit, chain_id_, parent.height, parent.hash(),
+                                      committee(parent.height));
+        !s)
+      return fail(BlockError::kBadLastCommit, "last commit: " + s.message());
+    (void)parent_cert;
+  }
+  if (h.tx_root != block.compute_tx_root())
+    return fail(BlockError::kBadTxRoot, "tx_root does not match the transactions");
+  if (!signatures_checked) {
+    if (auto bad = first_bad_signature(block.txs))
+      return fail(BlockError::kBadTx, "tx " + std::to_string(*bad) + ": bad signature");
+  }
+  StateView view(state);
+  for (std::size_t i = 0; i < block.txs.size(); ++i) {
+    const Tx& tx = block.txs[i];
+    Status s = check_tx_stateless(tx, chain_id_);
+    if (s) s = apply_tx(view, tx);
+    if (!s) return fail(BlockError::kBadTx, "tx " + std::to_string(i) + " (" + to_hex(tx.id()) +
+                                                "): " + s.message());
+  }
+  ExecutedBlock out{view.take_changes(), {}};
+  out.state_root = state.root_with(out.changes);
+  if (out.state_root != h.state_root)
+    return fail(BlockError::kBadStateRoot, "state_root does not match the executed state");
+  return out;
+}
+
+Executor::Built Executor::build(const AccountState& state, const BlockHeader& parent,
+                                const std::optional<CommitCertificate>& parent_cert,
+                                std::span<const Tx> candidates, uint64_t time_ms,
+                                const PubKey& proposer) const {
+  Built out;
+  Block& b = out.block;
+  b.header.height = parent.height.next();
+  b.header.prev_hash = parent.hash();
+  b.header.time_ms = std::max(time_ms, parent.time_ms + 1);
+  b.header.proposer = proposer;
+  b.header.committee_hash = committee_hash(committee(b.header.height));
+  b.header.next_committee_hash = committee_hash(committee(b.header.height.next()));
+  if (parent.height.value > 0 && parent_cert) {
+    b.last_commit = parent_cert;
+    b.header.last_commit_hash = parent_cert->hash();
+  }
+  StateView view(state);
+  // Header + certificate + a margin; each tx adds its length prefix and bytes.
+  std::size_t bytes = 1024 + (parent_cert ? encode(*parent_cert).size() : 0);
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const Tx& tx = candidates[i];
+    if (b.txs.size() >= params().max_block_txs) break;
+    std::size_t size = tx.to_bytes().size() + 4;
+    if (bytes + size > params().max_block_bytes) break;
+    Status s = check_tx_stateless(tx, chain_id_);
+    if (s) s = apply_tx(view, tx);
+    if (!s) {
+      out.skipped.push_back(i);
+      continue;
+    }
+    bytes += size;
+    b.txs.push_back(tx);
+  }
+  b.header.tx_root = b.compute_tx_root();
+  out.executed.changes = view.take_changes();
+  out.executed.state_root = state.root_with(out.executed.changes);
+  b.header.state_root = out.executed.state_root;
+  return out;
+}
+
+}  // namespace swarmchain

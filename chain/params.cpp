@@ -1,0 +1,279 @@
+#include "chain/params.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "common/address.h"
+#include "common/crypto.h"
+#include "common/hex.h"
+
+namespace swarmchain {
+
+ChainParams ChainParams::main_like() { return ChainParams{}; }
+
+ChainParams ChainParams::dev() {
+  ChainParams p;
+  p.target_block_ms = 500;
+  p.staking_requirement = Amount::coins(100);
+  p.min_operator_stake = Amount::coins(25);
+  p.unlock_delay_blocks = 40;
+  p.dereg_lock_blocks = 80;
+  p.block_reward = Amount::coins(1);
+  p.committee_size = 4;
+  p.epoch_blocks = 10;
+  p.proof_interval_s = 20;
+  p.proof_lifetime_s = 60;
+  return p;
+}
+
+void ChainParams::encode(Writer& w) const {
+  w.u64(target_block_ms);
+  w.amount(staking_requirement);
+  w.amount(min_operator_stake);
+  w.u32(max_contributors);
+  w.u64(unlock_delay_blocks);
+  w.u64(dereg_lock_blocks);
+  w.amount(block_reward);
+  w.u32(committee_size);
+  w.u64(epoch_blocks);
+  w.u32(min_swarm_size);
+  w.u32(ideal_swarm_size);
+  w.u64(proof_interval_s);
+  w.u64(proof_lifetime_s);
+  w.u64(max_block_bytes);
+  w.u32(max_block_txs);
+}
+
+ChainParams ChainParams::decode(Reader& r) {
+  ChainParams p;
+  p.target_block_ms = r.u64();
+  p.staking_requirement = r.amount();
+  p.min_operator_stake = r.amount();
+  p.max_contributors = r.u32();
+  p.unlock_delay_blocks = r.u64();
+  p.dereg_lock_blocks = r.u64();
+  p.block_reward = r.amount();
+  p.committee_size = r.u32();
+  p.epoch_blocks = r.u64();
+  p.min_swarm_size = r.u32();
+  p.ideal_swarm_size = r.u32();
+  p.proof_interval_s = r.u64();
+  p.proof_lifetime_s = r.u64();
+  p.max_block_bytes = r.u64();
+  p.max_block_txs = r.u32();
+  return p;
+}
+
+Status ChainParams::validate() const {
+  if (target_block_ms == 0) return Status::error("target_block_ms must be > 0");
+  if (staking_requirement.atomic() == 0) return Status::error("staking_requirement must be > 0");
+  if (min_operator_stake > staking_requirement)
+    return Status::error("min_operator_stake exceeds staking_requirement");
+  if (max_contributors == 0 || max_contributors > 64)
+    return Status::error("max_contributors must be in 1..64");
+  if (committee_size == 0 || committee_size > 1024)
+    return Status::error("committee_size must be in 1..1024");
+  if (epoch_blocks == 0) return Status::error("epoch_blocks must be > 0");
+  if (min_swarm_size == 0 || ideal_swarm_size < min_swarm_size)
+    return Status::error("need 0 < min_swarm_size <= ideal_swarm_size");
+  if (max_block_bytes < 1024 || max_block_bytes > (64u << 20))
+    return Status::error("max_block_bytes must be in 1 KiB..64 MiB");
+  if (max_block_txs == 0) return Status::error("max_block_txs must be > 0");
+  return Status::ok();
+}
+
+void Genesis::encode(Writer& w) const {
+  w.str(network);
+  w.u64(genesis_time_ms);
+  params.encode(w);
+  w.varint(accounts.size());
+  for (const auto& a : accounts) {
+    w.fixed(a.pubkey);
+    w.amount(a.balance);
+  }
+  w.varint(service_nodes.size());
+  for (const auto& sn : service_nodes) {
+    w.fixed(sn.pubkey);
+    w.fixed(sn.operator_key);
+    w.amount(sn.stake);
+  }
+}
+
+Genesis Genesis::decode(Reader& r) {
+  Genesis g;
+  g.network = r.str(32);
+  g.genesis_time_ms = r.u64();
+  g.params = ChainParams::decode(r);
+  uint64_t na = r.count(100'000);
+  for (uint64_t i = 0; i < na && r.ok(); ++i) {
+    GenesisAccount a;
+    a.pubkey = r.fixed<PubKey>();
+    a.balance = r.amount();
+    g.accounts.push_back(a);
+  }
+  uint64_t ns = r.count(10'000);
+  for (uint64_t i = 0; i < ns && r.ok(); ++i) {
+    GenesisServiceNode sn;
+    sn.pubkey = r.fixed<PubKey>();
+    sn.operator_key = r.fixed<PubKey>();
+    sn.stake = r.amount();
+    g.service_nodes.push_back(sn);
+  }
+  return g;
+}
+
+Hash Genesis::chain_id() const { return hash_tagged("swarmchain/genesis/v1", swarmchain::encode(*this)); }
+
+Status Genesis::validate() const {
+  if (network.empty() || network.size() > 32) return Status::error("network name must be 1..32 chars");
+  if (Status s = params.validate(); !s) return Status::error("genesis params: " + s.message());
+  if (service_nodes.empty())
+    return Status::error("genesis needs at least one service node (the first committee)");
+  std::set<PubKey> seen;
+  Amount total;
+  for (const auto& a : accounts) {
+    if (!seen.insert(a.pubkey).second)
+      return Status::error("genesis lists account " + address_from_pubkey(a.pubkey) + " twice");
+    auto t = total.checked_add(a.balance);
+    if (!t) return Status::error("genesis balances overflow");
+    total = *t;
+  }
+  std::set<PubKey> sns;
+  for (const auto& sn : service_nodes) {
+    if (!sns.insert(sn.pubkey).second)
+      return Status::error("genesis lists service node " + to_hex(sn.pubkey) + " twice");
+    if (sn.stake < params.staking_requirement)
+      return Status::error("genesis service node " + to_hex(sn.pubkey) + " is not fully staked");
+  }
+  return Status::ok();
+}
+
+namespace {
+using nlohmann::json;
+
+json params_to_json(const ChainParams& p) {
+  return json{{"target_block_ms", p.target_block_ms},
+              {"staking_requirement", p.staking_requirement.atomic()},
+              {"min_operator_stake", p.min_operator_stake.atomic()},
+              {"max_contributors", p.max_contributors},
+              {"unlock_delay_blocks", p.unlock_delay_blocks},
+              {"dereg_lock_blocks", p.dereg_lock_blocks},
+              {"block_reward", p.block_reward.atomic()},
+              {"committee_size", p.committee_size},
+              {"epoch_blocks", p.epoch_blocks},
+              {"min_swarm_size", p.min_swarm_size},
+              {"ideal_swarm_size", p.ideal_swarm_size},
+              {"proof_interval_s", p.proof_interval_s},
+              {"proof_lifetime_s", p.proof_lifetime_s},
+              {"max_block_bytes", p.max_block_bytes},
+              {"max_block_txs", p.max_block_txs}};
+}
+
+// Starts from a preset ("preset": "dev" | "main-like", default main-like) and overrides fields.
+Expected<ChainParams> params_from_json(const json& j) {
+  if (!j.is_object()) return fail("\"params\" must be an object");
+  ChainParams p = ChainParams::main_like();
+  if (j.contains("preset")) {
+    std::string preset = j.at("preset").get<std::string>();
+    if (preset == "dev") p = ChainParams::dev();
+    else if (preset != "main-like") return fail("unknown params preset \"" + preset + "\"");
+  }
+  static const std::set<std::string> known = {
+      "preset", "target_block_ms", "staking_requirement", "min_operator_stake",
+      "max_contributors", "unlock_delay_blocks", "dereg_lock_blocks", "block_reward",
+      "committee_size", "epoch_blocks", "min_swarm_size", "ideal_swarm_size",
+      "proof_interval_s", "proof_lifetime_s", "max_block_bytes", "max_block_txs"};
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!known.count(it.key())) return fail("unknown genesis param \"" + it.key() + "\"");
+  auto u64 = [&](const char* k, uint64_t& out) {
+    if (j.contains(k)) out = j.at(k).get<uint64_t>();
+  };
+  auto u32 = [&](const char* k, uint32_t& out) {
+    if (j.contains(k)) out = j.at(k).get<uint32_t>();
+  };
+  auto amt = [&](const char* k, Amount& out) {
+    if (j.contains(k)) out = Amount(j.at(k).get<uint64_t>());
+  };
+  u64("target_block_ms", p.target_block_ms);
+  amt("staking_requirement", p.staking_requirement);
+  amt("min_operator_stake", p.min_operator_stake);
+  u32("max_contributors", p.max_contributors);
+  u64("unlock_delay_blocks", p.unlock_delay_blocks);
+  u64("dereg_lock_blocks", p.dereg_lock_blocks);
+  amt("block_reward", p.block_reward);
+  u32("committee_size", p.committee_size);
+  u64("epoch_blocks", p.epoch_blocks);
+  u32("min_swarm_size", p.min_swarm_size);
+  u32("ideal_swarm_size", p.ideal_swarm_size);
+  u64("proof_interval_s", p.proof_interval_s);
+  u64("proof_lifetime_s", p.proof_lifetime_s);
+  u64("max_block_bytes", p.max_block_bytes);
+  u32("max_block_txs", p.max_block_txs);
+  return p;
+}
+
+Expected<PubKey> key_field(const json& j, const char* name) {
+  auto pk = fixed_from_hex<PubKey>(j.at(name).get<std::string>());
+  if (!pk) return fail(std::string("\"") + name + "\" must be 64 hex digits");
+  return *pk;
+}
+}  // namespace
+
+std::string Genesis::to_json() const {
+  json j;
+  j["network"] = network;
+  j["genesis_time_ms"] = genesis_time_ms;
+  j["params"] = params_to_json(params);
+  j["accounts"] = json::array();
+  for (const auto& a : accounts)
+    j["accounts"].push_back({{"address", address_from_pubkey(a.pubkey)},
+                             {"balance", a.balance.atomic()}});
+  j["service_nodes"] = json::array();
+  for (const auto& sn : service_nodes)
+    j["service_nodes"].push_back({{"pubkey", to_hex(sn.pubkey)},
+                                  {"operator", address_from_pubkey(sn.operator_key)},
+                                  {"stake", sn.stake.atomic()}});
+  return j.dump(2) + "\n";
+}
+
+Expected<Genesis> Genesis::from_json(std::string_view text) {
+  try {
+    json j = json::parse(text);
+    Genesis g;
+    g.network = j.at("network").get<std::string>();
+    g.genesis_time_ms = j.at("genesis_time_ms").get<uint64_t>();
+    auto p = params_from_json(j.value("params", json::object()));
+    if (!p) return unexpected(p.error());
+    g.params = *p;
+    for (const auto& a : j.value("accounts", json::array())) {
+      auto pk = parse_address(a.at("address").get<std::string>());
+      if (!pk) return fail("genesis account: " + pk.error().message());
+      g.accounts.push_back({*pk, Amount(a.at("balance").get<uint64_t>())});
+    }
+    for (const auto& s : j.value("service_nodes", json::array())) {
+      auto pk = key_field(s, "pubkey");
+      if (!pk) return unexpected(pk.error());
+      auto op = parse_address(s.at("operator").get<std::string>());
+      if (!op) return fail("genesis service node operator: " + op.error().message());
+      g.service_nodes.push_back({*pk, *op, Amount(s.at("stake").get<uint64_t>())});
+    }
+    if (Status st = g.validate(); !st) return unexpected(std::move(st));
+    return g;
+  } catch (const std::exception& e) {
+    return fail(std::string("invalid genesis JSON: ") + e.what());
+  }
+}
+
+Expected<Genesis> Genesis::load(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read genesis file " + path.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto g = from_json(ss.str());
+  if (!g) return fail(path.string() + ": " + g.error().message());
+  return g;
+}
+
+}  // namespace swarmchain

@@ -1,0 +1,58 @@
+// Votes and commit certificates: the finality proof of a block (design §4.3, §6).
+//
+// Lives in common/ because both chain/ (stores and checks certificates) and consensus/
+// (produces them) use it, and consensus may not depend on chain (docs/architecture.md).
+//
+// Vote digest (what a validator signs):
+//   H("swarmchain/vote/v1" || chain_id[32] || type u8 || height u64 || round u32 || block_hash[32])
+// Certificate grammar:
+//   height u64 || round u32 || block_hash[32] || vector<sig, 1024>, sig = index u16 || signature[64]
+// `index` is the validator's position in the committee of that height; indexes strictly ascend,
+// so one certificate has exactly one encoding.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/codec.h"
+#include "common/height.h"
+
+namespace swarmchain {
+
+enum class VoteType : uint8_t { kPrevote = 0, kPrecommit = 1 };
+
+Hash vote_digest(const Hash& chain_id, VoteType type, Height height, uint32_t round,
+                 const Hash& block_hash);
+
+struct CommitSig {
+  uint16_t index = 0;
+  Signature signature;
+  friend bool operator==(const CommitSig&, const CommitSig&) = default;
+};
+
+struct CommitCertificate {
+  static constexpr std::size_t kMaxSigs = 1024;
+  Height height;
+  uint32_t round = 0;
+  Hash block_hash;
+  std::vector<CommitSig> sigs;
+
+  void encode(Writer& w) const;
+  static CommitCertificate decode(Reader& r);
+  Hash hash() const;  // H("swarmchain/commit/v1" || encoding): header.last_commit_hash
+  friend bool operator==(const CommitCertificate&, const CommitCertificate&) = default;
+};
+
+// Quorum for n equal-weight validators: floor(2n/3) + 1.
+inline std::size_t commit_quorum(std::size_t n) { return 2 * n / 3 + 1; }
+
+// Checks that `cert` certifies (height, block_hash) with a quorum of distinct valid precommit
+// signatures of `committee`. Returns a message naming the first problem.
+Status verify_certificate(const CommitCertificate& cert, const Hash& chain_id, Height height,
+                          const Hash& block_hash, const std::vector<PubKey>& committee);
+
+// Hash of an ordered committee: H("swarmchain/committee/v1" || vector<pubkey>).
+Hash committee_hash(const std::vector<PubKey>& committee);
+
+}  // namespace swarmchain

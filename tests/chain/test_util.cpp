@@ -1,0 +1,36 @@
+#include "tests/chain/test_util.h"
+
+namespace swarmchain::test {
+
+KeyPair test_key(uint8_t i) {
+  Seed s;
+  s.data.fill(i);
+  return KeyPair::from_seed(s);
+}
+
+Genesis test_genesis(std::size_t n_accounts, Amount balance) {
+  crypto_init();
+  Genesis g;
+  g.network = "test";
+  g.genesis_time_ms = 1'700'000'000'000ULL;
+  g.params = ChainParams::dev();
+  for (std::size_t i = 1; i <= n_accounts; ++i)
+    g.accounts.push_back({test_key(static_cast<uint8_t>(i)).pubkey(), balance});
+  g.service_nodes.push_back(
+      {test_key(200).pubkey(), test_key(201).pubkey(), g.params.staking_requirement});
+  return g;
+}
+
+Tx make_transfer(const Hash& chain_id, const KeyPair& from, uint64_t nonce, const PubKey& to,
+                 Amount amount, Amount fee) {
+  Tx tx;
+  tx.chain_id = chain_id;
+  tx.sender = from.pubkey();
+  tx.nonce = nonce;
+  tx.fee = fee;
+  tx.payload = TransferPayload{to, amount};
+  tx.sign(from);
+  return tx;
+}
+
+}  // namespace swarmchain::test

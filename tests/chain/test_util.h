@@ -1,0 +1,22 @@
+// Helpers for chain tests: a deterministic dev genesis with funded keys, and signed transfers.
+#pragma once
+
+#include <vector>
+
+#include "chain/executor.h"
+#include "chain/params.h"
+#include "chain/tx.h"
+#include "common/crypto.h"
+
+namespace swarmchain::test {
+
+// Key i is derived from seed bytes {i, i, ..., i} (i in 1..255), so tests are reproducible.
+KeyPair test_key(uint8_t i);
+
+// Dev params; accounts 1..n_accounts funded with `balance` each; key 200 is the only SN.
+Genesis test_genesis(std::size_t n_accounts = 4, Amount balance = Amount::coins(1000));
+
+Tx make_transfer(const Hash& chain_id, const KeyPair& from, uint64_t nonce, const PubKey& to,
+                 Amount amount, Amount fee = Amount(100'000));
+
+}  // namespace swarmchain::test
