@@ -1,1 +1,234 @@
-// Placeholder: replaced by the RocksDB store.
+#include "chain/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include "common/hex.h"
+
+namespace swarmchain {
+
+namespace {
+
+enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kCfCount };
+const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs"};
+constexpr uint32_t kSchema = 1;
+
+std::string be64(uint64_t v) {
+  std::string s(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) s[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+  return s;
+}
+std::string be32(uint32_t v) {
+  std::string s(4, '\0');
+  for (int i = 3; i >= 0; --i, v >>= 8) s[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+  return s;
+}
+uint64_t read_be(std::string_view s, std::size_t off, std::size_t n) {
+  uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<uint8_t>(s[off + i]);
+  return v;
+}
+rocksdb::Slice slice(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+template <std::size_t N, typename T>
+std::string key(const FixedBytes<N, T>& f) {
+  return std::string(reinterpret_cast<const char*>(f.data.data()), N);
+}
+ByteView view(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+
+Status io_error(const rocksdb::Status& s, const std::string& what) {
+  StoreError code = s.IsCorruption() ? StoreError::kCorrupt : StoreError::kIo;
+  return Status::error(code, what + ": " + s.ToString());
+}
+
+}  // namespace
+
+BlockStore::~BlockStore() {
+  if (db_) {
+    for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+}
+
+Expected<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::path& path,
+                                                       const Genesis& genesis,
+                                                       const Block& genesis_block,
+                                                       const AccountState& genesis_state) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  bool fresh = !fs::exists(path, ec) || fs::is_empty(path, ec);
+  if (!fresh && !fs::exists(path / "CURRENT", ec))
+    return fail(StoreError::kNotADatadir,
+                path.string() + " exists and is not a swarmchain chain store (no RocksDB CURRENT "
+                                "file); refusing to touch it");
+
+  rocksdb::DBOptions opts;
+  opts.create_if_missing = fresh;
+  opts.create_missing_column_families = fresh;
+  opts.paranoid_checks = true;
+  opts.max_open_files = 256;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const char* name : kCfNames) descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+
+  std::unique_ptr<BlockStore> store(new BlockStore());
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(opts, path.string(), descs, &store->cfs_, &raw);
+  if (!s.ok()) {
+    if (s.IsInvalidArgument() && !fresh)
+      return fail(StoreError::kNotADatadir,
+                  "cannot open chain store " + path.string() + ": " + s.ToString() +
+                      " (not a swarmchain store, or from an incompatible version)");
+    return unexpected(io_error(s, "cannot open chain store " + path.string()));
+  }
+  store->db_.reset(raw);
+  auto* db = store->db_.get();
+  auto& cf = store->cfs_;
+  const Hash chain_id = genesis.chain_id();
+
+  std::string value;
+  s = db->Get(rocksdb::ReadOptions(), cf[kMeta], "chain_id", &value);
+  if (s.IsNotFound()) {
+    if (!fresh)
+      return fail(StoreError::kCorrupt, "chain store " + path.string() +
+                                            " has no chain id: it is corrupt or was never "
+                                            "initialised; refusing to touch it");
+    // Initialise from genesis in one synced batch.
+    rocksdb::WriteBatch batch;
+    batch.Put(cf[kMeta], "chain_id", key(chain_id));
+    batch.Put(cf[kMeta], "genesis", slice(encode(genesis)));
+    batch.Put(cf[kMeta], "schema", be32(kSchema));
+    batch.Put(cf[kMeta], "tip", be64(0));
+    batch.Put(cf[kBlocks], be64(0), slice(genesis_block.to_bytes()));
+    batch.Put(cf[kBlockIndex], key(genesis_block.hash()), be64(0));
+    genesis_state.for_each([&](const PubKey& pk, const Account& a) {
+      batch.Put(cf[kAccounts], key(pk), slice(encode(a)));
+    });
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    if (auto ws = db->Write(wo, &batch); !ws.ok())
+      return unexpected(io_error(ws, "cannot initialise chain store"));
+    store->chain_id_ = chain_id;
+    store->tip_ = 0;
+    return store;
+  }
+  if (!s.ok()) return unexpected(io_error(s, "cannot read chain store meta"));
+  if (value.size() != 32)
+    return fail(StoreError::kCorrupt, "chain store " + path.string() + ": corrupt chain id");
+  Hash stored = Hash::from(view(value));
+  if (stored != chain_id)
+    return fail(StoreError::kForeignChain,
+                "datadir " + path.string() + " belongs to chain " + to_hex(stored) +
+                    ", but the genesis file gives chain " + to_hex(chain_id) +
+                    "; use another --datadir or the matching --genesis");
+  s = db->Get(rocksdb::ReadOptions(), cf[kMeta], "tip", &value);
+  if (!s.ok() || value.size() != 8)
+    return fail(StoreError::kCorrupt, "chain store " + path.string() + ": tip is missing or corrupt");
+  store->tip_ = read_be(value, 0, 8);
+  store->chain_id_ = chain_id;
+  // The tip block must be there and decode; otherwise the store is damaged.
+  if (auto b = store->block_at(store->tip_height()); !b)
+    return fail(StoreError::kCorrupt, "chain store " + path.string() + ": tip block " +
+                                          std::to_string(store->tip_.load()) +
+                                          " unreadable: " + b.error().message());
+  return store;
+}
+
+Expected<Block> BlockStore::block_at(Height h) const {
+  std::string v;
+  auto s = db_->Get(rocksdb::ReadOptions(), cfs_[kBlocks], be64(h.value), &v);
+  if (s.IsNotFound()) return fail(StoreError::kMissing, "no block at height " + h.to_string());
+  if (!s.ok()) return unexpected(io_error(s, "reading block " + h.to_string()));
+  auto b = Block::from_bytes(view(v));
+  if (!b) return fail(StoreError::kCorrupt, "stored block " + h.to_string() + " is corrupt: " + b.error().message());
+  return b;
+}
+
+std::optional<CommitCertificate> BlockStore::certificate_at(Height h) const {
+  std::string v;
+  if (!db_->Get(rocksdb::ReadOptions(), cfs_[kCerts], be64(h.value), &v).ok()) return std::nullopt;
+  auto c = decode_exact<CommitCertificate>(view(v));
+  if (!c) return std::nullopt;
+  return *c;
+}
+
+std::optional<Height> BlockStore::height_of(const BlockHash& hash) const {
+  std::string v;
+  if (!db_->Get(rocksdb::ReadOptions(), cfs_[kBlockIndex], key(hash), &v).ok() || v.size() != 8)
+    return std::nullopt;
+  return Height(read_be(v, 0, 8));
+}
+
+std::optional<TxLocation> BlockStore::find_tx(const TxId& id) const {
+  std::string v;
+  if (!db_->Get(rocksdb::ReadOptions(), cfs_[kTxs], key(id), &v).ok() || v.size() != 12)
+    return std::nullopt;
+  return TxLocation{Height(read_be(v, 0, 8)), static_cast<uint32_t>(read_be(v, 8, 4))};
+}
+
+std::vector<AccountTxRef> BlockStore::account_history(const PubKey& pk, std::size_t limit) const {
+  std::vector<AccountTxRef> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kAccountTxs]));
+  const std::string prefix = key(pk);
+  // Seek past the last entry of this prefix, then walk backwards: newest first.
+  it->SeekForPrev(prefix + std::string(12, '\xff'));
+  for (; it->Valid() && out.size() < limit; it->Prev()) {
+    auto k = it->key().ToStringView();
+    if (k.size() != 44 || k.substr(0, 32) != prefix) break;
+    auto v = it->value();
+    if (v.size() != 32) continue;
+    out.push_back({Height(read_be(k, 32, 8)), static_cast<uint32_t>(read_be(k, 40, 4)),
+                   Hash::from({reinterpret_cast<const uint8_t*>(v.data()), 32})});
+  }
+  return out;
+}
+
+Status BlockStore::load_accounts(AccountState& state) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kAccounts]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto k = it->key();
+    auto v = it->value();
+    if (k.size() != 32)
+      return Status::error(StoreError::kCorrupt, "corrupt account key in chain store");
+    auto a = decode_exact<Account>({reinterpret_cast<const uint8_t*>(v.data()), v.size()});
+    if (!a) return Status::error(StoreError::kCorrupt, "corrupt account record: " + a.error().message());
+    state.load(PubKey::from({reinterpret_cast<const uint8_t*>(k.data()), 32}), *a);
+  }
+  if (!it->status().ok()) return io_error(it->status(), "reading accounts");
+  state.rebuild();
+  return Status::ok();
+}
+
+Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
+                          const AccountChanges& changes) {
+  std::lock_guard lock(write_mu_);
+  const Height h = block.header.height;
+  if (h.value != tip_.load() + 1)
+    return Status::error(StoreError::kIo, "commit of block " + h.to_string() +
+                                              " out of order (tip is " + std::to_string(tip_.load()) + ")");
+  rocksdb::WriteBatch batch;
+  const BlockHash hash = block.hash();
+  batch.Put(cfs_[kBlocks], be64(h.value), slice(block.to_bytes()));
+  batch.Put(cfs_[kCerts], be64(h.value), slice(encode(cert)));
+  batch.Put(cfs_[kBlockIndex], key(hash), be64(h.value));
+  for (uint32_t i = 0; i < block.txs.size(); ++i) {
+    const Tx& tx = block.txs[i];
+    const std::string id = key(tx.id());
+    batch.Put(cfs_[kTxs], id, be64(h.value) + be32(i));
+    const std::string suffix = be64(h.value) + be32(i);
+    batch.Put(cfs_[kAccountTxs], key(tx.sender) + suffix, id);
+    if (const auto* t = std::get_if<TransferPayload>(&tx.payload); t && t->to != tx.sender)
+      batch.Put(cfs_[kAccountTxs], key(t->to) + suffix, id);
+  }
+  for (const auto& [pk, a] : changes) {
+    if (a.is_empty()) batch.Delete(cfs_[kAccounts], key(pk));
+    else batch.Put(cfs_[kAccounts], key(pk), slice(encode(a)));
+  }
+  batch.Put(cfs_[kMeta], "tip", be64(h.value));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (auto s = db_->Write(wo, &batch); !s.ok()) return io_error(s, "writing block " + h.to_string());
+  tip_ = h.value;
+  return Status::ok();
+}
+
+}  // namespace swarmchain

@@ -1,0 +1,75 @@
+#include "chain/blockchain.h"
+
+#include <mutex>
+
+#include "common/hex.h"
+
+namespace swarmchain {
+
+Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::path& dir,
+                                                      const Genesis& genesis) {
+  std::unique_ptr<Blockchain> bc(new Blockchain(genesis));
+  const Block gblock = bc->executor_.genesis_block();
+  auto store = BlockStore::open(dir, genesis, gblock, bc->executor_.genesis_state());
+  if (!store) return unexpected(store.error());
+  bc->store_ = std::move(*store);
+  if (Status s = bc->store_->load_accounts(bc->state_); !s) return unexpected(std::move(s));
+  const Height h = bc->store_->tip_height();
+  auto tip = bc->store_->block_at(h);
+  if (!tip) return unexpected(tip.error());
+  bc->tip_.header = tip->header;
+  bc->tip_.hash = tip->hash();
+  bc->tip_.cert = bc->store_->certificate_at(h);
+  if (h.value > 0 && !bc->tip_.cert)
+    return fail(StoreError::kCorrupt, "chain store: certificate of tip block " + h.to_string() +
+                                          " is missing or corrupt");
+  if (bc->state_.root() != tip->header.state_root)
+    return fail(StoreError::kCorrupt,
+                "chain store: account state does not match the state root of block " +
+                    h.to_string() + " (" + to_hex(bc->state_.root()) + " vs " +
+                    to_hex(tip->header.state_root) + "); the datadir is damaged");
+  return bc;
+}
+
+ChainTip Blockchain::tip() const {
+  std::shared_lock lock(mu_);
+  return tip_;
+}
+
+std::optional<Account> Blockchain::account(const PubKey& pk) const {
+  std::shared_lock lock(mu_);
+  return state_.get(pk);
+}
+
+void Blockchain::with_state(
+    const std::function<void(const AccountState&, const ChainTip&)>& fn) const {
+  std::shared_lock lock(mu_);
+  fn(state_, tip_);
+}
+
+Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
+                          bool signatures_checked) {
+  // Validation reads the state under the shared lock; only this thread writes, so the state
+  // cannot change between validation and the exclusive section below.
+  Expected<ExecutedBlock> executed = [&]() -> Expected<ExecutedBlock> {
+    std::shared_lock lock(mu_);
+    return executor_.validate(state_, tip_.header, tip_.cert, block, signatures_checked);
+  }();
+  if (!executed) return executed.error();
+  if (Status s = verify_certificate(cert, chain_id(), block.header.height, block.hash(),
+                                    executor_.committee(block.header.height));
+      !s)
+    return Status::error(BlockError::kBadLastCommit, "block certificate: " + s.message());
+  if (Status s = store_->commit(block, cert, executed->changes); !s) return s;
+  {
+    std::unique_lock lock(mu_);
+    state_.apply(executed->changes);
+    tip_.header = block.header;
+    tip_.hash = block.hash();
+    tip_.cert = cert;
+  }
+  for (auto* l : listeners_) l->on_block_committed(block, cert);
+  return Status::ok();
+}
+
+}  // namespace swarmchain

@@ -1,0 +1,91 @@
+// BlockStore: the chain on disk, in RocksDB (design §4.3).
+//
+// Column families (named here and nowhere else):
+//   meta         "chain_id" -> 32 bytes; "genesis" -> encoded Genesis; "tip" -> height u64 BE;
+//                "schema" -> u32 LE
+//   blocks       height u64 BE -> encoded Block
+//   certs        height u64 BE -> encoded CommitCertificate (the block's own certificate)
+//   block_index  block hash -> height u64 BE
+//   txs          txid -> height u64 BE || index u32 BE
+//   accounts     pubkey -> encoded Account
+//   account_txs  pubkey || height u64 BE || index u32 BE -> txid   (sender and recipient)
+//
+// Every block is written in ONE WriteBatch with sync=true: block, certificate, indexes,
+// account changes and the new tip. A crash leaves the store at height H or H+1, never between.
+//
+// Thread-safety: reads are safe from any thread. commit() must be called by one writer thread
+// at a time (the node's block producer / sync loop).
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "chain/account_state.h"
+#include "chain/block.h"
+#include "chain/params.h"
+#include "common/commit.h"
+#include "common/expected.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace swarmchain {
+
+enum class StoreError { kOk = 0, kIo, kCorrupt, kForeignChain, kNotADatadir, kMissing };
+
+struct TxLocation {
+  Height height;
+  uint32_t index = 0;
+};
+
+struct AccountTxRef {
+  Height height;
+  uint32_t index = 0;
+  TxId txid;
+};
+
+class BlockStore {
+ public:
+  // Opens the store at `path`. A missing or empty directory is initialised from `genesis`
+  // (genesis block, its certificate-less state). An existing store must belong to the same
+  // chain id; anything else is refused with a message, and nothing is written.
+  static Expected<std::unique_ptr<BlockStore>> open(const std::filesystem::path& path,
+                                                    const Genesis& genesis,
+                                                    const Block& genesis_block,
+                                                    const AccountState& genesis_state);
+  ~BlockStore();
+  BlockStore(const BlockStore&) = delete;
+  BlockStore& operator=(const BlockStore&) = delete;
+
+  Height tip_height() const { return Height(tip_.load()); }
+  const Hash& chain_id() const { return chain_id_; }
+
+  Expected<Block> block_at(Height h) const;
+  std::optional<CommitCertificate> certificate_at(Height h) const;
+  std::optional<Height> height_of(const BlockHash& hash) const;
+  std::optional<TxLocation> find_tx(const TxId& id) const;
+  // Newest first, at most `limit` entries.
+  std::vector<AccountTxRef> account_history(const PubKey& pk, std::size_t limit) const;
+
+  // Loads every account into `state` and rebuilds its root. REQUIRES: `state` is empty.
+  Status load_accounts(AccountState& state) const;
+
+  // Writes block tip+1 with its certificate and the account changes, atomically and synced.
+  Status commit(const Block& block, const CommitCertificate& cert, const AccountChanges& changes);
+
+ private:
+  BlockStore() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // indexed by the CF enum in store.cpp
+  Hash chain_id_;
+  std::atomic<uint64_t> tip_{0};
+  std::mutex write_mu_;
+};
+
+}  // namespace swarmchain
