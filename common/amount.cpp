@@ -7,7 +7,7 @@ std::optional<Amount> Amount::parse(std::string_view text) {
   auto dot = text.find('.');
   std::string_view whole = text.substr(0, dot);
   std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
-  if (whole.empty() && frac.empty()) return std::nullopt;
+  if (whole.empty()) return std::nullopt;  // ".5": write 0.5
   if (dot != std::string_view::npos && frac.empty()) return std::nullopt;  // "12."
   if (frac.size() > 9) return std::nullopt;
   uint64_t w = 0;
