@@ -25,6 +25,11 @@ const char* tx_error_name(TxError e) {
 }
 
 Status check_tx_stateless(const Tx& tx, const Hash& chain_id) {
+  // A tx built in memory with another version would be written into a block that
+  // Block::decode then refuses, leaving the store's tip unreadable.
+  if (tx.version != kTxVersion)
+    return Status::error(TxError::kBadEncoding,
+                         "unsupported transaction version " + std::to_string(tx.version));
   if (tx.chain_id != chain_id)
     return Status::error(TxError::kWrongChain, "transaction is for another chain (chain id mismatch)");
   if (const auto* t = std::get_if<TransferPayload>(&tx.payload)) {

@@ -1,0 +1,161 @@
+// Mempool: transactions waiting for a block (design §4.5).
+//
+// What is admitted. A tx enters only if a block built on `committed` followed by the sender's
+// pending txs (in nonce order) would accept it: the same rules as a block (tx_check.h:
+// check_tx_stateless + apply_tx), plus the pool's own limits. Each refusal is a Status with a
+// TxError code and a one-line reason for the RPC caller. Checks, in this order:
+//   kTooLarge            encoded size > min(kMaxTxBytes, limits.max_bytes): could never fit
+//   kBadEncoding         version != kTxVersion
+//   kWrongChain, kZeroAmount   check_tx_stateless
+//   kFeeTooLow           fee < limits.min_fee (a flat fee per tx, not per byte)
+//   kAmountOverflow      amount + fee overflows u64
+//   kBadSignature        signatures are checked in parallel, outside the lock
+//   kDuplicate           this txid is already pending
+//   kNonceTooLow         nonce < the account's committed nonce
+//   kNonceTooHigh        nonce > committed nonce + this sender's pending count (a gap)
+//   kFeeTooLow           same (sender, nonce) as a pending tx, and fee < max(old + ceil(old/10),
+//                        old + 1): replace-by-fee needs a 10% raise
+//   kInsufficientBalance / kAmountOverflow   apply_tx over the sender's earlier pending txs
+//                        then this one, in a StateView of `committed`
+//   kMempoolFull         no room, and no evictable tx pays less (see eviction)
+//
+// Byte accounting. A tx weighs its canonical encoding, Tx::to_bytes().size(); bytes() is the
+// sum over pending txs and never exceeds limits.max_bytes; size() never exceeds max_count.
+//
+// Per-sender invariant. The pending nonces of a sender are contiguous and start at the
+// sender's committed nonce, so select() never proposes a tx that waits on a missing one.
+// - Replace-by-fee: after a replacement, the sender's later txs are re-applied in order; from
+//   the first that no longer applies (e.g. the new tx spends more), that tx and all later ones
+//   are dropped.
+// - Eviction when full: the victim is the lowest-fee tx among the LAST pending tx of each
+//   other sender (never the new tx's own sender), ties evict the newest arrival first; it is
+//   taken only if its fee is strictly below the new tx's fee. Evicting a sender's last tx
+//   never leaves a gap. Victims are chosen before anything is removed: all or nothing.
+// - on_block_committed: included txs leave; every sender that sent in the block, and every
+//   sender whose committed nonce moved past its first pending tx, is re-applied against the
+//   new state; stale and no-longer-affordable txs are dropped (with all later ones).
+//
+// REQUIRES: the `committed` passed to add() is the state of the last block the pool was told
+// about (on_block_committed) or a newer one. With a newer state, this sender's stale txs are
+// pruned first. With an older state (a race between an RPC thread and the block producer),
+// add() may refuse a valid tx (kNonceTooHigh, "retry"); it never admits what the newer state
+// refuses for nonce reasons.
+//
+// Thread-safety: every public method is thread-safe. One private, non-recursive std::mutex
+// guards all state; it is called from the RPC worker threads and the block producer thread.
+// Hashing and signature verification run before the lock is taken. `committed` must not be
+// modified while a call that received it runs (AccountState's const methods may run
+// concurrently).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "chain/account_state.h"
+#include "chain/tx.h"
+#include "chain/tx_check.h"
+#include "common/amount.h"
+#include "common/bytes.h"
+#include "common/expected.h"
+
+namespace swarmchain {
+
+struct MempoolLimits {
+  std::size_t max_count = 50'000;
+  std::size_t max_bytes = 64 << 20;
+  Amount min_fee = Amount(100'000);  // 0.0001 coin, flat per tx
+};
+
+class Mempool {
+ public:
+  Mempool(Hash chain_id, MempoolLimits limits);
+  Mempool(const Mempool&) = delete;
+  Mempool& operator=(const Mempool&) = delete;
+
+  // Admits `tx` or says why not (TxError code + reason). Same as add_batch with one tx.
+  Expected<TxId> add(const Tx& tx, const AccountState& committed);
+
+  // Verifies every signature in parallel, then admits the txs in order under one lock hold
+  // (a later tx may rely on an earlier one of the same batch). One result per tx, in order.
+  std::vector<Expected<TxId>> add_batch(std::span<const Tx> txs, const AccountState& committed);
+
+  // Block candidates, at most `max_txs` txs and `max_bytes` encoded bytes: each sender's txs
+  // in nonce order; across senders the head with the highest fee first, ties to the earlier
+  // arrival. Deterministic for a given sequence of calls. A sender whose next tx does not fit
+  // in the bytes left is skipped from then on (its later txs would leave a gap).
+  std::vector<Tx> select(std::size_t max_txs, std::size_t max_bytes) const;
+
+  // Removes `included` and re-checks the affected senders against `new_state` (see above).
+  void on_block_committed(const std::vector<Tx>& included, const AccountState& new_state);
+
+  std::size_t size() const;
+  std::size_t bytes() const;
+  bool contains(const TxId& id) const;
+  std::optional<Tx> get(const TxId& id) const;
+  // The nonce a wallet should use next: the committed nonce + the sender's pending txs.
+  uint64_t next_nonce(const PubKey& sender, const AccountState& committed) const;
+  // A fee likely to be admitted and selected soon (rule in mempool.cpp).
+  Amount fee_estimate() const;
+
+  const MempoolLimits& limits() const { return limits_; }
+  const Hash& chain_id() const { return chain_id_; }
+
+ private:
+  struct Entry {
+    Tx tx;
+    TxId id;
+    std::size_t size = 0;
+    uint64_t seq = 0;  // arrival order, for deterministic ties
+  };
+  using SenderTxs = std::map<uint64_t, Entry>;  // nonce -> entry, contiguous
+  // The last pending tx of a sender, ordered so that begin() is the first eviction victim.
+  struct EvictKey {
+    Amount fee;
+    uint64_t seq = 0;
+    PubKey sender;
+    uint64_t nonce = 0;  // not part of the order: seq is unique
+    friend bool operator<(const EvictKey& a, const EvictKey& b) {
+      if (a.fee != b.fee) return a.fee < b.fee;
+      return a.seq > b.seq;  // newest first
+    }
+  };
+  // Work done before the lock: hash, size, stateless rules, signature.
+  struct Prepared {
+    TxId id;
+    std::size_t size = 0;
+    Status status;
+  };
+
+  Prepared prepare_unlocked(const Tx& tx) const;
+  Expected<TxId> admit_locked(const Tx& tx, const Prepared& p, const AccountState& committed);
+  Status make_room_locked(const PubKey& sender, Amount fee, std::size_t size);
+  void insert_locked(const Tx& tx, const TxId& id, std::size_t size);
+  // Removes the entry at `it` from `txs` and the indexes; returns the next iterator. The caller
+  // keeps evictable_ right: last_key_locked() before, refresh_evict_key_locked() after.
+  SenderTxs::iterator erase_locked(SenderTxs& txs, SenderTxs::iterator it);
+  // Drops `sender`'s txs below `state`'s nonce and, from the first that does not apply in
+  // order, that tx and every later one. Leaves them alone if the state is behind the pool.
+  void recheck_sender_locked(const PubKey& sender, const AccountState& state);
+  // Replaces `old_last` in evictable_ by the sender's current last tx; forgets an empty sender.
+  void refresh_evict_key_locked(const PubKey& sender, const std::optional<EvictKey>& old_last);
+  std::optional<EvictKey> last_key_locked(const PubKey& sender) const;
+
+  const Hash chain_id_;
+  const MempoolLimits limits_;
+
+  mutable std::mutex mu_;
+  std::map<PubKey, SenderTxs> by_sender_;
+  std::unordered_map<TxId, std::pair<PubKey, uint64_t>> by_id_;  // -> (sender, nonce)
+  std::set<EvictKey> evictable_;                                 // one per sender: its last tx
+  std::size_t bytes_ = 0;
+  uint64_t next_seq_ = 0;
+};
+
+}  // namespace swarmchain
