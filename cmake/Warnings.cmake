@@ -26,7 +26,6 @@ function(swarmchain_test name)
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
     SWARMCHAIN_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
-    SWARMCHAIN_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared"
     SWARMCHAIN_BIN_DIR="${PROJECT_BINARY_DIR}/bin")
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
