@@ -1,0 +1,224 @@
+#include "rpc/chain_api.h"
+
+#include "common/address.h"
+#include "common/hex.h"
+#include "rpc/params.h"
+
+namespace swarmchain::rpc {
+
+using nlohmann::json;
+
+json tx_to_json(const Tx& tx) {
+  json j{{"txid", to_hex(tx.id())},
+         {"type", tx_type_name(tx.type())},
+         {"from", address_from_pubkey(tx.sender)},
+         {"nonce", tx.nonce},
+         {"fee", tx.fee.atomic()}};
+  if (const auto* t = std::get_if<TransferPayload>(&tx.payload)) {
+    j["to"] = address_from_pubkey(t->to);
+    j["amount"] = t->amount.atomic();
+  }
+  return j;
+}
+
+json header_to_json(const BlockHeader& h) {
+  return json{{"height", h.height.value},
+              {"hash", to_hex(h.hash())},
+              {"prev_hash", to_hex(h.prev_hash)},
+              {"time_ms", h.time_ms},
+              {"proposer", to_hex(h.proposer)},
+              {"tx_root", to_hex(h.tx_root)},
+              {"state_root", to_hex(h.state_root)},
+              {"registry_root", to_hex(h.registry_root)},
+              {"committee_hash", to_hex(h.committee_hash)},
+              {"next_committee_hash", to_hex(h.next_committee_hash)},
+              {"last_commit_hash", to_hex(h.last_commit_hash)}};
+}
+
+json certificate_to_json(const CommitCertificate& c) {
+  json sigs = json::array();
+  for (const auto& s : c.sigs)
+    sigs.push_back({{"index", s.index}, {"signature", to_hex(s.signature)}});
+  return json{{"height", c.height.value},
+              {"round", c.round},
+              {"block_hash", to_hex(c.block_hash)},
+              {"signatures", sigs},
+              {"hex", to_hex(encode(c))}};
+}
+
+namespace {
+
+template <typename Fixed>
+std::optional<Fixed> hex_param(Params& p, std::string_view name, const std::string& value) {
+  auto v = fixed_from_hex<Fixed>(value);
+  if (!v) p.fail("'" + std::string(name) + "' must be " + std::to_string(2 * Fixed::kSize) +
+                 " hex digits");
+  return v;
+}
+
+std::optional<PubKey> address_param(Params& p, const std::string& value) {
+  auto pk = parse_address(value);
+  if (!pk) {
+    p.fail("'address': " + pk.error().message());
+    return std::nullopt;
+  }
+  return *pk;
+}
+
+RpcResult get_info(const Blockchain& chain, const Mempool& mempool) {
+  ChainTip tip = chain.tip();
+  return json{{"height", tip.header.height.value},
+              {"top_block_hash", to_hex(tip.hash)},
+              // BFT finality: a block is final once it has its certificate, which every
+              // stored block has.
+              {"finalized_height", tip.header.height.value},
+              {"chain_id", to_hex(chain.chain_id())},
+              {"network", chain.executor().genesis().network},
+              {"version", kNodeVersion},
+              {"peers", 0},
+              {"mempool_size", mempool.size()},
+              {"syncing", false},
+              {"target_block_ms", chain.params().target_block_ms}};
+}
+
+RpcResult get_block(const Blockchain& chain, const json& params) {
+  Params p(params);
+  p.allow_only({"height", "hash"});
+  auto height = p.optional_u64("height");
+  auto hash_text = p.optional_string("hash");
+  if (!height && !hash_text && !p.error()) p.fail("give 'height' or 'hash'");
+  if (height && hash_text) p.fail("give 'height' or 'hash', not both");
+  std::optional<Hash> hash;
+  if (hash_text && !p.error()) hash = hex_param<Hash>(p, "hash", *hash_text);
+  if (auto err = p.error()) return unexpected(*err);
+  Height h;
+  if (height) {
+    h = Height(*height);
+  } else {
+    auto found = chain.store().height_of(*hash);
+    if (!found) return unexpected(RpcError::rejected("no block with hash " + *hash_text));
+    h = *found;
+  }
+  auto block = chain.store().block_at(h);
+  if (!block)
+    return unexpected(RpcError::rejected("no block at height " + h.to_string() + " (tip is " +
+                                         chain.tip().header.height.to_string() + ")"));
+  json txids = json::array();
+  for (const auto& tx : block->txs) txids.push_back(to_hex(tx.id()));
+  json out{{"header", header_to_json(block->header)}, {"txids", txids},
+           {"tx_count", block->txs.size()}};
+  auto cert = chain.store().certificate_at(h);
+  out["certificate"] = cert ? certificate_to_json(*cert) : json(nullptr);
+  return out;
+}
+
+RpcResult get_transaction(const Blockchain& chain, const Mempool& mempool, const json& params) {
+  Params p(params);
+  p.allow_only({"txid"});
+  std::string text = p.required_string("txid");
+  std::optional<Hash> id;
+  if (!p.error()) id = hex_param<Hash>(p, "txid", text);
+  if (auto err = p.error()) return unexpected(*err);
+  if (auto loc = chain.store().find_tx(*id)) {
+    auto block = chain.store().block_at(loc->height);
+    if (!block || loc->index >= block->txs.size())
+      return unexpected(RpcError::internal("transaction index points to a missing block"));
+    json out = tx_to_json(block->txs[loc->index]);
+    out["status"] = "confirmed";
+    out["height"] = loc->height.value;
+    out["index"] = loc->index;
+    return out;
+  }
+  if (auto tx = mempool.get(*id)) {
+    json out = tx_to_json(*tx);
+    out["status"] = "pending";
+    return out;
+  }
+  return unexpected(RpcError::rejected("unknown transaction " + text));
+}
+
+RpcResult get_account(const Blockchain& chain, const Mempool& mempool, const json& params) {
+  Params p(params);
+  p.allow_only({"address"});
+  std::string text = p.required_string("address");
+  std::optional<PubKey> pk;
+  if (!p.error()) pk = address_param(p, text);
+  if (auto err = p.error()) return unexpected(*err);
+  json out;
+  chain.with_state([&](const AccountState& state, const ChainTip& tip) {
+    Account a = state.get(*pk).value_or(Account{});
+    out = json{{"address", text},
+               {"balance", a.balance.atomic()},
+               {"nonce", a.nonce},
+               {"pending_nonce", mempool.next_nonce(*pk, state)},
+               {"locked_stakes", json::array()},
+               {"height", tip.header.height.value}};
+  });
+  return out;
+}
+
+RpcResult get_account_history(const Blockchain& chain, const json& params) {
+  Params p(params);
+  p.allow_only({"address", "limit"});
+  std::string text = p.required_string("address");
+  uint64_t limit = p.optional_u64("limit", 100);
+  std::optional<PubKey> pk;
+  if (!p.error()) pk = address_param(p, text);
+  if (limit == 0 || limit > 1000) p.fail("'limit' must be in 1..1000");
+  if (auto err = p.error()) return unexpected(*err);
+  json items = json::array();
+  for (const auto& ref : chain.store().account_history(*pk, limit)) {
+    auto block = chain.store().block_at(ref.height);
+    if (!block || ref.index >= block->txs.size()) continue;
+    json j = tx_to_json(block->txs[ref.index]);
+    j["height"] = ref.height.value;
+    j["time_ms"] = block->header.time_ms;
+    items.push_back(std::move(j));
+  }
+  return json{{"address", text}, {"transactions", items}};
+}
+
+RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool, const json& params) {
+  Params p(params);
+  p.allow_only({"tx_hex"});
+  std::string hex = p.required_string("tx_hex");
+  if (auto err = p.error()) return unexpected(*err);
+  auto reject = [](TxError code, const std::string& msg) {
+    return unexpected(RpcError::rejected(msg, json{{"reason", tx_error_name(code)}}));
+  };
+  if (hex.size() > 2 * kMaxTxBytes)
+    return reject(TxError::kTooLarge, "transaction is larger than " +
+                                          std::to_string(kMaxTxBytes) + " bytes");
+  auto bytes = from_hex(hex);
+  if (!bytes) return reject(TxError::kBadHex, "'tx_hex' is not valid hex");
+  auto tx = Tx::from_bytes(*bytes);
+  if (!tx) return reject(TxError::kBadEncoding, "cannot decode transaction: " + tx.error().message());
+  std::optional<Expected<TxId>> added;
+  chain.with_state([&](const AccountState& state, const ChainTip&) {
+    added.emplace(mempool.add(*tx, state));
+  });
+  const Expected<TxId>& result = *added;
+  if (!result) return reject(result.error().code_as<TxError>(), result.error().message());
+  return json{{"txid", to_hex(*result)}, {"status", "pending"}};
+}
+
+}  // namespace
+
+void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool) {
+  d.add("get_info", [&](const json&) { return get_info(chain, mempool); });
+  d.add("get_height", [&](const json&) -> RpcResult {
+    ChainTip tip = chain.tip();
+    return json{{"height", tip.header.height.value}, {"hash", to_hex(tip.hash)}};
+  });
+  d.add("get_block", [&](const json& p) { return get_block(chain, p); });
+  d.add("get_transaction", [&](const json& p) { return get_transaction(chain, mempool, p); });
+  d.add("get_account", [&](const json& p) { return get_account(chain, mempool, p); });
+  d.add("get_account_history", [&](const json& p) { return get_account_history(chain, p); });
+  d.add("send_raw_transaction",
+        [&](const json& p) { return send_raw_transaction(chain, mempool, p); });
+  d.add("get_fee_estimate", [&](const json&) -> RpcResult {
+    return json{{"fee", mempool.fee_estimate().atomic()}, {"unit", "atomic per transaction"}};
+  });
+}
+
+}  // namespace swarmchain::rpc

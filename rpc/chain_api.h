@@ -1,0 +1,25 @@
+// The chain's JSON-RPC methods (design §8): get_info, get_height, get_block, get_transaction,
+// get_account, get_account_history, send_raw_transaction, get_fee_estimate.
+//
+// Reads go through Blockchain's thread-safe read interface; send_raw_transaction goes into
+// the mempool, which checks it against the committed state and says why it refuses.
+//
+// Thread-safety: handlers run concurrently on the HTTP worker threads.
+#pragma once
+
+#include "chain/blockchain.h"
+#include "chain/mempool.h"
+#include "rpc/json_rpc.h"
+
+namespace swarmchain::rpc {
+
+inline constexpr const char* kNodeVersion = "0.1.0";
+
+void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool);
+
+// JSON shapes shared by several methods (and by tests).
+nlohmann::json tx_to_json(const Tx& tx);
+nlohmann::json header_to_json(const BlockHeader& h);
+nlohmann::json certificate_to_json(const CommitCertificate& c);
+
+}  // namespace swarmchain::rpc

@@ -1,0 +1,145 @@
+#include "rpc/json_rpc.h"
+
+#include <cassert>
+#include <exception>
+#include <utility>
+
+namespace swarmchain::rpc {
+namespace {
+
+using nlohmann::json;
+
+// Method names are echoed in -32601 messages; cap them so a 1 MiB "method" is not sent back.
+constexpr std::size_t kMaxEchoedName = 100;
+
+// error_handler_t::replace: invalid UTF-8 becomes U+FFFD instead of a type_error from dump().
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// The envelope is written by hand so that "jsonrpc" and "id" come first (nlohmann sorts keys)
+// and the result is not copied into another json value.
+std::string result_response(const json& id, const json& result) {
+  return R"({"jsonrpc":"2.0","id":)" + dump(id) + R"(,"result":)" + dump(result) + "}";
+}
+
+std::string error_response(const json& id, const RpcError& e) {
+  json err = {{"code", e.code}, {"message", e.message}};
+  if (!e.data.is_null()) err["data"] = e.data;
+  return R"({"jsonrpc":"2.0","id":)" + dump(id) + R"(,"error":)" + dump(err) + "}";
+}
+
+// nlohmann prefixes what() with "[json.exception.type_error.302] "; users do not need that.
+std::string without_json_prefix(const char* what) {
+  std::string_view s(what);
+  if (!s.empty() && s.front() == '[') {
+    if (auto end = s.find("] "); end != std::string_view::npos) s.remove_prefix(end + 2);
+  }
+  return std::string(s);
+}
+
+RpcError invalid_request(std::string what) {
+  return {kInvalidRequest, "invalid request: " + std::move(what), nullptr};
+}
+
+std::string echoable(const std::string& name) {
+  if (name.size() <= kMaxEchoedName) return name;
+  return name.substr(0, kMaxEchoedName) + "...";
+}
+
+}  // namespace
+
+RpcError RpcError::invalid_params(std::string what) {
+  return {kInvalidParams, "invalid params: " + std::move(what), nullptr};
+}
+
+RpcError RpcError::rejected(std::string reason, nlohmann::json data) {
+  return {kRejected, std::move(reason), std::move(data)};
+}
+
+RpcError RpcError::internal(std::string what) {
+  return {kInternalError, "internal error: " + std::move(what), nullptr};
+}
+
+void Dispatcher::add(std::string name, Handler h) {
+  assert(h && "a method needs a handler");
+  [[maybe_unused]] bool inserted = methods_.insert_or_assign(std::move(name), std::move(h)).second;
+  assert(inserted && "method registered twice");
+}
+
+bool Dispatcher::has(std::string_view name) const { return methods_.find(name) != methods_.end(); }
+
+std::string Dispatcher::handle(std::string_view body) const {
+  try {
+    json request;
+    try {
+      request = json::parse(body.begin(), body.end());
+    } catch (const json::parse_error& e) {
+      return error_response(nullptr, {kParseError, "parse error: " + without_json_prefix(e.what()),
+                                      nullptr});
+    }
+    return handle_parsed(request);
+  } catch (...) {
+    // Only reachable if building a response itself failed (allocation failure): answer with a
+    // fixed body rather than let an exception leave the RPC module.
+    return R"({"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error"}})";
+  }
+}
+
+std::string Dispatcher::handle_parsed(const json& request) const {
+  if (request.is_array()) {
+    return error_response(nullptr, invalid_request("batch requests are not supported"));
+  }
+  if (!request.is_object()) {
+    return error_response(nullptr, invalid_request("the request must be a JSON object"));
+  }
+
+  json id = nullptr;
+  if (auto it = request.find("id"); it != request.end()) {
+    if (!it->is_string() && !it->is_number() && !it->is_null()) {
+      return error_response(nullptr, invalid_request("'id' must be a string, a number or null"));
+    }
+    id = *it;
+  }
+
+  auto version = request.find("jsonrpc");
+  if (version == request.end() || !version->is_string() || *version != "2.0") {
+    return error_response(id, invalid_request(R"('jsonrpc' must be "2.0")"));
+  }
+  auto method = request.find("method");
+  if (method == request.end() || !method->is_string()) {
+    return error_response(id, invalid_request("'method' must be a string"));
+  }
+  static const json kNoParams = json::object();
+  const json* params = &kNoParams;
+  if (auto it = request.find("params"); it != request.end()) {
+    if (!it->is_object()) {
+      return error_response(id, invalid_request("'params' must be an object or absent"));
+    }
+    params = &*it;
+  }
+
+  const auto& name = method->get_ref<const std::string&>();
+  auto handler = methods_.find(name);
+  if (handler == methods_.end()) {
+    return error_response(id, {kMethodNotFound, "method not found: '" + echoable(name) + "'",
+                               nullptr});
+  }
+
+  // A handler bug must cost one request, not the node: nothing thrown gets past this point.
+  RpcError failure;
+  try {
+    RpcResult result = handler->second(*params);
+    if (result) return result_response(id, *result);
+    return error_response(id, result.error());
+  } catch (const json::type_error& e) {
+    failure = RpcError::invalid_params(without_json_prefix(e.what()));
+  } catch (const json::out_of_range& e) {
+    failure = RpcError::invalid_params(without_json_prefix(e.what()));
+  } catch (const std::exception& e) {
+    failure = RpcError::internal(e.what());
+  } catch (...) {
+    failure = RpcError::internal("unknown exception");
+  }
+  return error_response(id, failure);
+}
+
+}  // namespace swarmchain::rpc

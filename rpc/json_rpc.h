@@ -1,0 +1,92 @@
+// JSON-RPC 2.0 dispatcher (design §8). Pure: no sockets, no threads, no clock, no logging, so
+// the whole request/response contract is unit-testable and the HTTP shell stays thin.
+//
+// Wire format:
+//   request  {"jsonrpc":"2.0","id":<string|number|null>,"method":<string>,"params":{...}}
+//   response {"jsonrpc":"2.0","id":<same id>,"result":<any>}
+//         or {"jsonrpc":"2.0","id":<same id or null>,"error":{"code":int,"message":str[,"data":any]}}
+//
+// Decisions (deliberate deviations from, or choices within, the JSON-RPC 2.0 spec):
+//   * Batch requests (a top-level array) are REJECTED with -32600 "batch requests are not
+//     supported". One 1 MiB body could otherwise queue thousands of calls on one worker thread
+//     (amplification), and no swarmchain client needs batching.
+//   * Notifications (a request without "id") are executed and ANSWERED with "id":null.
+//     HTTP needs a response anyway, and every public method is a query whose caller wants the
+//     answer; silently dropping it would hide client bugs.
+//   * "params" must be an object or absent (by-name only, like Oxen/Monero); an array or null is
+//     -32600. Handlers always receive an object (absent -> {}).
+//   * "id" must be a string, a number or null; anything else is -32600 with id null. An id that
+//     is valid is echoed even in -32600 answers, so the client can match them.
+//   * A handler that throws never escapes handle(): nlohmann type_error/out_of_range (the params
+//     did not have the shape the handler expected) -> -32602, any other exception -> -32603.
+//   * Strings in results are serialised with invalid UTF-8 replaced (U+FFFD) instead of
+//     throwing, so a bad string in chain data cannot turn into a failed response.
+//
+// Thread-safety: add() is not synchronised; register every method before the Dispatcher is
+// shared. After that, handle() is const and may run concurrently on any number of threads
+// (handlers must then be thread-safe themselves).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/expected.h"
+
+namespace swarmchain::rpc {
+
+// Standard JSON-RPC 2.0 codes.
+inline constexpr int kParseError = -32700;
+inline constexpr int kInvalidRequest = -32600;
+inline constexpr int kMethodNotFound = -32601;
+inline constexpr int kInvalidParams = -32602;
+inline constexpr int kInternalError = -32603;
+// Implementation-defined range (-32000..-32099).
+// kRejected: the request was well formed but a chain rule refused it (e.g. a transaction with a
+// bad nonce). Kept apart from -32602 so a wallet can tell "my call was malformed" from "the
+// node refused what I asked for"; the reason goes in the message, details in data.
+inline constexpr int kRejected = -32000;
+// Client-side only (RpcClient), never sent by a server: the node could not be reached, or
+// answered something that is not a JSON-RPC response.
+inline constexpr int kTransportError = -32098;
+inline constexpr int kBadResponse = -32097;
+
+struct RpcError {
+  int code = kInternalError;
+  std::string message;
+  nlohmann::json data;  // null = not sent
+
+  // message "invalid params: <what>", code -32602.
+  static RpcError invalid_params(std::string what);
+  // code -32000 with the rule's reason as message (e.g. "nonce too low").
+  static RpcError rejected(std::string reason, nlohmann::json data = nullptr);
+  // message "internal error: <what>", code -32603.
+  static RpcError internal(std::string what);
+};
+
+using RpcResult = Expected<nlohmann::json, RpcError>;
+
+class Dispatcher {
+ public:
+  // params is always a JSON object. A handler reports bad input by returning an RpcError
+  // (see rpc/params.h for the -32602 helpers); it should not throw, but if it does the
+  // exception is turned into an error response (see the header comment).
+  using Handler = std::function<RpcResult(const nlohmann::json& params)>;
+
+  // REQUIRES: name is not registered yet (asserted), h is non-empty; called before the
+  // Dispatcher is shared between threads. An alias is just a second add() with the same handler.
+  void add(std::string name, Handler h);
+  bool has(std::string_view name) const;
+
+  // Parses one JSON-RPC request body and returns the serialised response. Never throws.
+  std::string handle(std::string_view body) const;
+
+ private:
+  std::string handle_parsed(const nlohmann::json& request) const;
+  std::map<std::string, Handler, std::less<>> methods_;
+};
+
+}  // namespace swarmchain::rpc
