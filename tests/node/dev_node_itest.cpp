@@ -1,0 +1,195 @@
+// End to end: the real swarmchaind --dev and the real swarmchain-wallet, on loopback.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "common/amount.h"
+#include "rpc/client.h"
+#include "tests/node/process.h"
+
+namespace swarmchain::test {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+class DevNode : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = make_temp_dir("devnode");
+    port_ = free_port();
+    url_ = "http://127.0.0.1:" + std::to_string(port_);
+    std::ofstream(dir_ / "pw") << "dev\n";
+    std::ofstream(dir_ / "alice-pw") << "alice secret\n";
+  }
+  void TearDown() override {
+    node_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void start_node() {
+    node_ = std::make_unique<Process>(
+        std::vector<std::string>{bin_path("swarmchaind"), "--dev", "--datadir", (dir_ / "data").string(),
+                                 "--rpc-bind", "127.0.0.1:" + std::to_string(port_), "--log-level", "info"},
+        dir_ / "node.log");
+    ASSERT_TRUE(wait_until([&] { return rpc().call("get_info").has_value(); }, 30s))
+        << "node did not answer; log:\n" << read_text(dir_ / "node.log");
+  }
+
+  rpc::RpcClient rpc() const { return rpc::RpcClient(url_); }
+  uint64_t height() const {
+    auto r = rpc().call("get_height");
+    return r ? (*r)["height"].get<uint64_t>() : 0;
+  }
+
+  RunResult wallet(const std::string& keystore, const std::string& pwfile,
+                   std::vector<std::string> args) {
+    std::vector<std::string> argv{bin_path("swarmchain-wallet"), "--keystore", keystore,
+                                  "--node", url_, "--password-file", pwfile, "--json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+  }
+  std::string dev_keystore() const { return (dir_ / "data" / "dev-wallet.json").string(); }
+  std::string alice_keystore() const { return (dir_ / "alice.json").string(); }
+  uint64_t balance(const std::string& keystore, const std::string& pw) {
+    auto r = wallet(keystore, pw, {"balance"});
+    if (r.exit_code != 0) return UINT64_MAX;
+    return json::parse(r.out)["balance"].get<uint64_t>();
+  }
+
+  std::filesystem::path dir_;
+  uint16_t port_ = 0;
+  std::string url_;
+  std::unique_ptr<Process> node_;
+};
+
+TEST_F(DevNode, ProducesBlocksWhileIdleAndPrintsTheDevWallet) {
+  start_node();
+  uint64_t h0 = height();
+  EXPECT_TRUE(wait_until([&] { return height() >= h0 + 3; }, 10s)) << "no new blocks while idle";
+  std::string log = read_text(dir_ / "node.log");
+  EXPECT_NE(log.find("dev wallet keystore: "), std::string::npos);
+  EXPECT_NE(log.find("dev wallet password: dev"), std::string::npos);
+  EXPECT_NE(log.find("block 2 "), std::string::npos) << log;
+}
+
+TEST_F(DevNode, TransferMovesCoinsBetweenWalletsAndShowsInHistory) {
+  start_node();
+  const std::string dev_pw = (dir_ / "pw").string(), alice_pw = (dir_ / "alice-pw").string();
+  uint64_t dev_before = balance(dev_keystore(), dev_pw);
+  EXPECT_EQ(dev_before, Amount::coins(1'000'000).atomic());
+
+  auto created = wallet(alice_keystore(), alice_pw, {"create"});
+  ASSERT_EQ(created.exit_code, 0) << created.out;
+  std::string alice = json::parse(created.out)["address"].get<std::string>();
+
+  auto sent = wallet(dev_keystore(), dev_pw, {"transfer", alice, "12.5"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.out;
+  std::string txid = json::parse(sent.out)["txid"].get<std::string>();
+
+  ASSERT_TRUE(wait_until([&] { return balance(alice_keystore(), alice_pw) == 12'500'000'000ULL; }, 10s));
+  uint64_t fee = (*rpc().call("get_transaction", {{"txid", txid}}))["fee"].get<uint64_t>();
+  EXPECT_EQ(balance(dev_keystore(), dev_pw), dev_before - 12'500'000'000ULL - fee);
+
+  auto hist = wallet(alice_keystore(), alice_pw, {"history"});
+  ASSERT_EQ(hist.exit_code, 0) << hist.out;
+  auto txs = json::parse(hist.out)["transactions"];
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_EQ(txs[0]["txid"], txid);
+  EXPECT_EQ(txs[0]["amount"], 12'500'000'000ULL);
+}
+
+TEST_F(DevNode, WalletExplainsRefusalsInOneLine) {
+  start_node();
+  const std::string dev_pw = (dir_ / "pw").string(), alice_pw = (dir_ / "alice-pw").string();
+  auto bad_pw = wallet(dev_keystore(), alice_pw, {"transfer", "sw1", "1"});
+  EXPECT_NE(bad_pw.exit_code, 0);
+  auto created = wallet(alice_keystore(), alice_pw, {"create"});
+  ASSERT_EQ(created.exit_code, 0);
+  std::string alice = json::parse(created.out)["address"].get<std::string>();
+
+  auto wrong = wallet(dev_keystore(), alice_pw, {"transfer", alice, "1"});
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.out.find("wrong password"), std::string::npos) << wrong.out;
+
+  std::string typo = alice;
+  typo[10] = typo[10] == 'a' ? 'b' : 'a';
+  auto bad_addr = wallet(dev_keystore(), dev_pw, {"transfer", typo, "1"});
+  EXPECT_NE(bad_addr.exit_code, 0);
+  EXPECT_NE(bad_addr.out.find("checksum"), std::string::npos) << bad_addr.out;
+
+  auto poor = wallet(alice_keystore(), alice_pw, {"transfer", alice, "5"});
+  EXPECT_NE(poor.exit_code, 0);
+  EXPECT_NE(poor.out.find("insufficient funds"), std::string::npos) << poor.out;
+
+  uint16_t closed = free_port();
+  auto unreachable = run({bin_path("swarmchain-wallet"), "--keystore", alice_keystore(), "--node",
+                          "http://127.0.0.1:" + std::to_string(closed), "balance"});
+  EXPECT_NE(unreachable.exit_code, 0);
+  EXPECT_NE(unreachable.out.find("127.0.0.1:" + std::to_string(closed)), std::string::npos)
+      << unreachable.out;
+}
+
+// The last "block N <hash>" line the node logged, and the "tip height N hash H" line it logs
+// when it opens the chain.
+uint64_t last_logged_block(const std::string& log, std::string* hash) {
+  std::smatch m;
+  std::regex re("\\bblock (\\d+) ([0-9a-f]{64}) txs");
+  uint64_t h = 0;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), re); it != std::sregex_iterator(); ++it) {
+    h = std::stoull((*it)[1]);
+    *hash = (*it)[2];
+  }
+  return h;
+}
+
+TEST_F(DevNode, CleanStopAndRestartResumeAtTheSameHeightAndStateRoot) {
+  start_node();
+  ASSERT_TRUE(wait_until([&] { return height() >= 3; }, 10s));
+  node_->signal(SIGINT);
+  EXPECT_EQ(node_->wait(15s), 0) << read_text(dir_ / "node.log");
+  std::string log = read_text(dir_ / "node.log");
+  EXPECT_NE(log.find("stopped cleanly"), std::string::npos) << log;
+  std::string last_hash;
+  uint64_t last = last_logged_block(log, &last_hash);
+  ASSERT_GE(last, 3u);
+
+  std::filesystem::remove(dir_ / "node.log");
+  start_node();
+  std::string log2 = read_text(dir_ / "node.log");
+  EXPECT_NE(log2.find("tip height " + std::to_string(last) + " hash " + last_hash), std::string::npos)
+      << "expected to resume at block " << last << " " << last_hash << "; log:\n" << log2;
+  auto block = rpc().call("get_block", {{"height", last}});
+  ASSERT_TRUE(block.has_value());
+  EXPECT_EQ((*block)["header"]["hash"], last_hash);
+}
+
+TEST_F(DevNode, KillNineAndRestartGivesAConsistentChain) {
+  start_node();
+  const std::string dev_pw = (dir_ / "pw").string(), alice_pw = (dir_ / "alice-pw").string();
+  auto created = wallet(alice_keystore(), alice_pw, {"create"});
+  ASSERT_EQ(created.exit_code, 0);
+  std::string alice = json::parse(created.out)["address"].get<std::string>();
+  for (int i = 0; i < 3; ++i) {
+    auto sent = wallet(dev_keystore(), dev_pw, {"transfer", alice, "1"});
+    ASSERT_EQ(sent.exit_code, 0) << sent.out;
+  }
+  ASSERT_TRUE(wait_until([&] { return balance(alice_keystore(), alice_pw) == Amount::coins(3).atomic(); }, 15s));
+  uint64_t h_before = height();
+  auto tip_before = rpc().call("get_block", {{"height", h_before}});
+  ASSERT_TRUE(tip_before.has_value());
+  node_->signal(SIGKILL);
+  node_->wait(10s);
+  start_node();
+  EXPECT_GE(height(), h_before);
+  auto same = rpc().call("get_block", {{"height", h_before}});
+  ASSERT_TRUE(same.has_value());
+  EXPECT_EQ((*same)["header"]["state_root"], (*tip_before)["header"]["state_root"]);
+  EXPECT_EQ(balance(alice_keystore(), alice_pw), Amount::coins(3).atomic());
+}
+
+}  // namespace
+}  // namespace swarmchain::test
