@@ -13,7 +13,7 @@ Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::pa
   auto store = BlockStore::open(dir, genesis, gblock, bc->executor_.genesis_state());
   if (!store) return unexpected(store.error());
   bc->store_ = std::move(*store);
-  if (Status s = bc->store_->load_accounts(bc->state_); !s) return unexpected(std::move(s));
+  if (Status s = bc->store_->load_state(bc->state_); !s) return unexpected(std::move(s));
   const Height h = bc->store_->tip_height();
   auto tip = bc->store_->block_at(h);
   if (!tip) return unexpected(tip.error());
@@ -23,11 +23,15 @@ Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::pa
   if (h.value > 0 && !bc->tip_.cert)
     return fail(StoreError::kCorrupt, "chain store: certificate of tip block " + h.to_string() +
                                           " is missing or corrupt");
-  if (bc->state_.root() != tip->header.state_root)
+  if (bc->state_.accounts.root() != tip->header.state_root)
     return fail(StoreError::kCorrupt,
                 "chain store: account state does not match the state root of block " +
-                    h.to_string() + " (" + to_hex(bc->state_.root()) + " vs " +
+                    h.to_string() + " (" + to_hex(bc->state_.accounts.root()) + " vs " +
                     to_hex(tip->header.state_root) + "); the datadir is damaged");
+  if (bc->state_.registry.root() != tip->header.registry_root)
+    return fail(StoreError::kCorrupt,
+                "chain store: service-node registry does not match the registry root of block " +
+                    h.to_string() + "; the datadir is damaged");
   return bc;
 }
 
@@ -38,11 +42,11 @@ ChainTip Blockchain::tip() const {
 
 std::optional<Account> Blockchain::account(const PubKey& pk) const {
   std::shared_lock lock(mu_);
-  return state_.get(pk);
+  return state_.accounts.get(pk);
 }
 
 void Blockchain::with_state(
-    const std::function<void(const AccountState&, const ChainTip&)>& fn) const {
+    const std::function<void(const ChainState&, const ChainTip&)>& fn) const {
   std::shared_lock lock(mu_);
   fn(state_, tip_);
 }
@@ -60,10 +64,12 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
                                     executor_.committee(block.header.height));
       !s)
     return Status::error(BlockError::kBadLastCommit, "block certificate: " + s.message());
-  if (Status s = store_->commit(block, cert, executed->changes); !s) return s;
+  if (Status s = store_->commit(block, cert, *executed); !s) return s;
   {
     std::unique_lock lock(mu_);
-    state_.apply(executed->changes);
+    state_.accounts.apply(executed->changes);
+    state_.registry.apply(executed->registry_changes);
+    state_.height = block.header.height;
     tip_.header = block.header;
     tip_.hash = block.hash();
     tip_.cert = cert;

@@ -13,7 +13,7 @@
 #include <shared_mutex>
 #include <vector>
 
-#include "chain/account_state.h"
+#include "chain/chain_state.h"
 #include "chain/executor.h"
 #include "chain/store.h"
 
@@ -46,8 +46,8 @@ class Blockchain {
 
   ChainTip tip() const;
   std::optional<Account> account(const PubKey& pk) const;
-  // Runs fn with the committed account state under the shared lock.
-  void with_state(const std::function<void(const AccountState&, const ChainTip&)>& fn) const;
+  // Runs fn with the committed state (accounts, registry) under the shared lock.
+  void with_state(const std::function<void(const ChainState&, const ChainTip&)>& fn) const;
 
   // Validates `block` on top of the tip (with `cert` its own certificate), stores it and
   // applies it. Nothing changes if any check fails.
@@ -60,7 +60,7 @@ class Blockchain {
   Executor executor_;
   std::unique_ptr<BlockStore> store_;
   mutable std::shared_mutex mu_;
-  AccountState state_;
+  ChainState state_;
   ChainTip tip_;
   std::vector<ChainListener*> listeners_;
 };

@@ -8,18 +8,55 @@
 
 namespace swarmchain {
 
-Executor::Executor(const Genesis& genesis) : genesis_(genesis), chain_id_(genesis.chain_id()) {
+RegistryParams registry_params(const ChainParams& p) {
+  RegistryParams r;
+  r.staking_requirement = p.staking_requirement;
+  r.min_operator_stake = p.min_operator_stake;
+  r.max_contributors = p.max_contributors;
+  r.unlock_delay_blocks = p.unlock_delay_blocks;
+  r.block_reward = p.block_reward;
+  r.swarm.min_swarm_size = p.min_swarm_size;
+  r.swarm.ideal_swarm_size = p.ideal_swarm_size;
+  return r;
+}
+
+Executor::Executor(const Genesis& genesis)
+    : genesis_(genesis),
+      chain_id_(genesis.chain_id()),
+      registry_params_(swarmchain::registry_params(genesis.params)) {
   for (const auto& sn : genesis_.service_nodes) {
     if (committee_.size() >= genesis_.params.committee_size) break;
     committee_.push_back(sn.pubkey);
   }
 }
 
-AccountState Executor::genesis_state() const {
-  AccountState s;
-  for (const auto& a : genesis_.accounts) s.load(a.pubkey, Account{a.balance, 0});
-  s.rebuild();
+ChainState Executor::genesis_state() const {
+  ChainState s;
+  for (const auto& a : genesis_.accounts) s.accounts.load(a.pubkey, Account{a.balance, 0});
+  s.accounts.rebuild();
+  std::vector<GenesisStake> stakes;
+  for (const auto& sn : genesis_.service_nodes)
+    stakes.push_back(GenesisStake{sn.pubkey, sn.operator_key, sn.stake});
+  // Swarms of the genesis nodes are seeded with the chain id (there is no parent block).
+  s.registry.apply(genesis_registry(registry_params_, stakes, chain_id_));
   return s;
+}
+
+bool Executor::finish_block(StateView& view, Height h, const BlockHash& prev_hash) const {
+  std::vector<Payout> payouts;
+  end_block(view.registry, registry_params_, h, prev_hash, payouts);
+  for (const auto& p : payouts)
+    if (!view.credit(p.address, p.amount)) return false;
+  return true;
+}
+
+ExecutedBlock Executor::executed(StateView& view, const ChainState& state) const {
+  ExecutedBlock out;
+  out.changes = view.take_changes();
+  out.state_root = state.accounts.root_with(out.changes);
+  out.registry_changes = view.registry.take_changes();
+  out.registry_root = state.registry.root_with(out.registry_changes);
+  return out;
 }
 
 Block Executor::genesis_block() const {
@@ -27,7 +64,9 @@ Block Executor::genesis_block() const {
   b.header.height = Height(0);
   b.header.time_ms = genesis_.genesis_time_ms;
   b.header.tx_root = merkle_empty_root();
-  b.header.state_root = genesis_state().root();
+  const ChainState state = genesis_state();
+  b.header.state_root = state.accounts.root();
+  b.header.registry_root = state.registry.root();
   b.header.committee_hash = committee_hash(committee_);
   b.header.next_committee_hash = b.header.committee_hash;
   // prev_hash carries the chain id, so the genesis block hash commits to the genesis file.
@@ -48,7 +87,7 @@ std::optional<std::size_t> Executor::first_bad_signature(std::span<const Tx> txs
   return first.load();
 }
 
-Expected<ExecutedBlock> Executor::validate(const AccountState& state, const BlockHeader& parent,
+Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockHeader& parent,
                                            const std::optional<CommitCertificate>& parent_cert,
                                            const Block& block, bool signatures_checked) const {
   const BlockHeader& h = block.header;
@@ -93,18 +132,21 @@ Expected<ExecutedBlock> Executor::validate(const AccountState& state, const Bloc
   for (std::size_t i = 0; i < block.txs.size(); ++i) {
     const Tx& tx = block.txs[i];
     Status s = check_tx_stateless(tx, chain_id_);
-    if (s) s = apply_tx(view, tx);
+    if (s) s = apply_tx(view, tx, TxEnv{chain_id_, registry_params_, h.height, uint32_t(i)});
     if (!s) return fail(BlockError::kBadTx, "tx " + std::to_string(i) + " (" + to_hex(tx.id()) +
                                                 "): " + s.message());
   }
-  ExecutedBlock out{view.take_changes(), {}};
-  out.state_root = state.root_with(out.changes);
+  if (!finish_block(view, h.height, h.prev_hash))
+    return fail(BlockError::kBadTx, "a reward or returned stake overflows an account balance");
+  ExecutedBlock out = executed(view, state);
   if (out.state_root != h.state_root)
     return fail(BlockError::kBadStateRoot, "state_root does not match the executed state");
+  if (out.registry_root != h.registry_root)
+    return fail(BlockError::kBadRegistryRoot, "registry_root does not match the executed registry");
   return out;
 }
 
-Executor::Built Executor::build(const AccountState& state, const BlockHeader& parent,
+Executor::Built Executor::build(const ChainState& state, const BlockHeader& parent,
                                 const std::optional<CommitCertificate>& parent_cert,
                                 std::span<const Tx> candidates, uint64_t time_ms,
                                 const PubKey& proposer) const {
@@ -129,7 +171,9 @@ Executor::Built Executor::build(const AccountState& state, const BlockHeader& pa
     std::size_t size = tx.to_bytes().size() + 4;
     if (bytes + size > params().max_block_bytes) break;
     Status s = check_tx_stateless(tx, chain_id_);
-    if (s) s = apply_tx(view, tx);
+    if (s)
+      s = apply_tx(view, tx,
+                   TxEnv{chain_id_, registry_params_, b.header.height, uint32_t(b.txs.size())});
     if (!s) {
       out.skipped.push_back(i);
       continue;
@@ -138,9 +182,12 @@ Executor::Built Executor::build(const AccountState& state, const BlockHeader& pa
     b.txs.push_back(tx);
   }
   b.header.tx_root = b.compute_tx_root();
-  out.executed.changes = view.take_changes();
-  out.executed.state_root = state.root_with(out.executed.changes);
+  // Payouts cannot overflow in practice (total supply is far below 2^64); if one did, the
+  // block is built without end-of-block effects and validate() refuses it, loudly.
+  (void)finish_block(view, b.header.height, b.header.prev_hash);
+  out.executed = executed(view, state);
   b.header.state_root = out.executed.state_root;
+  b.header.registry_root = out.executed.registry_root;
   return out;
 }
 

@@ -9,8 +9,8 @@
 #include <span>
 #include <vector>
 
-#include "chain/account_state.h"
 #include "chain/block.h"
+#include "chain/chain_state.h"
 #include "chain/params.h"
 #include "chain/tx_check.h"
 
@@ -35,6 +35,8 @@ enum class BlockError {
 struct ExecutedBlock {
   AccountChanges changes;
   Hash state_root;
+  RegistryChanges registry_changes;
+  Hash registry_root;
 };
 
 class Executor {
@@ -44,21 +46,23 @@ class Executor {
   const Hash& chain_id() const { return chain_id_; }
   const ChainParams& params() const { return genesis_.params; }
   const Genesis& genesis() const { return genesis_; }
+  const RegistryParams& registry_params() const { return registry_params_; }
   // The committee that certifies blocks. Until the registry drives it (issue 4/consensus), it
   // is the genesis service nodes, at most committee_size of them, in genesis order.
   const std::vector<PubKey>& committee(Height) const { return committee_; }
 
   // The genesis block (height 0) and the state it starts. Its hash anchors the chain.
   Block genesis_block() const;
-  AccountState genesis_state() const;
+  ChainState genesis_state() const;
 
   // Index of the first tx whose signature is invalid, checking all in parallel.
   std::optional<std::size_t> first_bad_signature(std::span<const Tx> txs) const;
 
   // Full check of `block` as the child of `parent`: height, prev hash, time, limits, tx root,
   // every tx (signatures in parallel unless `signatures_checked`), committee hashes,
-  // last_commit, and the resulting state root.
-  Expected<ExecutedBlock> validate(const AccountState& state, const BlockHeader& parent,
+  // last_commit, the registry's end of block (expiry, reward, swarms), and the resulting state
+  // and registry roots.
+  Expected<ExecutedBlock> validate(const ChainState& state, const BlockHeader& parent,
                                    const std::optional<CommitCertificate>& parent_cert,
                                    const Block& block, bool signatures_checked = false) const;
 
@@ -69,13 +73,19 @@ class Executor {
     ExecutedBlock executed;
     std::vector<std::size_t> skipped;  // indexes into candidates that did not apply
   };
-  Built build(const AccountState& state, const BlockHeader& parent,
+  Built build(const ChainState& state, const BlockHeader& parent,
               const std::optional<CommitCertificate>& parent_cert, std::span<const Tx> candidates,
               uint64_t time_ms, const PubKey& proposer) const;
 
  private:
+  // The registry's end of block (staking_rules.h: expiry, reward, swarms) and the payouts it
+  // credits; false if a credit would overflow (the block is then invalid).
+  bool finish_block(StateView& view, Height h, const BlockHash& prev_hash) const;
+  ExecutedBlock executed(StateView& view, const ChainState& state) const;
+
   Genesis genesis_;
   Hash chain_id_;
+  RegistryParams registry_params_;
   std::vector<PubKey> committee_;
 };
 

@@ -25,14 +25,21 @@ constexpr std::size_t kSignaturesPerThread = 16;
 
 }  // namespace
 
-Mempool::Mempool(Hash chain_id, MempoolLimits limits) : chain_id_(chain_id), limits_(limits) {}
+Mempool::Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry)
+    : chain_id_(chain_id), limits_(limits), registry_(registry) {}
 
-Expected<TxId> Mempool::add(const Tx& tx, const AccountState& committed) {
+// The block rules as the next block (committed.height + 1) would apply them. Registry rules
+// that depend on the tx's position (reward-queue index) do not refuse anything.
+TxEnv Mempool::env(const ChainState& committed) const {
+  return TxEnv{chain_id_, registry_, committed.height.next(), 0};
+}
+
+Expected<TxId> Mempool::add(const Tx& tx, const ChainState& committed) {
   return std::move(add_batch(std::span<const Tx>(&tx, 1), committed).front());
 }
 
 std::vector<Expected<TxId>> Mempool::add_batch(std::span<const Tx> txs,
-                                               const AccountState& committed) {
+                                               const ChainState& committed) {
   // Hashing, stateless rules and signatures in parallel, without the lock.
   std::vector<Prepared> prepared(txs.size());
   parallel_for(
@@ -82,12 +89,12 @@ Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx) const {
 }
 
 Expected<TxId> Mempool::admit_locked(const Tx& tx, const Prepared& p,
-                                     const AccountState& committed) {
+                                     const ChainState& committed) {
   if (!p.status) return unexpected(p.status);
   if (by_id_.contains(p.id))
     return fail(TxError::kDuplicate, "transaction " + to_hex(p.id) + " is already in the mempool");
 
-  const uint64_t base = committed.get(tx.sender).value_or(Account{}).nonce;
+  const uint64_t base = committed.accounts.get(tx.sender).value_or(Account{}).nonce;
   if (auto sit = by_sender_.find(tx.sender);
       sit != by_sender_.end() && sit->second.begin()->first < base)
     recheck_sender_locked(tx.sender, committed);  // the caller's state is newer than ours
@@ -113,7 +120,7 @@ Expected<TxId> Mempool::admit_locked(const Tx& tx, const Prepared& p,
   // The block rules, as if the sender's earlier pending txs were already in a block.
   StateView view(committed);
   for (auto it = pending.begin(); it != pending.end() && it->first < tx.nonce; ++it) {
-    if (Status s = apply_tx(view, it->second.tx); !s)  // only if the pool is inconsistent
+    if (Status s = apply_tx(view, it->second.tx, env(committed)); !s)  // only if the pool is inconsistent
       return fail(s.code_as<TxError>(), "pending tx with nonce " + std::to_string(it->first) +
                                             " does not apply: " + s.message());
   }
@@ -131,7 +138,7 @@ Expected<TxId> Mempool::admit_locked(const Tx& tx, const Prepared& p,
                       old.tx.fee.to_string() + ")");
     old_size = old.size;
   }
-  if (Status s = apply_tx(view, tx); !s) return unexpected(std::move(s));
+  if (Status s = apply_tx(view, tx, env(committed)); !s) return unexpected(std::move(s));
 
   if (!replacing) {
     if (Status s = make_room_locked(tx.sender, tx.fee, p.size); !s) return unexpected(std::move(s));
@@ -151,7 +158,7 @@ Expected<TxId> Mempool::admit_locked(const Tx& tx, const Prepared& p,
   // The later txs must still apply after the new one; from the first that does not, drop it
   // and everything after it (they would otherwise wait on a missing nonce forever).
   auto it = txs.upper_bound(tx.nonce);
-  while (it != txs.end() && apply_tx(view, it->second.tx)) ++it;
+  while (it != txs.end() && apply_tx(view, it->second.tx, env(committed))) ++it;
   while (it != txs.end()) it = erase_locked(txs, it);
   refresh_evict_key_locked(tx.sender, old_last);
   return p.id;
@@ -245,19 +252,19 @@ void Mempool::refresh_evict_key_locked(const PubKey& sender,
   evictable_.insert(*last_key_locked(sender));
 }
 
-void Mempool::recheck_sender_locked(const PubKey& sender, const AccountState& state) {
+void Mempool::recheck_sender_locked(const PubKey& sender, const ChainState& state) {
   auto sit = by_sender_.find(sender);
   if (sit == by_sender_.end()) return;
   const auto old_last = last_key_locked(sender);
   SenderTxs& txs = sit->second;
-  const Account account = state.get(sender).value_or(Account{});
+  const Account account = state.accounts.get(sender).value_or(Account{});
   auto it = txs.begin();
   while (it != txs.end() && it->first < account.nonce) it = erase_locked(txs, it);  // stale
   // If the first pending nonce is above the account's, the state is behind the pool: its
   // verdict on the rest would be wrong, so they stay.
   if (it != txs.end() && it->first == account.nonce) {
     StateView view(state);
-    while (it != txs.end() && apply_tx(view, it->second.tx)) ++it;
+    while (it != txs.end() && apply_tx(view, it->second.tx, env(state))) ++it;
     while (it != txs.end()) it = erase_locked(txs, it);
   }
   refresh_evict_key_locked(sender, old_last);
@@ -289,7 +296,7 @@ std::vector<Tx> Mempool::select(std::size_t max_txs, std::size_t max_bytes) cons
   return out;
 }
 
-void Mempool::on_block_committed(const std::vector<Tx>& included, const AccountState& new_state) {
+void Mempool::on_block_committed(const std::vector<Tx>& included, const ChainState& new_state) {
   std::vector<std::pair<TxId, PubKey>> ids;  // hashed before the lock
   ids.reserve(included.size());
   for (const Tx& tx : included) ids.emplace_back(tx.id(), tx.sender);
@@ -311,7 +318,7 @@ void Mempool::on_block_committed(const std::vector<Tx>& included, const AccountS
   // block (a missed notification): O(senders) lookups, no apply unless something is stale.
   for (const auto& [sender, txs] : by_sender_) {
     if (affected.contains(sender)) continue;
-    if (txs.begin()->first < new_state.get(sender).value_or(Account{}).nonce) affected.insert(sender);
+    if (txs.begin()->first < new_state.accounts.get(sender).value_or(Account{}).nonce) affected.insert(sender);
   }
   for (const PubKey& sender : affected) recheck_sender_locked(sender, new_state);
 }
@@ -340,8 +347,8 @@ std::optional<Tx> Mempool::get(const TxId& id) const {
 
 // committed nonce + pending count. Written as max(committed, last pending + 1) so that stale
 // entries (state newer than the pool) or a state behind the pool still give a usable nonce.
-uint64_t Mempool::next_nonce(const PubKey& sender, const AccountState& committed) const {
-  const uint64_t base = committed.get(sender).value_or(Account{}).nonce;
+uint64_t Mempool::next_nonce(const PubKey& sender, const ChainState& committed) const {
+  const uint64_t base = committed.accounts.get(sender).value_or(Account{}).nonce;
   std::lock_guard lock(mu_);
   auto sit = by_sender_.find(sender);
   if (sit == by_sender_.end()) return base;

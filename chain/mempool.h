@@ -44,7 +44,7 @@
 // Thread-safety: every public method is thread-safe. One private, non-recursive std::mutex
 // guards all state; it is called from the RPC worker threads and the block producer thread.
 // Hashing and signature verification run before the lock is taken. `committed` must not be
-// modified while a call that received it runs (AccountState's const methods may run
+// modified while a call that received it runs (ChainState's const methods may run
 // concurrently).
 #pragma once
 
@@ -58,7 +58,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "chain/account_state.h"
+#include "chain/chain_state.h"
 #include "chain/tx.h"
 #include "chain/tx_check.h"
 #include "common/amount.h"
@@ -75,16 +75,16 @@ struct MempoolLimits {
 
 class Mempool {
  public:
-  Mempool(Hash chain_id, MempoolLimits limits);
+  Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry = RegistryParams{});
   Mempool(const Mempool&) = delete;
   Mempool& operator=(const Mempool&) = delete;
 
   // Admits `tx` or says why not (TxError code + reason). Same as add_batch with one tx.
-  Expected<TxId> add(const Tx& tx, const AccountState& committed);
+  Expected<TxId> add(const Tx& tx, const ChainState& committed);
 
   // Verifies every signature in parallel, then admits the txs in order under one lock hold
   // (a later tx may rely on an earlier one of the same batch). One result per tx, in order.
-  std::vector<Expected<TxId>> add_batch(std::span<const Tx> txs, const AccountState& committed);
+  std::vector<Expected<TxId>> add_batch(std::span<const Tx> txs, const ChainState& committed);
 
   // Block candidates, at most `max_txs` txs and `max_bytes` encoded bytes: each sender's txs
   // in nonce order; across senders the head with the highest fee first, ties to the earlier
@@ -93,14 +93,14 @@ class Mempool {
   std::vector<Tx> select(std::size_t max_txs, std::size_t max_bytes) const;
 
   // Removes `included` and re-checks the affected senders against `new_state` (see above).
-  void on_block_committed(const std::vector<Tx>& included, const AccountState& new_state);
+  void on_block_committed(const std::vector<Tx>& included, const ChainState& new_state);
 
   std::size_t size() const;
   std::size_t bytes() const;
   bool contains(const TxId& id) const;
   std::optional<Tx> get(const TxId& id) const;
   // The nonce a wallet should use next: the committed nonce + the sender's pending txs.
-  uint64_t next_nonce(const PubKey& sender, const AccountState& committed) const;
+  uint64_t next_nonce(const PubKey& sender, const ChainState& committed) const;
   // A fee likely to be admitted and selected soon (rule in mempool.cpp).
   Amount fee_estimate() const;
 
@@ -134,7 +134,7 @@ class Mempool {
   };
 
   Prepared prepare_unlocked(const Tx& tx) const;
-  Expected<TxId> admit_locked(const Tx& tx, const Prepared& p, const AccountState& committed);
+  Expected<TxId> admit_locked(const Tx& tx, const Prepared& p, const ChainState& committed);
   Status make_room_locked(const PubKey& sender, Amount fee, std::size_t size);
   void insert_locked(const Tx& tx, const TxId& id, std::size_t size);
   // Removes the entry at `it` from `txs` and the indexes; returns the next iterator. The caller
@@ -142,13 +142,15 @@ class Mempool {
   SenderTxs::iterator erase_locked(SenderTxs& txs, SenderTxs::iterator it);
   // Drops `sender`'s txs below `state`'s nonce and, from the first that does not apply in
   // order, that tx and every later one. Leaves them alone if the state is behind the pool.
-  void recheck_sender_locked(const PubKey& sender, const AccountState& state);
+  void recheck_sender_locked(const PubKey& sender, const ChainState& state);
   // Replaces `old_last` in evictable_ by the sender's current last tx; forgets an empty sender.
   void refresh_evict_key_locked(const PubKey& sender, const std::optional<EvictKey>& old_last);
   std::optional<EvictKey> last_key_locked(const PubKey& sender) const;
 
+  TxEnv env(const ChainState& committed) const;
   const Hash chain_id_;
   const MempoolLimits limits_;
+  const RegistryParams registry_;
 
   mutable std::mutex mu_;
   std::map<PubKey, SenderTxs> by_sender_;

@@ -10,9 +10,9 @@ namespace swarmchain {
 
 namespace {
 
-enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kCfCount };
-const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs"};
-constexpr uint32_t kSchema = 1;
+enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kRegistry, kCfCount };
+const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs", "registry"};
+constexpr uint32_t kSchema = 2;
 
 std::string be64(uint64_t v) {
   std::string s(8, '\0');
@@ -53,7 +53,7 @@ BlockStore::~BlockStore() {
 Expected<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::path& path,
                                                        const Genesis& genesis,
                                                        const Block& genesis_block,
-                                                       const AccountState& genesis_state) {
+                                                       const ChainState& genesis_state) {
   namespace fs = std::filesystem;
   std::error_code ec;
   bool fresh = !fs::exists(path, ec) || fs::is_empty(path, ec);
@@ -100,8 +100,11 @@ Expected<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::pa
     batch.Put(cf[kMeta], "tip", be64(0));
     batch.Put(cf[kBlocks], be64(0), slice(genesis_block.to_bytes()));
     batch.Put(cf[kBlockIndex], key(genesis_block.hash()), be64(0));
-    genesis_state.for_each([&](const PubKey& pk, const Account& a) {
+    genesis_state.accounts.for_each([&](const PubKey& pk, const Account& a) {
       batch.Put(cf[kAccounts], key(pk), slice(encode(a)));
+    });
+    genesis_state.registry.for_each([&](const ServiceNode& sn) {
+      batch.Put(cf[kRegistry], key(sn.pubkey), slice(sn.to_bytes()));
     });
     rocksdb::WriteOptions wo;
     wo.sync = true;
@@ -182,6 +185,25 @@ std::vector<AccountTxRef> BlockStore::account_history(const PubKey& pk, std::siz
   return out;
 }
 
+Status BlockStore::load_state(ChainState& state) const {
+  state.height = tip_height();
+  if (Status s = load_accounts(state.accounts); !s) return s;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kRegistry]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto k = it->key();
+    auto v = it->value();
+    auto sn = decode_exact<ServiceNode>({reinterpret_cast<const uint8_t*>(v.data()), v.size()});
+    if (!sn || k.size() != 32 || k.ToStringView() != key(sn->pubkey))
+      return Status::error(StoreError::kCorrupt,
+                           "corrupt service-node record in chain store" +
+                               (sn ? std::string() : ": " + sn.error().message()));
+    state.registry.load(*sn);
+  }
+  if (!it->status().ok()) return io_error(it->status(), "reading the registry");
+  state.registry.rebuild();
+  return Status::ok();
+}
+
 Status BlockStore::load_accounts(AccountState& state) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kAccounts]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -199,7 +221,7 @@ Status BlockStore::load_accounts(AccountState& state) const {
 }
 
 Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
-                          const AccountChanges& changes) {
+                          const ExecutedBlock& executed) {
   std::lock_guard lock(write_mu_);
   const Height h = block.header.height;
   if (h.value != tip_.load() + 1)
@@ -219,9 +241,13 @@ Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
     if (const auto* t = std::get_if<TransferPayload>(&tx.payload); t && t->to != tx.sender)
       batch.Put(cfs_[kAccountTxs], key(t->to) + suffix, id);
   }
-  for (const auto& [pk, a] : changes) {
+  for (const auto& [pk, a] : executed.changes) {
     if (a.is_empty()) batch.Delete(cfs_[kAccounts], key(pk));
     else batch.Put(cfs_[kAccounts], key(pk), slice(encode(a)));
+  }
+  for (const auto& [pk, sn] : executed.registry_changes) {
+    if (!sn) batch.Delete(cfs_[kRegistry], key(pk));
+    else batch.Put(cfs_[kRegistry], key(pk), slice(sn->to_bytes()));
   }
   batch.Put(cfs_[kMeta], "tip", be64(h.value));
   rocksdb::WriteOptions wo;

@@ -9,9 +9,10 @@
 //   txs          txid -> height u64 BE || index u32 BE
 //   accounts     pubkey -> encoded Account
 //   account_txs  pubkey || height u64 BE || index u32 BE -> txid   (sender and recipient)
+//   registry     sn pubkey -> encoded ServiceNode (registry/service_node.h)
 //
 // Every block is written in ONE WriteBatch with sync=true: block, certificate, indexes,
-// account changes and the new tip. A crash leaves the store at height H or H+1, never between.
+// account changes, registry changes and the new tip. A crash leaves the store at height H or H+1, never between.
 //
 // Thread-safety: reads are safe from any thread. commit() must be called by one writer thread
 // at a time (the node's block producer / sync loop).
@@ -24,8 +25,9 @@
 #include <optional>
 #include <vector>
 
-#include "chain/account_state.h"
 #include "chain/block.h"
+#include "chain/chain_state.h"
+#include "chain/executor.h"
 #include "chain/params.h"
 #include "common/commit.h"
 #include "common/expected.h"
@@ -58,7 +60,7 @@ class BlockStore {
   static Expected<std::unique_ptr<BlockStore>> open(const std::filesystem::path& path,
                                                     const Genesis& genesis,
                                                     const Block& genesis_block,
-                                                    const AccountState& genesis_state);
+                                                    const ChainState& genesis_state);
   ~BlockStore();
   BlockStore(const BlockStore&) = delete;
   BlockStore& operator=(const BlockStore&) = delete;
@@ -73,14 +75,17 @@ class BlockStore {
   // Newest first, at most `limit` entries.
   std::vector<AccountTxRef> account_history(const PubKey& pk, std::size_t limit) const;
 
-  // Loads every account into `state` and rebuilds its root. REQUIRES: `state` is empty.
-  Status load_accounts(AccountState& state) const;
+  // Loads every account and service-node record of the tip into `state` and rebuilds their
+  // roots. REQUIRES: `state` is empty.
+  Status load_state(ChainState& state) const;
 
-  // Writes block tip+1 with its certificate and the account changes, atomically and synced.
-  Status commit(const Block& block, const CommitCertificate& cert, const AccountChanges& changes);
+  // Writes block tip+1 with its certificate and its executed changes (accounts, registry),
+  // atomically and synced.
+  Status commit(const Block& block, const CommitCertificate& cert, const ExecutedBlock& executed);
 
  private:
   BlockStore() = default;
+  Status load_accounts(AccountState& state) const;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // indexed by the CF enum in store.cpp
   Hash chain_id_;

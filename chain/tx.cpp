@@ -9,6 +9,22 @@ struct PayloadEncoder {
     w.fixed(p.to);
     w.amount(p.amount);
   }
+  void operator()(const RegisterNodePayload& p) const {
+    p.registration.encode(w);
+    w.amount(p.operator_amount);
+  }
+  void operator()(const StakePayload& p) const {
+    w.fixed(p.sn_pubkey);
+    w.amount(p.amount);
+  }
+  void operator()(const RequestUnlockPayload& p) const { w.fixed(p.sn_pubkey); }
+};
+
+struct MovedAmount {
+  Amount operator()(const TransferPayload& p) const { return p.amount; }
+  Amount operator()(const RegisterNodePayload& p) const { return p.operator_amount; }
+  Amount operator()(const StakePayload& p) const { return p.amount; }
+  Amount operator()(const RequestUnlockPayload&) const { return Amount(); }
 };
 }  // namespace
 
@@ -45,6 +61,26 @@ Tx Tx::decode(Reader& r) {
       tx.payload = p;
       break;
     }
+    case TxType::kRegisterNode: {
+      RegisterNodePayload p;
+      p.registration = Registration::decode(r);
+      p.operator_amount = r.amount();
+      tx.payload = std::move(p);
+      break;
+    }
+    case TxType::kStake: {
+      StakePayload p;
+      p.sn_pubkey = r.fixed<PubKey>();
+      p.amount = r.amount();
+      tx.payload = p;
+      break;
+    }
+    case TxType::kRequestUnlock: {
+      RequestUnlockPayload p;
+      p.sn_pubkey = r.fixed<PubKey>();
+      tx.payload = p;
+      break;
+    }
   }
   tx.signature = r.fixed<Signature>();
   return tx;
@@ -66,16 +102,20 @@ Hash Tx::signing_hash() const {
 
 TxId Tx::id() const { return hash_tagged("swarmchain/txid/v1", to_bytes()); }
 
-std::optional<Amount> Tx::total_cost() const {
-  Amount moved;
-  if (const auto* t = std::get_if<TransferPayload>(&payload)) moved = t->amount;
-  return moved.checked_add(fee);
-}
+Amount Tx::moved() const { return std::visit(MovedAmount{}, payload); }
+
+std::optional<Amount> Tx::total_cost() const { return moved().checked_add(fee); }
 
 const char* tx_type_name(TxType t) {
   switch (t) {
     case TxType::kTransfer:
       return "transfer";
+    case TxType::kRegisterNode:
+      return "register_node";
+    case TxType::kStake:
+      return "stake";
+    case TxType::kRequestUnlock:
+      return "request_unlock";
   }
   return "unknown";
 }

@@ -3,7 +3,10 @@
 // Grammar (the signature covers H("swarmchain/tx/v1" || everything before it)):
 //   tx       = version u8 (=1) || chain_id[32] || type u8 || sender[32] || nonce u64 || fee u64 ||
 //              payload || signature[64]
-//   payload  = transfer: to[32] || amount u64
+//   payload  = transfer       (0): to[32] || amount u64
+//              register_node  (1): registration (registry/service_node.h) || operator_amount u64
+//              stake          (2): sn_pubkey[32] || amount u64
+//              request_unlock (3): sn_pubkey[32]
 // txid = H("swarmchain/txid/v1" || full encoding).
 // The decoder rejects unknown versions and types, trailing bytes, and a tx over kMaxTxBytes.
 //
@@ -19,11 +22,12 @@
 #include "common/codec.h"
 #include "common/crypto.h"
 #include "common/expected.h"
+#include "registry/service_node.h"
 
 namespace swarmchain {
 
-enum class TxType : uint8_t { kTransfer = 0 };
-constexpr uint8_t kMaxTxType = 0;
+enum class TxType : uint8_t { kTransfer = 0, kRegisterNode = 1, kStake = 2, kRequestUnlock = 3 };
+constexpr uint8_t kMaxTxType = 3;
 constexpr uint8_t kTxVersion = 1;
 constexpr std::size_t kMaxTxBytes = 64 * 1024;
 
@@ -33,7 +37,27 @@ struct TransferPayload {
   friend bool operator==(const TransferPayload&, const TransferPayload&) = default;
 };
 
-using TxPayload = std::variant<TransferPayload>;
+// Sent by the operator with its first stake (design §5.2).
+struct RegisterNodePayload {
+  Registration registration;
+  Amount operator_amount;
+  friend bool operator==(const RegisterNodePayload&, const RegisterNodePayload&) = default;
+};
+
+struct StakePayload {
+  PubKey sn_pubkey;
+  Amount amount;
+  friend bool operator==(const StakePayload&, const StakePayload&) = default;
+};
+
+struct RequestUnlockPayload {
+  PubKey sn_pubkey;
+  friend bool operator==(const RequestUnlockPayload&, const RequestUnlockPayload&) = default;
+};
+
+// The variant index is the TxType.
+using TxPayload =
+    std::variant<TransferPayload, RegisterNodePayload, StakePayload, RequestUnlockPayload>;
 
 struct Tx {
   uint8_t version = kTxVersion;
@@ -54,6 +78,8 @@ struct Tx {
   TxId id() const;            // H("swarmchain/txid/v1" || full encoding)
   void sign(const KeyPair& key) { signature = key.sign(signing_hash()); }
   bool signature_valid() const { return verify(sender, signing_hash(), signature); }
+  // Coins leaving the sender's balance besides the fee: transfer amount or stake.
+  Amount moved() const;
   // Total the sender must hold: amount moved out + fee (nullopt on overflow).
   std::optional<Amount> total_cost() const;
   friend bool operator==(const Tx&, const Tx&) = default;

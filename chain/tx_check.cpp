@@ -36,7 +36,26 @@ Status check_tx_stateless(const Tx& tx, const Hash& chain_id) {
     if (t->amount.atomic() == 0)
       return Status::error(TxError::kZeroAmount, "transfer amount must be greater than zero");
   }
+  if (const auto* st = std::get_if<StakePayload>(&tx.payload)) {
+    if (st->amount.atomic() == 0)
+      return Status::error(TxError::kZeroAmount, "stake amount must be greater than zero");
+  }
   return Status::ok();
+}
+
+const char* tx_rejection_name(int code) {
+  if (code >= static_cast<int>(RegistryError::kAlreadyRegistered))
+    return registry_error_name(static_cast<RegistryError>(code));
+  return tx_error_name(static_cast<TxError>(code));
+}
+
+bool StateView::credit(const PubKey& pk, Amount amount) {
+  Account a = get(pk);
+  auto sum = a.balance.checked_add(amount);
+  if (!sum) return false;
+  a.balance = *sum;
+  set(pk, a);
+  return true;
 }
 
 Account StateView::get(const PubKey& pk) const {
@@ -44,7 +63,25 @@ Account StateView::get(const PubKey& pk) const {
   return base_.get(pk).value_or(Account{});
 }
 
-Status apply_tx(StateView& view, const Tx& tx) {
+namespace {
+
+// The registry part of a register/stake/unlock tx. Runs after the account checks passed, and
+// before any account is changed, so a refusal leaves the whole view unchanged.
+Status apply_registry_part(StateView& view, const Tx& tx, const TxEnv& env) {
+  if (const auto* r = std::get_if<RegisterNodePayload>(&tx.payload))
+    return apply_registration(view.registry, env.registry, env.chain_id, tx.sender,
+                              r->registration, r->operator_amount, env.height, env.tx_index);
+  if (const auto* st = std::get_if<StakePayload>(&tx.payload))
+    return apply_stake(view.registry, env.registry, tx.sender, st->sn_pubkey, st->amount,
+                       env.height, env.tx_index);
+  if (const auto* u = std::get_if<RequestUnlockPayload>(&tx.payload))
+    return apply_request_unlock(view.registry, env.registry, tx.sender, u->sn_pubkey, env.height);
+  return Status::ok();
+}
+
+}  // namespace
+
+Status apply_tx(StateView& view, const Tx& tx, const TxEnv& env) {
   Account sender = view.get(tx.sender);
   if (tx.nonce < sender.nonce)
     return Status::error(TxError::kNonceTooLow, "nonce " + std::to_string(tx.nonce) +
@@ -79,7 +116,11 @@ Status apply_tx(StateView& view, const Tx& tx) {
     view.set(t->to, to);
     return Status::ok();
   }
-  return Status::error(TxError::kBadEncoding, "unknown transaction type");
+  // register_node / stake / request_unlock: the stake (if any) leaves the balance into the
+  // node's record; it comes back through unlock (design §5.2).
+  if (Status s = apply_registry_part(view, tx, env); !s) return s;
+  view.set(tx.sender, sender);
+  return Status::ok();
 }
 
 }  // namespace swarmchain

@@ -13,7 +13,7 @@ std::optional<FinalizedBlock> SoloFinalizer::finalize_next(const Blockchain& cha
   if (me == committee.end() || committee.size() != 1) return std::nullopt;
 
   std::optional<FinalizedBlock> out;
-  chain.with_state([&](const AccountState& state, const ChainTip& tip) {
+  chain.with_state([&](const ChainState& state, const ChainTip& tip) {
     auto built = chain.executor().build(state, tip.header, tip.cert, candidates, now_ms,
                                         key_.pubkey());
     FinalizedBlock fb{std::move(built.block), {}};

@@ -20,7 +20,8 @@ Expected<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   auto chain = Blockchain::open(config.datadir / "chain", *genesis);
   if (!chain) return unexpected(chain.error());
   node->chain_ = std::move(*chain);
-  node->mempool_ = std::make_unique<Mempool>(node->chain_->chain_id(), MempoolLimits{});
+  node->mempool_ = std::make_unique<Mempool>(node->chain_->chain_id(), MempoolLimits{},
+                                             node->chain_->executor().registry_params());
   node->finalizer_ = std::make_unique<SoloFinalizer>(*key);
   node->chain_->add_listener(node.get());
   spdlog::info("chain {} ({}), tip height {} hash {}", to_hex(node->chain_->chain_id()).substr(0, 16),
@@ -86,7 +87,7 @@ void Node::produce_one() {
 }
 
 void Node::on_block_committed(const Block& block, const CommitCertificate&) {
-  chain_->with_state([&](const AccountState& state, const ChainTip&) {
+  chain_->with_state([&](const ChainState& state, const ChainTip&) {
     mempool_->on_block_committed(block.txs, state);
   });
   spdlog::info("block {} {} txs {}", block.header.height.value, to_hex(block.hash()),

@@ -145,8 +145,8 @@ RpcResult get_account(const Blockchain& chain, const Mempool& mempool, const jso
   if (!p.error()) pk = address_param(p, text);
   if (auto err = p.error()) return unexpected(*err);
   json out;
-  chain.with_state([&](const AccountState& state, const ChainTip& tip) {
-    Account a = state.get(*pk).value_or(Account{});
+  chain.with_state([&](const ChainState& state, const ChainTip& tip) {
+    Account a = state.accounts.get(*pk).value_or(Account{});
     out = json{{"address", text},
                {"balance", a.balance.atomic()},
                {"nonce", a.nonce},
@@ -184,7 +184,7 @@ RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool, const 
   std::string hex = p.required_string("tx_hex");
   if (auto err = p.error()) return unexpected(*err);
   auto reject = [](TxError code, const std::string& msg) {
-    return unexpected(RpcError::rejected(msg, json{{"reason", tx_error_name(code)}}));
+    return unexpected(RpcError::rejected(msg, json{{"reason", tx_rejection_name(int(code))}}));
   };
   if (hex.size() > 2 * kMaxTxBytes)
     return reject(TxError::kTooLarge, "transaction is larger than " +
@@ -194,11 +194,13 @@ RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool, const 
   auto tx = Tx::from_bytes(*bytes);
   if (!tx) return reject(TxError::kBadEncoding, "cannot decode transaction: " + tx.error().message());
   std::optional<Expected<TxId>> added;
-  chain.with_state([&](const AccountState& state, const ChainTip&) {
+  chain.with_state([&](const ChainState& state, const ChainTip&) {
     added.emplace(mempool.add(*tx, state));
   });
   const Expected<TxId>& result = *added;
-  if (!result) return reject(result.error().code_as<TxError>(), result.error().message());
+  if (!result)
+    return unexpected(RpcError::rejected(
+        result.error().message(), json{{"reason", tx_rejection_name(result.error().code())}}));
   return json{{"txid", to_hex(*result)}, {"status", "pending"}};
 }
 

@@ -70,7 +70,7 @@ Status commit_next_block(Blockchain& bc) {
                                 Amount(1'000 + j), kFee));
   }
   Block block;
-  bc.with_state([&](const AccountState& state, const ChainTip& tip) {
+  bc.with_state([&](const ChainState& state, const ChainTip& tip) {
     block = bc.executor()
                 .build(state, tip.header, tip.cert, txs, tip.header.time_ms + 500,
                        test_key(200).pubkey())
@@ -218,13 +218,15 @@ void check_recovered_store(const fs::path& dir, uint64_t reported, bool& ahead) 
 
   Hash root;
   uint64_t supply = 0;
-  bc.with_state([&](const AccountState& s, const ChainTip&) {
-    root = s.root();
-    s.for_each([&](const PubKey&, const Account& a) { supply += a.balance.atomic(); });
+  bc.with_state([&](const ChainState& s, const ChainTip&) {
+    root = s.accounts.root();
+    s.accounts.for_each([&](const PubKey&, const Account& a) { supply += a.balance.atomic(); });
   });
   EXPECT_EQ(root, tip.header.state_root);
-  // Fees are burned: the state holds exactly `top` blocks' worth of transfers, no more, no less.
-  EXPECT_EQ(supply, kAccounts * kBalance.atomic() - top * kTxsPerBlock * kFee.atomic());
+  // Fees are burned and each block issues one reward: the state holds exactly `top` blocks'
+  // worth of transfers and rewards, no more, no less.
+  EXPECT_EQ(supply, kAccounts * kBalance.atomic() - top * kTxsPerBlock * kFee.atomic() +
+                        top * bc.params().block_reward.atomic());
 
   Hash prev = bc.executor().genesis_block().hash();
   for (uint64_t h = 1; h <= top; ++h) {

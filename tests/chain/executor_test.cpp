@@ -25,8 +25,8 @@ const Executor& shared_executor() {
   static const Executor ex(test_genesis(4, Amount::coins(1000)));
   return ex;
 }
-const AccountState& shared_genesis_state() {
-  static const AccountState s = shared_executor().genesis_state();
+const ChainState& shared_genesis_state() {
+  static const ChainState s = shared_executor().genesis_state();
   return s;
 }
 const Block& shared_genesis_block() {
@@ -37,7 +37,7 @@ const Block& shared_genesis_block() {
 class ExecutorTest : public ::testing::Test {
  protected:
   const Executor& ex = shared_executor();
-  AccountState state = shared_genesis_state();
+  ChainState state = shared_genesis_state();
   const Block& genesis_block = shared_genesis_block();
   KeyPair sn = test_key(200);
   KeyPair alice = test_key(1);
@@ -66,7 +66,7 @@ class ExecutorTest : public ::testing::Test {
 
   // The error code of validate(block) on top of genesis (kOk if it validates).
   BlockError verdict(const Block& b, const BlockHeader* parent = nullptr,
-                     const AccountState* on = nullptr) const {
+                     const ChainState* on = nullptr) const {
     auto r = ex.validate(on ? *on : state, parent ? *parent : genesis_block.header, std::nullopt, b);
     return r ? BlockError::kOk : r.error().code_as<BlockError>();
   }
@@ -80,17 +80,18 @@ class ExecutorTest : public ::testing::Test {
   }
 
   // Applies `tx` alone to genesis state; the TxError it is refused with, or kOk.
-  TxError tx_verdict(const Tx& tx, const AccountState* on = nullptr) const {
+  TxError tx_verdict(const Tx& tx, const ChainState* on = nullptr) const {
     Status s = check_tx_stateless(tx, chain_id());
     if (!s) return s.code_as<TxError>();
     StateView view(on ? *on : state);
-    s = apply_tx(view, tx);
+    s = apply_tx(view, tx, env());
     if (!s) {
       EXPECT_TRUE(view.changes().empty()) << "a refused tx left changes behind";
     }
     return s ? TxError::kOk : s.code_as<TxError>();
   }
 
+  TxEnv env() const { return TxEnv{chain_id(), ex.registry_params(), Height(1), 0}; }
   Amount balance(const AccountState& s, const KeyPair& k) const {
     return s.get(k.pubkey()).value_or(Account{}).balance;
   }
@@ -138,8 +139,8 @@ TEST_F(ExecutorTest, TxSignedByAnotherKeyThanTheSenderIsRefused) {
 
 TEST_F(ExecutorTest, TxWithAnAlreadyUsedNonceIsRefusedAsNonceTooLow) {
   StateView view(state);
-  ASSERT_TRUE(apply_tx(view, transfer(alice, 0, bob, Amount::coins(1))));
-  Status s = apply_tx(view, transfer(alice, 0, carol, Amount::coins(2)));
+  ASSERT_TRUE(apply_tx(view, transfer(alice, 0, bob, Amount::coins(1)), env()));
+  Status s = apply_tx(view, transfer(alice, 0, carol, Amount::coins(2)), env());
   ASSERT_FALSE(s);
   EXPECT_EQ(s.code_as<TxError>(), TxError::kNonceTooLow);
   EXPECT_EQ(verdict(block1_with_raw_txs(
@@ -173,10 +174,10 @@ TEST_F(ExecutorTest, TransferWhoseAmountPlusFeeOverflowsIsRefusedAsAmountOverflo
 }
 
 TEST_F(ExecutorTest, TransferThatWouldOverflowTheRecipientIsRefused) {
-  AccountState rich;
-  rich.load(alice.pubkey(), Account{Amount::coins(1000), 0});
-  rich.load(bob.pubkey(), Account{Amount(kMax - 5), 0});
-  rich.rebuild();
+  ChainState rich;
+  rich.accounts.load(alice.pubkey(), Account{Amount::coins(1000), 0});
+  rich.accounts.load(bob.pubkey(), Account{Amount(kMax - 5), 0});
+  rich.accounts.rebuild();
   EXPECT_EQ(tx_verdict(transfer(alice, 0, bob, Amount(6)), &rich), TxError::kAmountOverflow);
   EXPECT_EQ(tx_verdict(transfer(alice, 0, bob, Amount(5)), &rich), TxError::kOk);
 }
@@ -203,7 +204,7 @@ TEST_F(ExecutorTest, ValidBlockMovesBalancesAndBumpsNoncesExactly) {
                           transfer(bob, 0, carol, Amount::coins(1))});
   auto r = ex.validate(state, genesis_block.header, std::nullopt, b);
   ASSERT_TRUE(r) << r.error().message();
-  AccountState after = state;
+  AccountState after = state.accounts;
   after.apply(r->changes);
   EXPECT_EQ(after.root(), b.header.state_root);
   EXPECT_EQ(after.get(alice.pubkey()),
@@ -218,9 +219,11 @@ TEST_F(ExecutorTest, FeesAreBurnedSoTotalSupplyDropsByTheFees) {
                           transfer(bob, 0, test_key(9), Amount::coins(1), Amount(4'567))});
   auto r = ex.validate(state, genesis_block.header, std::nullopt, b);
   ASSERT_TRUE(r) << r.error().message();
-  AccountState after = state;
+  AccountState after = state.accounts;
   after.apply(r->changes);
-  EXPECT_EQ(total_supply(after), total_supply(state) - 123 - 4'567);
+  // Fees are burned; the only issuance is the block reward (to the genesis node's operator).
+  EXPECT_EQ(total_supply(after),
+            total_supply(state.accounts) - 123 - 4'567 + ex.params().block_reward.atomic());
   EXPECT_EQ(after.get(test_key(9).pubkey()), (Account{Amount::coins(1), 0}));
 }
 
@@ -228,19 +231,19 @@ TEST_F(ExecutorTest, SelfTransferOnlyCostsTheFee) {
   const Block b = block1({transfer(alice, 0, alice, Amount::coins(7))});
   auto r = ex.validate(state, genesis_block.header, std::nullopt, b);
   ASSERT_TRUE(r) << r.error().message();
-  AccountState after = state;
+  AccountState after = state.accounts;
   after.apply(r->changes);
   EXPECT_EQ(after.get(alice.pubkey()),
             (Account{Amount(Amount::coins(1000).atomic() - kFee.atomic()), 1}));
 }
 
 TEST_F(ExecutorTest, RejectedBlockLeavesTheStateRootUnchanged) {
-  const Hash before = state.root();
+  const Hash before = state.accounts.root();
   const Block b = block1_with_raw_txs(
       {transfer(alice, 0, bob, Amount::coins(1)), transfer(bob, 5, carol, Amount::coins(1))});
   EXPECT_EQ(verdict(b), BlockError::kBadTx);
-  EXPECT_EQ(state.root(), before);
-  EXPECT_EQ(state.get(alice.pubkey()), (Account{Amount::coins(1000), 0}));
+  EXPECT_EQ(state.accounts.root(), before);
+  EXPECT_EQ(state.accounts.get(alice.pubkey()), (Account{Amount::coins(1000), 0}));
 }
 
 // ---- header checks ----
@@ -275,7 +278,7 @@ TEST_F(ExecutorTest, BlockWhoseTxRootDoesNotMatchItsTxsIsRefused) {
 
 TEST_F(ExecutorTest, BlockWhoseStateRootDoesNotMatchTheExecutedStateIsRefused) {
   Block b = block1({transfer(alice, 0, bob, Amount::coins(1))});
-  b.header.state_root = state.root();  // as if the tx had changed nothing
+  b.header.state_root = state.accounts.root();  // as if the tx had changed nothing
   EXPECT_EQ(verdict(b), BlockError::kBadStateRoot);
 }
 
@@ -311,7 +314,9 @@ class ExecutorOnBlockOneTest : public ExecutorTest {
     auto r = ex.validate(state, genesis_block.header, std::nullopt, b1);
     ASSERT_TRUE(r) << r.error().message();
     state1 = state;
-    state1.apply(r->changes);
+    state1.accounts.apply(r->changes);
+    state1.registry.apply(r->registry_changes);
+    state1.height = Height(1);
     cert1 = certify(b1);
   }
   Executor::Built build2(std::vector<Tx> txs, const std::optional<CommitCertificate>& cert) const {
@@ -319,7 +324,7 @@ class ExecutorOnBlockOneTest : public ExecutorTest {
   }
   BlockError verdict2(const Block& b) const { return verdict(b, &b1.header, &state1); }
   Block b1;
-  AccountState state1;
+  ChainState state1;
   CommitCertificate cert1;
 };
 

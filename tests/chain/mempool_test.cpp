@@ -35,16 +35,20 @@ class MempoolTest : public ::testing::Test {
   static std::size_t tx_size() { return Tx{}.to_bytes().size(); }
 
   // The state after a block holding `txs` (each must apply).
-  static AccountState after_block(const AccountState& before, const std::vector<Tx>& txs) {
-    AccountState out = before;
+  static ChainState after_block(const ChainState& before, const std::vector<Tx>& txs) {
+    ChainState out = before;
     StateView view(out);
-    for (const Tx& tx : txs) EXPECT_TRUE(apply_tx(view, tx).is_ok());
-    out.apply(view.take_changes());
+    const RegistryParams rp = registry_params(ChainParams::dev());
+    for (const Tx& tx : txs) {
+      EXPECT_TRUE(apply_tx(view, tx, TxEnv{tx.chain_id, rp, out.height.next(), 0}).is_ok());
+    }
+    out.accounts.apply(view.take_changes());
+    out.height = out.height.next();
     return out;
   }
 
   Executor executor_;
-  AccountState state_;
+  ChainState state_;
 };
 
 // The refusal carries `code` and a message naming what went wrong.
@@ -129,9 +133,9 @@ TEST_F(MempoolTest, RefusesATxAlreadyInThePool) {
 
 TEST_F(MempoolTest, RefusesANonceBelowTheCommittedNonce) {
   Mempool mp = pool();
-  AccountState state;
-  state.load(test_key(1).pubkey(), Account{Amount::coins(10), 3});
-  state.rebuild();
+  ChainState state;
+  state.accounts.load(test_key(1).pubkey(), Account{Amount::coins(10), 3});
+  state.accounts.rebuild();
   expect_refused(mp.add(transfer(1, 2), state), TxError::kNonceTooLow,
                  "nonce 2 too low: account nonce is 3");
 }
@@ -324,7 +328,7 @@ TEST_F(MempoolTest, AddWithANewerStateFirstPrunesTheSendersIncludedTxs) {
   Mempool mp = pool();
   Tx a0 = transfer(1, 0);
   ASSERT_TRUE(mp.add(a0, state_).has_value());
-  const AccountState newer = after_block(state_, {a0});  // the pool has not been told yet
+  const ChainState newer = after_block(state_, {a0});  // the pool has not been told yet
   ASSERT_TRUE(mp.add(transfer(1, 1), newer).has_value());
   EXPECT_FALSE(mp.contains(a0.id()));
   EXPECT_EQ(mp.size(), 1u);
@@ -344,7 +348,7 @@ TEST_F(MempoolTest, AddWithAStateBehindThePoolRefusesAndKeepsThePendingTxs) {
 
 TEST_F(MempoolTest, AddBatchRefusesOnlyTheTxWithABadSignature) {
   const Executor executor(test_genesis(120));
-  const AccountState state = executor.genesis_state();
+  const ChainState state = executor.genesis_state();
   Mempool mp(executor.chain_id(), MempoolLimits{});
   std::vector<Tx> txs;
   for (uint8_t s = 1; s <= 120; ++s)

@@ -67,7 +67,7 @@ class StoreTest : public ::testing::Test {
   // The next block on `bc`'s tip with `txs` (all must apply).
   Block next_block(const Blockchain& bc, const std::vector<Tx>& txs) const {
     Block out;
-    bc.with_state([&](const AccountState& state, const ChainTip& tip) {
+    bc.with_state([&](const ChainState& state, const ChainTip& tip) {
       auto built = bc.executor().build(state, tip.header, tip.cert, txs, tip.header.time_ms + 500,
                                        sn.pubkey());
       EXPECT_TRUE(built.skipped.empty());
@@ -96,14 +96,14 @@ class StoreTest : public ::testing::Test {
 
   static std::map<PubKey, Account> accounts_of(const Blockchain& bc) {
     std::map<PubKey, Account> out;
-    bc.with_state([&](const AccountState& s, const ChainTip&) {
-      s.for_each([&](const PubKey& pk, const Account& a) { out[pk] = a; });
+    bc.with_state([&](const ChainState& s, const ChainTip&) {
+      s.accounts.for_each([&](const PubKey& pk, const Account& a) { out[pk] = a; });
     });
     return out;
   }
   static Hash state_root_of(const Blockchain& bc) {
     Hash root;
-    bc.with_state([&](const AccountState& s, const ChainTip&) { root = s.root(); });
+    bc.with_state([&](const ChainState& s, const ChainTip&) { root = s.accounts.root(); });
     return root;
   }
 };

@@ -1,0 +1,82 @@
+// RegistryState: every service-node record plus the registry_root commitment (design §4.4).
+//
+// registry_root layout (docs/protocol.md §registry_root):
+//   records are split into 2^12 buckets by the first 12 bits of the SN pubkey;
+//   bucket root = merkle_root(leaf hashes of the bucket's records, ascending by pubkey), with
+//                 merkle_empty_root() for an empty bucket;
+//   registry_root = the complete binary Merkle tree (merkle_parent) over the 4,096 bucket roots.
+// So the tree is still a binary Merkle tree over the records sorted by pubkey, with a fixed
+// top, and a block that changes k records rehashes k buckets and 12·k inner nodes: the cost is
+// O(changed · log n), never a full rehash of the registry. The swarm table is committed through
+// each record's swarm_id.
+//
+// A registry proof is the record plus one MerkleProof (steps inside the bucket, then the 12
+// steps of the top tree); merkle_root_from_proof(leaf, proof) must give registry_root.
+//
+// Thread-safety: none; owned by the chain's single writer. Const methods may run concurrently
+// with each other but not with apply().
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "common/merkle.h"
+#include "registry/service_node.h"
+#include "registry/swarm_id.h"
+
+namespace swarmchain {
+
+// New values of the records a block touched; nullopt removes the record.
+using RegistryChanges = std::map<PubKey, std::optional<ServiceNode>>;
+
+class RegistryState {
+ public:
+  static constexpr unsigned kBucketBits = 12;
+  static constexpr std::size_t kBuckets = std::size_t{1} << kBucketBits;
+
+  RegistryState();
+
+  const ServiceNode* get(const PubKey& pk) const;
+  std::size_t size() const { return count_; }
+  Hash root() const { return tree_[1]; }
+  // The root after `changes`, without applying them.
+  Hash root_with(const RegistryChanges& changes) const;
+  void apply(const RegistryChanges& changes);
+
+  // Every record, ascending by pubkey.
+  void for_each(const std::function<void(const ServiceNode&)>& fn) const;
+  // Active nodes' pubkeys, ascending (kept up to date by apply()).
+  const std::vector<PubKey>& active() const { return active_; }
+  // swarm id -> members, ascending (active nodes with a swarm).
+  const SwarmTable& swarms() const { return swarms_; }
+
+  // Proof that the current record of `pk` is in root(); nullopt if there is no such record.
+  std::optional<MerkleProof> proof(const PubKey& pk) const;
+
+  // Bulk load (startup): insert without hashing, then rebuild() once.
+  void load(const ServiceNode& sn);
+  void rebuild();
+
+ private:
+  using Bucket = std::map<PubKey, ServiceNode>;
+  static std::size_t bucket_of(const PubKey& pk) {
+    return (std::size_t{pk.data[0]} << 4) | (pk.data[1] >> 4);
+  }
+  static Hash hash_bucket(const Bucket& b);
+  void rebuild_indexes();
+  std::vector<std::pair<std::size_t, Hash>> node_updates(const RegistryChanges& changes) const;
+
+  std::vector<Bucket> buckets_;
+  std::vector<Hash> tree_;  // heap layout: root at 1, bucket b's root at kBuckets + b
+  std::size_t count_ = 0;
+  std::vector<PubKey> active_;
+  SwarmTable swarms_;
+};
+
+// Light-client check: `record` is in the registry whose root is `registry_root`.
+bool verify_registry_proof(const ServiceNode& record, const MerkleProof& proof,
+                           const Hash& registry_root);
+
+}  // namespace swarmchain
