@@ -1,0 +1,231 @@
+// RegistryState: the bucketed registry tree (layout at the top of registry_state.h), modelled
+// on chain/account_state.cpp. The differences: a bucket's root is itself a Merkle tree over
+// its records' leaf hashes (so one record can be proven), and the active list and swarm table
+// are kept next to the records.
+#include "registry/registry_state.h"
+
+#include <algorithm>
+#include <cassert>
+#include <unordered_map>
+
+#include "common/crypto.h"
+
+namespace swarmchain {
+
+namespace {
+
+// Sorted-vector set operations for the active list and the swarm members. One insert or erase
+// moves at most the tail of the vector (a memmove), instead of re-sorting the whole list.
+void sorted_insert(std::vector<PubKey>& v, const PubKey& pk) {
+  auto it = std::lower_bound(v.begin(), v.end(), pk);
+  if (it == v.end() || *it != pk) v.insert(it, pk);
+}
+
+void sorted_erase(std::vector<PubKey>& v, const PubKey& pk) {
+  auto it = std::lower_bound(v.begin(), v.end(), pk);
+  if (it != v.end() && *it == pk) v.erase(it);
+}
+
+bool has_swarm(const ServiceNode& sn) {
+  return sn.is_active() && sn.swarm_id != kUnassignedSwarm;
+}
+
+// The bucket a pubkey falls in: its first 12 bits (same as RegistryState::bucket_of).
+std::size_t bucket_index(const PubKey& pk) {
+  static_assert(RegistryState::kBucketBits == 12);
+  return (std::size_t{pk.data[0]} << 4) | (pk.data[1] >> 4);
+}
+
+}  // namespace
+
+RegistryState::RegistryState() : buckets_(kBuckets), tree_(2 * kBuckets) {
+  rebuild();
+}
+
+const ServiceNode* RegistryState::get(const PubKey& pk) const {
+  const Bucket& b = buckets_[bucket_of(pk)];
+  auto it = b.find(pk);
+  return it == b.end() ? nullptr : &it->second;
+}
+
+Hash RegistryState::hash_bucket(const Bucket& b) {
+  if (b.empty()) return merkle_empty_root();
+  std::vector<Hash> leaves;
+  leaves.reserve(b.size());
+  for (const auto& [pk, sn] : b) leaves.push_back(sn.leaf_hash());
+  return merkle_root(leaves);
+}
+
+void RegistryState::load(const ServiceNode& sn) {
+  auto [it, inserted] = buckets_[bucket_of(sn.pubkey)].insert_or_assign(sn.pubkey, sn);
+  (void)it;
+  if (inserted) ++count_;
+}
+
+void RegistryState::rebuild() {
+  // Most buckets are empty (4,096 buckets, a few thousand nodes), and a subtree of empty
+  // buckets hashes the same at every position of its level: hash each such subtree once.
+  std::vector<Hash> empty_at_height{merkle_empty_root()};
+  for (unsigned h = 1; h <= kBucketBits; ++h)
+    empty_at_height.push_back(merkle_parent(empty_at_height.back(), empty_at_height.back()));
+
+  for (std::size_t b = 0; b < kBuckets; ++b)
+    tree_[kBuckets + b] = buckets_[b].empty() ? empty_at_height[0] : hash_bucket(buckets_[b]);
+  unsigned height = 1;
+  for (std::size_t first = kBuckets / 2; first >= 1; first /= 2, ++height) {
+    const Hash& empty_child = empty_at_height[height - 1];
+    for (std::size_t i = first; i < 2 * first; ++i) {
+      const Hash& l = tree_[2 * i];
+      const Hash& r = tree_[2 * i + 1];
+      tree_[i] =
+          (l == empty_child && r == empty_child) ? empty_at_height[height] : merkle_parent(l, r);
+    }
+  }
+  rebuild_indexes();
+}
+
+void RegistryState::rebuild_indexes() {
+  active_.clear();
+  swarms_.clear();
+  // for_each visits records ascending by pubkey, so push_back keeps both lists sorted.
+  for_each([this](const ServiceNode& sn) {
+    if (sn.is_active()) active_.push_back(sn.pubkey);
+    if (has_swarm(sn)) swarms_[sn.swarm_id].push_back(sn.pubkey);
+  });
+}
+
+// Node updates (heap index, hash) caused by `changes`, children before parents; the last entry
+// is the root (index 1). Reads the state, never writes it.
+std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
+    const RegistryChanges& changes) const {
+  std::vector<std::pair<std::size_t, Hash>> out;
+  std::unordered_map<std::size_t, Hash> overlay;
+  std::vector<std::size_t> level;
+  // Buckets: `changes` is sorted by pubkey, so the changes of one bucket are adjacent.
+  for (auto it = changes.begin(); it != changes.end();) {
+    const std::size_t b = bucket_of(it->first);
+    // The bucket's leaves after the changes, ascending by pubkey: merge the bucket's records
+    // (minus the changed ones) with the new values, without copying any record.
+    std::vector<std::pair<PubKey, Hash>> leaves;
+    auto changes_end = it;
+    for (; changes_end != changes.end() && bucket_of(changes_end->first) == b; ++changes_end) {
+      assert(!changes_end->second || changes_end->second->pubkey == changes_end->first);
+      if (changes_end->second)
+        leaves.emplace_back(changes_end->first, changes_end->second->leaf_hash());
+    }
+    for (const auto& [pk, sn] : buckets_[b])
+      if (changes.find(pk) == changes.end()) leaves.emplace_back(pk, sn.leaf_hash());
+    std::sort(leaves.begin(), leaves.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<Hash> hashes;
+    hashes.reserve(leaves.size());
+    for (const auto& [pk, h] : leaves) hashes.push_back(h);
+
+    const std::size_t node = kBuckets + b;
+    const Hash h = merkle_root(hashes);  // merkle_empty_root() when the bucket empties
+    overlay[node] = h;
+    out.emplace_back(node, h);
+    level.push_back(node);
+    it = changes_end;
+  }
+  auto get = [&](std::size_t i) -> const Hash& {
+    auto f = overlay.find(i);
+    return f == overlay.end() ? tree_[i] : f->second;
+  };
+  // `level` is ascending, so siblings are adjacent and each parent is computed once.
+  while (!level.empty() && level.front() > 1) {
+    std::vector<std::size_t> up;
+    for (std::size_t i : level)
+      if (up.empty() || up.back() != i / 2) up.push_back(i / 2);
+    for (std::size_t p : up) {
+      const Hash h = merkle_parent(get(2 * p), get(2 * p + 1));
+      overlay[p] = h;
+      out.emplace_back(p, h);
+    }
+    level = std::move(up);
+  }
+  return out;
+}
+
+Hash RegistryState::root_with(const RegistryChanges& changes) const {
+  if (changes.empty()) return root();
+  return node_updates(changes).back().second;
+}
+
+void RegistryState::apply(const RegistryChanges& changes) {
+  const auto updates = node_updates(changes);
+  for (const auto& [pk, value] : changes) {
+    Bucket& b = buckets_[bucket_of(pk)];
+    auto old = b.find(pk);
+    if (old != b.end()) {
+      const ServiceNode& sn = old->second;
+      if (sn.is_active()) sorted_erase(active_, pk);
+      if (has_swarm(sn)) {
+        auto s = swarms_.find(sn.swarm_id);
+        if (s != swarms_.end()) {
+          sorted_erase(s->second, pk);
+          if (s->second.empty()) swarms_.erase(s);
+        }
+      }
+    }
+    if (!value) {
+      if (old != b.end()) {
+        b.erase(old);
+        --count_;
+      }
+      continue;
+    }
+    if (value->is_active()) sorted_insert(active_, pk);
+    if (has_swarm(*value)) sorted_insert(swarms_[value->swarm_id], pk);
+    if (old != b.end()) {
+      old->second = *value;
+    } else {
+      b.emplace(pk, *value);
+      ++count_;
+    }
+  }
+  for (const auto& [i, h] : updates) tree_[i] = h;
+}
+
+void RegistryState::for_each(const std::function<void(const ServiceNode&)>& fn) const {
+  // Buckets are ordered by the leading bits and each bucket by pubkey: ascending overall.
+  for (const auto& b : buckets_)
+    for (const auto& [pk, sn] : b) fn(sn);
+}
+
+std::optional<MerkleProof> RegistryState::proof(const PubKey& pk) const {
+  const std::size_t b = bucket_of(pk);
+  const Bucket& bucket = buckets_[b];
+  auto it = bucket.find(pk);
+  if (it == bucket.end()) return std::nullopt;
+
+  std::vector<Hash> leaves;
+  leaves.reserve(bucket.size());
+  for (const auto& [key, sn] : bucket) leaves.push_back(sn.leaf_hash());
+  const auto index = static_cast<std::size_t>(std::distance(bucket.begin(), it));
+  MerkleProof p = merkle_proof(leaves, index);
+
+  for (std::size_t node = kBuckets + b; node > 1; node /= 2) {
+    const std::size_t sibling = node ^ 1;
+    p.steps.push_back({sibling < node, tree_[sibling]});
+  }
+  return p;
+}
+
+bool verify_registry_proof(const ServiceNode& record, const MerkleProof& proof,
+                           const Hash& registry_root) {
+  // The last 12 steps are the top tree; their sides spell the bucket the path enters. Require
+  // it to be the record's own bucket, as proof() always makes it. Membership is already sound
+  // without this (leaves and inner nodes hash under different tags); the check is defence in
+  // depth that ties the path to the record's key, and costs nothing.
+  constexpr std::size_t kTopSteps = RegistryState::kBucketBits;
+  if (proof.steps.size() < kTopSteps) return false;
+  const std::size_t top = proof.steps.size() - kTopSteps;
+  std::size_t bucket = 0;
+  for (std::size_t i = 0; i < kTopSteps; ++i)
+    if (proof.steps[top + i].sibling_on_left) bucket |= std::size_t{1} << i;
+  if (bucket != bucket_index(record.pubkey)) return false;
+  return merkle_root_from_proof(record.leaf_hash(), proof) == registry_root;
+}
+
+}  // namespace swarmchain

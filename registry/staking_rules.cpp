@@ -1,0 +1,541 @@
+// Staking rules (design §5.2, §5.3, §5.5, §5.6). See staking_rules.h for the order of a block.
+//
+// Decisions beyond the design text:
+//   - A contributor that already holds stake (and has no unfilled reserved spot) may add any
+//     amount > 0 up to what is left unfunded: the minimum contribution exists to keep the
+//     number of contributors bounded, and a top-up does not take a spot.
+//   - The effective contributor cap is min(max_contributors, kMaxContributorsLimit): a record
+//     with more contributors than the decoder accepts could never be stored or proven.
+//   - When nothing is left to stake for a new contributor (the rest is reserved), stake_limits
+//     answers kNodeFull rather than a [0, 0] range.
+//   - Reserved spots of 0 are refused (kReservedBelowMinimum): a spot of nothing would take a
+//     contributor slot and make its holder "a contributor" without any stake.
+//   - A node whose unlock was requested (only possible while awaiting funding: an active node
+//     takes no stakes) refuses new stakes with kUnlockAlreadyRequested: the stake would only
+//     be locked until the node expires, which is never what the staker wants.
+//   - Swarm upkeep: a node that stays active but whose swarm_id was reset in this block counts
+//     as a leaver and is re-assigned; non-active records keep no swarm id.
+#include "registry/staking_rules.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "common/hex.h"
+
+namespace swarmchain {
+
+namespace {
+
+std::string coins(Amount a) { return a.to_string(); }
+
+std::string key_hex(const PubKey& pk) { return to_hex(pk); }
+
+std::size_t contributor_cap(const RegistryParams& p) {
+  return std::min<std::size_t>(p.max_contributors, kMaxContributorsLimit);
+}
+
+// a − b, or 0 when b > a.
+Amount saturating_sub(Amount a, Amount b) { return a.checked_sub(b).value_or(Amount()); }
+
+Amount reserved_total(const std::vector<Contributor>& cs) {
+  uint64_t sum = 0;
+  for (const Contributor& c : cs) sum += std::max(c.reserved, c.amount).atomic();
+  return Amount(sum);
+}
+
+bool waits_less(const ServiceNode& a, const ServiceNode& b) {
+  return std::tie(a.last_reward_height, a.last_reward_index, a.pubkey) <
+         std::tie(b.last_reward_height, b.last_reward_index, b.pubkey);
+}
+
+bool expires_at(const ServiceNode& sn, Height h) {
+  return sn.requested_unlock_height != Height() && sn.requested_unlock_height <= h;
+}
+
+// Visits every record of the view, ascending by pubkey, without copying: a merge of the base's
+// ordered for_each with the (ordered) change map. Erased records are skipped.
+template <typename Fn>
+void for_each_in_view(const RegistryView& v, Fn&& fn) {
+  const RegistryChanges& changes = v.changes();
+  auto it = changes.begin();
+  v.base().for_each([&](const ServiceNode& sn) {
+    for (; it != changes.end() && it->first < sn.pubkey; ++it) {
+      if (it->second) fn(*it->second);
+    }
+    if (it != changes.end() && it->first == sn.pubkey) {
+      if (it->second) fn(*it->second);
+      ++it;
+      return;
+    }
+    fn(sn);
+  });
+  for (; it != changes.end(); ++it) {
+    if (it->second) fn(*it->second);
+  }
+}
+
+bool table_contains(const SwarmTable& t, SwarmId id, const PubKey& pk) {
+  auto it = t.find(id);
+  return it != t.end() && std::binary_search(it->second.begin(), it->second.end(), pk);
+}
+
+// Step 2c: swarm upkeep when the active set changed in this block.
+void update_swarms(RegistryView& v, const RegistryParams& p, const Hash& seed,
+                   std::vector<PubKey> unassigned_base) {
+  const RegistryState& base = v.base();
+  bool active_set_changed = false;
+  std::vector<PubKey> leavers;
+  for (const auto& [pk, now] : v.changes()) {
+    const ServiceNode* was = base.get(pk);
+    const bool was_active = was != nullptr && was->is_active();
+    const bool is_active = now && now->is_active();
+    if (was_active != is_active) active_set_changed = true;
+    if (was_active && was->swarm_id != kUnassignedSwarm &&
+        (!is_active || now->swarm_id != was->swarm_id)) {
+      leavers.push_back(pk);
+    }
+  }
+  if (!active_set_changed) return;
+
+  SwarmTable table = remove_from_swarms(base.swarms(), leavers);
+  std::vector<PubKey> unassigned = std::move(unassigned_base);
+  for (const auto& [pk, now] : v.changes()) {
+    if (now && now->is_active() && !table_contains(table, now->swarm_id, pk)) {
+      unassigned.push_back(pk);
+    }
+  }
+  // A base node without a swarm that also changed in this block (e.g. it won the reward) is in
+  // both lists; assign_swarms requires each pubkey once.
+  std::sort(unassigned.begin(), unassigned.end());
+  unassigned.erase(std::unique(unassigned.begin(), unassigned.end()), unassigned.end());
+  const SwarmTable after = assign_swarms(std::move(table), std::move(unassigned), seed, p.swarm);
+
+  // Records the step takes out of every swarm (erased ones are gone already).
+  std::vector<ServiceNode> updates;
+  for (const auto& [pk, now] : v.changes()) {
+    if (now && !now->is_active() && now->swarm_id != kUnassignedSwarm) {
+      updates.push_back(*now);
+      updates.back().swarm_id = kUnassignedSwarm;
+    }
+  }
+  for (const auto& [id, members] : after) {
+    for (const PubKey& pk : members) {
+      auto changed = v.changes().find(pk);
+      const ServiceNode* sn = nullptr;
+      if (changed != v.changes().end()) {
+        sn = changed->second ? &*changed->second : nullptr;
+      } else {
+        sn = base.get(pk);
+      }
+      if (sn != nullptr && sn->swarm_id != id) {
+        updates.push_back(*sn);
+        updates.back().swarm_id = id;
+      }
+    }
+  }
+  for (const ServiceNode& sn : updates) v.put(sn);
+}
+
+}  // namespace
+
+const char* registry_error_name(RegistryError e) {
+  switch (e) {
+    case RegistryError::kOk: return "ok";
+    case RegistryError::kAlreadyRegistered: return "already_registered";
+    case RegistryError::kUnknownNode: return "unknown_node";
+    case RegistryError::kBadRegistrationSignature: return "bad_registration_signature";
+    case RegistryError::kRegistrationExpired: return "registration_expired";
+    case RegistryError::kBadFee: return "bad_fee";
+    case RegistryError::kNotTheOperator: return "not_the_operator";
+    case RegistryError::kOperatorStakeTooLow: return "operator_stake_too_low";
+    case RegistryError::kTooManyContributors: return "too_many_contributors";
+    case RegistryError::kDuplicateContributor: return "duplicate_contributor";
+    case RegistryError::kReservedOverRequirement: return "reserved_over_requirement";
+    case RegistryError::kReservedBelowMinimum: return "reserved_below_minimum";
+    case RegistryError::kBelowMinContribution: return "below_min_contribution";
+    case RegistryError::kAboveMaxContribution: return "above_max_contribution";
+    case RegistryError::kMustFillReservedSpot: return "must_fill_reserved_spot";
+    case RegistryError::kNodeFull: return "node_full";
+    case RegistryError::kNotAContributor: return "not_a_contributor";
+    case RegistryError::kUnlockAlreadyRequested: return "unlock_already_requested";
+    case RegistryError::kUnlockNotAllowed: return "unlock_not_allowed";
+    case RegistryError::kZeroAmount: return "zero_amount";
+  }
+  return "unknown_registry_error";
+}
+
+std::optional<ServiceNode> RegistryView::get(const PubKey& pk) const {
+  if (auto it = changes_.find(pk); it != changes_.end()) return it->second;
+  if (const ServiceNode* sn = base_.get(pk)) return *sn;
+  return std::nullopt;
+}
+
+std::vector<ServiceNode> RegistryView::all() const {
+  std::vector<ServiceNode> out;
+  out.reserve(base_.size() + changes_.size());
+  for_each_in_view(*this, [&](const ServiceNode& sn) { out.push_back(sn); });
+  return out;
+}
+
+std::optional<Amount> min_contribution(const RegistryParams& p, Amount requirement,
+                                       Amount total_reserved, std::size_t n) {
+  const std::size_t cap = contributor_cap(p);
+  if (n >= cap) return std::nullopt;
+  return Amount(saturating_sub(requirement, total_reserved).atomic() / (cap - n));
+}
+
+Expected<StakeLimits> stake_limits(const RegistryParams& p, const ServiceNode& sn,
+                                   const PubKey& contributor) {
+  const Amount req = sn.staking_requirement;
+  if (sn.is_fully_funded()) {
+    return fail(RegistryError::kNodeFull, "service node " + key_hex(sn.pubkey) +
+                                              " is already fully funded (" + coins(req) + ")");
+  }
+  if (sn.requested_unlock_height != Height()) {
+    return fail(RegistryError::kUnlockAlreadyRequested,
+                "service node " + key_hex(sn.pubkey) + " is leaving: its unlock ends at height " +
+                    sn.requested_unlock_height.to_string() + ", so it takes no more stakes");
+  }
+  const Amount unfunded = saturating_sub(req, sn.total_reserved);
+  if (auto idx = sn.contributor_index(contributor)) {
+    const Contributor& c = sn.contributors[*idx];
+    if (c.amount < c.reserved) {
+      // A reserved spot is filled entirely in one stake (Oxen rule); its own reservation is
+      // part of total_reserved, so it is added back to the room left.
+      const Amount rest = *c.reserved.checked_sub(c.amount);
+      return StakeLimits{rest, Amount(unfunded.atomic() + rest.atomic())};
+    }
+    // Top-up of an existing stake: any amount > 0 (see the file comment).
+    if (unfunded == Amount()) {
+      return fail(RegistryError::kNodeFull, "nothing is left to stake on service node " +
+                                                key_hex(sn.pubkey) +
+                                                ": the rest is reserved for other contributors");
+    }
+    return StakeLimits{Amount(1), unfunded};
+  }
+  const std::size_t n = sn.contributors.size();
+  const std::optional<Amount> min = min_contribution(p, req, sn.total_reserved, n);
+  if (!min) {
+    return fail(RegistryError::kNodeFull, "service node " + key_hex(sn.pubkey) + " has all " +
+                                              std::to_string(contributor_cap(p)) +
+                                              " contributor spots taken");
+  }
+  if (unfunded == Amount()) {
+    return fail(RegistryError::kNodeFull, "nothing is left to stake on service node " +
+                                              key_hex(sn.pubkey) +
+                                              ": the rest is reserved for its contributors");
+  }
+  return StakeLimits{std::max(*min, Amount(1)), unfunded};
+}
+
+Status apply_registration(RegistryView& v, const RegistryParams& p, const Hash& chain_id,
+                          const PubKey& sender, const Registration& reg, Amount operator_amount,
+                          Height h, uint32_t tx_index) {
+  const Amount req = p.staking_requirement;
+  if (sender != reg.operator_address) {
+    return Status::error(RegistryError::kNotTheOperator,
+                         "only the operator named in the registration may submit it");
+  }
+  if (reg.reserved.empty() || reg.reserved[0].address != reg.operator_address) {
+    return Status::error(RegistryError::kNotTheOperator,
+                         "the first reserved spot must be the operator's");
+  }
+  if (reg.fee_bps > kMaxFeeBps) {
+    return Status::error(RegistryError::kBadFee, "operator fee " + std::to_string(reg.fee_bps) +
+                                                     " bps is above 10000 (100%)");
+  }
+  const std::size_t cap = contributor_cap(p);
+  if (reg.reserved.size() > cap) {
+    return Status::error(RegistryError::kTooManyContributors,
+                         std::to_string(reg.reserved.size()) + " reserved spots, at most " +
+                             std::to_string(cap) + " contributors are allowed");
+  }
+  for (std::size_t i = 0; i < reg.reserved.size(); ++i) {
+    for (std::size_t j = i + 1; j < reg.reserved.size(); ++j) {
+      if (reg.reserved[i].address == reg.reserved[j].address) {
+        return Status::error(RegistryError::kDuplicateContributor,
+                             "reserved spots " + std::to_string(i + 1) + " and " +
+                                 std::to_string(j + 1) + " name the same address");
+      }
+    }
+  }
+  if (reg.reserved[0].amount < p.min_operator_stake) {
+    return Status::error(RegistryError::kOperatorStakeTooLow,
+                         "operator stake " + coins(reg.reserved[0].amount) +
+                             " is below the minimum " + coins(p.min_operator_stake));
+  }
+  Amount reserved_sum = reg.reserved[0].amount;
+  if (reserved_sum > req) {
+    return Status::error(RegistryError::kReservedOverRequirement,
+                         "reserved stakes add up to more than the requirement " + coins(req));
+  }
+  for (std::size_t i = 1; i < reg.reserved.size(); ++i) {
+    const Amount amount = reg.reserved[i].amount;
+    const Amount min = std::max(*min_contribution(p, req, reserved_sum, i), Amount(1));
+    if (amount < min) {
+      return Status::error(RegistryError::kReservedBelowMinimum,
+                           "reserved spot " + coins(amount) + " is below the minimum " +
+                               coins(min) + " for contributor " + std::to_string(i + 1) +
+                               " of " + std::to_string(cap));
+    }
+    const std::optional<Amount> sum = reserved_sum.checked_add(amount);
+    if (!sum || *sum > req) {
+      return Status::error(RegistryError::kReservedOverRequirement,
+                           "reserved stakes add up to more than the requirement " + coins(req));
+    }
+    reserved_sum = *sum;
+  }
+  if (operator_amount == Amount()) {
+    return Status::error(RegistryError::kZeroAmount, "the operator stake is zero");
+  }
+  if (operator_amount < reg.reserved[0].amount) {
+    return Status::error(RegistryError::kOperatorStakeTooLow,
+                         "operator stake " + coins(operator_amount) +
+                             " does not fill the operator's reserved " +
+                             coins(reg.reserved[0].amount));
+  }
+  // reserved_sum <= req and reserved[0] is part of it, so neither subtraction wraps.
+  const Amount others = *reserved_sum.checked_sub(reg.reserved[0].amount);
+  const Amount max_operator = *req.checked_sub(others);
+  if (operator_amount > max_operator) {
+    return Status::error(RegistryError::kAboveMaxContribution,
+                         "operator stake " + coins(operator_amount) + " is above the maximum " +
+                             coins(max_operator) + " left after the other reserved spots");
+  }
+  if (h > reg.expiry_height) {
+    return Status::error(RegistryError::kRegistrationExpired,
+                         "registration expired at height " + reg.expiry_height.to_string() +
+                             " (now " + h.to_string() + "); run prepare-registration again");
+  }
+  if (v.get(reg.sn_pubkey)) {
+    return Status::error(RegistryError::kAlreadyRegistered,
+                         "service node " + key_hex(reg.sn_pubkey) + " is already registered");
+  }
+  if (!reg.signature_valid(chain_id)) {
+    return Status::error(RegistryError::kBadRegistrationSignature,
+                         "the service node key's signature on the registration is not valid");
+  }
+  const std::optional<PubKey> x25519 = ed25519_pk_to_x25519(reg.sn_pubkey);
+  if (!x25519) {
+    return Status::error(RegistryError::kBadRegistrationSignature,
+                         "the service node key is not a valid ed25519 point");
+  }
+
+  ServiceNode sn;
+  sn.pubkey = reg.sn_pubkey;
+  sn.pubkey_x25519 = *x25519;
+  sn.operator_address = reg.operator_address;
+  sn.fee_bps = reg.fee_bps;
+  sn.contributors.reserve(reg.reserved.size());
+  for (std::size_t i = 0; i < reg.reserved.size(); ++i) {
+    sn.contributors.push_back(Contributor{reg.reserved[i].address,
+                                          i == 0 ? operator_amount : Amount(),
+                                          reg.reserved[i].amount});
+  }
+  sn.total_contributed = operator_amount;
+  sn.total_reserved = reserved_total(sn.contributors);
+  sn.staking_requirement = req;
+  sn.registration_height = h;
+  sn.swarm_id = kUnassignedSwarm;
+  if (sn.is_fully_funded()) {
+    sn.state = NodeState::kActive;
+    sn.active_since_height = h;
+    sn.last_reward_height = h;
+    sn.last_reward_index = tx_index;
+  }
+  v.put(sn);
+  return Status::ok();
+}
+
+Status apply_stake(RegistryView& v, const RegistryParams& p, const PubKey& sender,
+                   const PubKey& sn_pubkey, Amount amount, Height h, uint32_t tx_index) {
+  if (amount == Amount()) return Status::error(RegistryError::kZeroAmount, "stake is zero");
+  std::optional<ServiceNode> sn = v.get(sn_pubkey);
+  if (!sn) {
+    return Status::error(RegistryError::kUnknownNode,
+                         "no service node " + key_hex(sn_pubkey) + " is registered");
+  }
+  Expected<StakeLimits> limits = stake_limits(p, *sn, sender);
+  if (!limits) return limits.error();
+  const std::optional<std::size_t> idx = sn->contributor_index(sender);
+  if (amount < limits->min) {
+    if (idx && sn->contributors[*idx].amount < sn->contributors[*idx].reserved) {
+      return Status::error(RegistryError::kMustFillReservedSpot,
+                           "stake " + coins(amount) + " does not fill the reserved spot of " +
+                               coins(limits->min) + "; it must be filled in one stake");
+    }
+    return Status::error(RegistryError::kBelowMinContribution,
+                         "stake " + coins(amount) + " is below the minimum " +
+                             coins(limits->min) + " for contributor " +
+                             std::to_string(sn->contributors.size() + 1) + " of " +
+                             std::to_string(contributor_cap(p)));
+  }
+  if (amount > limits->max) {
+    return Status::error(RegistryError::kAboveMaxContribution,
+                         "stake " + coins(amount) + " is above the maximum " +
+                             coins(limits->max) + " left unfunded on service node " +
+                             key_hex(sn_pubkey));
+  }
+  // amount <= max <= requirement, so these sums stay far below 2^64.
+  if (idx) {
+    Contributor& c = sn->contributors[*idx];
+    c.amount = Amount(c.amount.atomic() + amount.atomic());
+  } else {
+    sn->contributors.push_back(Contributor{sender, amount, Amount()});
+  }
+  sn->total_contributed = Amount(sn->total_contributed.atomic() + amount.atomic());
+  sn->total_reserved = reserved_total(sn->contributors);
+  if (sn->state == NodeState::kAwaiting && sn->is_fully_funded()) {
+    sn->state = NodeState::kActive;
+    sn->active_since_height = h;
+    sn->last_reward_height = h;
+    sn->last_reward_index = tx_index;
+    sn->swarm_id = kUnassignedSwarm;
+  }
+  v.put(*sn);
+  return Status::ok();
+}
+
+Status apply_request_unlock(RegistryView& v, const RegistryParams& p, const PubKey& sender,
+                            const PubKey& sn_pubkey, Height h) {
+  std::optional<ServiceNode> sn = v.get(sn_pubkey);
+  if (!sn) {
+    return Status::error(RegistryError::kUnknownNode,
+                         "no service node " + key_hex(sn_pubkey) + " is registered");
+  }
+  if (!sn->contributor_index(sender)) {
+    return Status::error(RegistryError::kNotAContributor,
+                         "the sender is not a contributor of service node " +
+                             key_hex(sn_pubkey));
+  }
+  if (sn->state == NodeState::kAwaiting && sender != sn->operator_address) {
+    return Status::error(RegistryError::kUnlockNotAllowed,
+                         "service node " + key_hex(sn_pubkey) +
+                             " is still awaiting contributions: only its operator may unlock it");
+  }
+  if (sn->requested_unlock_height != Height()) {
+    return Status::error(RegistryError::kUnlockAlreadyRequested,
+                         "an unlock of service node " + key_hex(sn_pubkey) +
+                             " was already requested; it ends at height " +
+                             sn->requested_unlock_height.to_string());
+  }
+  sn->requested_unlock_height = h + p.unlock_delay_blocks;
+  v.put(*sn);
+  return Status::ok();
+}
+
+std::vector<Payout> split_reward(const ServiceNode& sn, Amount reward) {
+  __extension__ typedef unsigned __int128 u128;  // GCC/Clang; -Wpedantic-clean
+  const uint64_t total = reward.atomic();
+  const uint64_t fee = static_cast<uint64_t>(u128{total} * sn.fee_bps / kMaxFeeBps);
+  const uint64_t rest = total - fee;
+  // Σ of the amounts, not total_contributed: the shares then add up to at most `rest` whatever
+  // the record says.
+  u128 staked = 0;
+  for (const Contributor& c : sn.contributors) staked += c.amount.atomic();
+
+  std::vector<uint64_t> shares(sn.contributors.size(), 0);
+  uint64_t paid = 0;
+  if (staked != 0) {
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+      shares[i] = static_cast<uint64_t>(u128{rest} * sn.contributors[i].amount.atomic() / staked);
+      paid += shares[i];
+    }
+  }
+  const uint64_t to_operator = total - paid;  // fee + remainder (+ own share, added below)
+
+  std::vector<Payout> out;
+  out.reserve(shares.size() + 1);
+  const bool operator_first =
+      !sn.contributors.empty() && sn.contributors[0].address == sn.operator_address;
+  const uint64_t op_total = to_operator + (operator_first ? shares[0] : 0);
+  if (op_total != 0) out.push_back(Payout{sn.operator_address, Amount(op_total)});
+  for (std::size_t i = operator_first ? 1 : 0; i < shares.size(); ++i) {
+    if (shares[i] != 0) out.push_back(Payout{sn.contributors[i].address, Amount(shares[i])});
+  }
+  return out;
+}
+
+void end_block(RegistryView& v, const RegistryParams& p, Height h, const Hash& seed,
+               std::vector<Payout>& out) {
+  // One pass over the view (no copies): expiring nodes, the reward winner among the nodes that
+  // stay, and active base nodes without a swarm (for step c).
+  std::vector<PubKey> expiring;
+  const ServiceNode* winner = nullptr;
+  std::vector<PubKey> unassigned_base;
+  const RegistryChanges& changes = v.changes();
+  for_each_in_view(v, [&](const ServiceNode& sn) {
+    if (expires_at(sn, h)) {
+      expiring.push_back(sn.pubkey);
+      for (const Contributor& c : sn.contributors) {
+        if (c.amount != Amount()) out.push_back(Payout{c.address, c.amount});
+      }
+      return;
+    }
+    if (!sn.is_active()) return;
+    if (winner == nullptr || waits_less(sn, *winner)) winner = &sn;
+    if (sn.swarm_id == kUnassignedSwarm && !changes.contains(sn.pubkey)) {
+      unassigned_base.push_back(sn.pubkey);
+    }
+  });
+
+  // b. Copy the winner before the view changes (it may live in the change map).
+  std::optional<ServiceNode> paid;
+  if (winner != nullptr) paid = *winner;
+
+  // a. Expiry.
+  for (const PubKey& pk : expiring) v.erase(pk);
+
+  // b. Reward.
+  if (paid) {
+    std::vector<Payout> split = split_reward(*paid, p.block_reward);
+    out.insert(out.end(), split.begin(), split.end());
+    paid->rewards_earned = paid->rewards_earned.checked_add(p.block_reward)
+                               .value_or(Amount(UINT64_MAX));
+    paid->last_reward_height = h;
+    paid->last_reward_index = UINT32_MAX;
+    v.put(*paid);
+  }
+
+  // c. Swarms.
+  update_swarms(v, p, seed, std::move(unassigned_base));
+}
+
+RegistryChanges genesis_registry(const RegistryParams& p, const std::vector<GenesisStake>& nodes,
+                                 const Hash& seed) {
+  RegistryChanges out;
+  std::vector<PubKey> members;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const GenesisStake& g = nodes[i];
+    if (out.contains(g.sn_pubkey)) continue;  // the loader rejects duplicates; keep the first
+    ServiceNode sn;
+    sn.pubkey = g.sn_pubkey;
+    // An invalid point leaves the x25519 key zero; the genesis loader must reject such keys.
+    sn.pubkey_x25519 = ed25519_pk_to_x25519(g.sn_pubkey).value_or(PubKey());
+    sn.operator_address = g.operator_address;
+    sn.fee_bps = 0;
+    sn.contributors = {Contributor{g.operator_address, g.stake, g.stake}};
+    sn.total_contributed = g.stake;
+    sn.total_reserved = g.stake;
+    sn.staking_requirement = p.staking_requirement;
+    sn.registration_height = Height(0);
+    sn.active_since_height = Height(0);
+    sn.state = NodeState::kActive;
+    sn.last_reward_height = Height(0);
+    sn.last_reward_index = static_cast<uint32_t>(i);
+    sn.swarm_id = kUnassignedSwarm;
+    members.push_back(g.sn_pubkey);
+    out.emplace(g.sn_pubkey, std::move(sn));
+  }
+  std::sort(members.begin(), members.end());
+  const SwarmTable table = assign_swarms(SwarmTable{}, std::move(members), seed, p.swarm);
+  for (const auto& [id, pks] : table) {
+    for (const PubKey& pk : pks) out.at(pk)->swarm_id = id;
+  }
+  return out;
+}
+
+}  // namespace swarmchain
