@@ -8,6 +8,7 @@
 #include "common/address.h"
 #include "common/crypto.h"
 #include "common/hex.h"
+#include "registry/service_node.h"
 
 namespace swarmchain {
 
@@ -71,8 +72,9 @@ Status ChainParams::validate() const {
   if (staking_requirement.atomic() == 0) return Status::error("staking_requirement must be > 0");
   if (min_operator_stake > staking_requirement)
     return Status::error("min_operator_stake exceeds staking_requirement");
-  if (max_contributors == 0 || max_contributors > 64)
-    return Status::error("max_contributors must be in 1..64");
+  // The record's decoder holds at most 10 contributors (registry/service_node.h).
+  if (max_contributors == 0 || max_contributors > kMaxContributorsLimit)
+    return Status::error("max_contributors must be in 1..10");
   if (committee_size == 0 || committee_size > 1024)
     return Status::error("committee_size must be in 1..1024");
   if (epoch_blocks == 0) return Status::error("epoch_blocks must be > 0");
@@ -146,6 +148,11 @@ Status Genesis::validate() const {
       return Status::error("genesis lists service node " + to_hex(sn.pubkey) + " twice");
     if (sn.stake < params.staking_requirement)
       return Status::error("genesis service node " + to_hex(sn.pubkey) + " is not fully staked");
+    // The registry derives the node's x25519 key; a key that is not a valid ed25519 point has
+    // none, and could never sign anything either.
+    if (!ed25519_pk_to_x25519(sn.pubkey))
+      return Status::error("genesis service node " + to_hex(sn.pubkey) +
+                           " is not a valid ed25519 public key");
   }
   return Status::ok();
 }

@@ -127,6 +127,37 @@ Block golden_block() {
 
 Account golden_account() { return Account{Amount(987'654'321'000ULL), 9}; }
 
+Tx golden_signed(uint64_t nonce, TxPayload payload) {
+  Tx tx;
+  tx.chain_id = golden_chain_id();
+  tx.sender = test_key(1).pubkey();
+  tx.nonce = nonce;
+  tx.fee = Amount(100'000);
+  tx.payload = std::move(payload);
+  tx.sign(test_key(1));
+  return tx;
+}
+
+// A registration of node key 50 by operator key 1 (fee 5%), with one reserved spot for key 2.
+Tx golden_register_node() {
+  Registration reg;
+  reg.sn_pubkey = test_key(50).pubkey();
+  reg.operator_address = test_key(1).pubkey();
+  reg.fee_bps = 500;
+  reg.reserved = {{test_key(1).pubkey(), Amount::coins(50)}, {test_key(2).pubkey(), Amount::coins(25)}};
+  reg.expiry_height = Height(20'000);
+  reg.sign(test_key(50), golden_chain_id());
+  return golden_signed(8, RegisterNodePayload{reg, Amount::coins(60)});
+}
+Tx golden_stake() { return golden_signed(9, StakePayload{test_key(50).pubkey(), Amount::coins(15)}); }
+Tx golden_request_unlock() { return golden_signed(10, RequestUnlockPayload{test_key(50).pubkey()}); }
+
+json tx_vector(const Tx& tx) {
+  return json{{"hex", to_hex(tx.to_bytes())},
+              {"txid", to_hex(tx.id())},
+              {"signing_hash", to_hex(tx.signing_hash())}};
+}
+
 json build_golden() {
   const Tx tx = golden_tx();
   const Block block = golden_block();
@@ -149,6 +180,9 @@ json build_golden() {
       {"commit_certificate", {{"hex", to_hex(encode(cert))}, {"hash", to_hex(cert.hash())}}},
       {"genesis", {{"hex", to_hex(encode(genesis))}, {"chain_id", to_hex(genesis.chain_id())}}},
       {"account", {{"hex", to_hex(encode(golden_account()))}}},
+      {"tx_register_node", tx_vector(golden_register_node())},
+      {"tx_stake", tx_vector(golden_stake())},
+      {"tx_request_unlock", tx_vector(golden_request_unlock())},
   };
 }
 
@@ -253,6 +287,44 @@ TEST(AccountEncoding, EncodesToTheGoldenBytesAndDecodesBack) {
   auto a = decode_exact<Account>(unhex(g("account", "hex")));
   ASSERT_TRUE(a) << a.error().message();
   EXPECT_EQ(*a, golden_account());
+}
+
+TEST(TxEncoding, RegistryTxsEncodeToTheGoldenBytesAndDecodeBack) {
+  const std::pair<const char*, Tx> cases[] = {{"tx_register_node", golden_register_node()},
+                                              {"tx_stake", golden_stake()},
+                                              {"tx_request_unlock", golden_request_unlock()}};
+  for (const auto& [name, tx] : cases) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(to_hex(tx.to_bytes()), g(name, "hex"));
+    EXPECT_EQ(to_hex(tx.id()), g(name, "txid"));
+    EXPECT_EQ(to_hex(tx.signing_hash()), g(name, "signing_hash"));
+    auto back = Tx::from_bytes(unhex(g(name, "hex")));
+    ASSERT_TRUE(back) << back.error().message();
+    EXPECT_EQ(*back, tx);
+    EXPECT_TRUE(back->signature_valid());
+  }
+}
+
+TEST(TxEncoding, RegisterNodePayloadIsTheRegistrationThenTheOperatorAmount) {
+  const Tx tx = golden_register_node();
+  const auto& p = std::get<RegisterNodePayload>(tx.payload);
+  Writer w;
+  p.registration.encode(w);
+  w.amount(p.operator_amount);
+  const std::string payload_hex = to_hex(w.data());
+  const std::string full = to_hex(tx.to_bytes());
+  // version, chain id, type 1, sender, nonce, fee, then the payload, then the signature.
+  EXPECT_EQ(full.substr(2 * (1 + 32), 2), "01");
+  EXPECT_EQ(full.substr(2 * (1 + 32 + 1 + 32 + 8 + 8), payload_hex.size()), payload_hex);
+  EXPECT_TRUE(p.registration.signature_valid(golden_chain_id()));
+}
+
+TEST(TxEncoding, AnUnknownTxTypeIsRefused) {
+  Bytes b = golden_stake().to_bytes();
+  b[1 + 32] = 4;  // the type byte
+  auto tx = Tx::from_bytes(b);
+  ASSERT_FALSE(tx);
+  EXPECT_EQ(tx.error().code_as<DecodeError>(), DecodeError::kBadEnum);
 }
 
 // ---- the grammar, rebuilt by hand ----
