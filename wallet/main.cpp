@@ -1,6 +1,11 @@
 // swarmchain-wallet: keys in a keystore file, everything else through a node's JSON-RPC.
 //
 //   swarmchain-wallet create | restore | address | balance | transfer <addr> <amount> | history
+//   swarmchain-wallet sn register <registration> [--amount X] [--fee F]
+//   swarmchain-wallet sn stake <sn_pubkey> <amount|N%> [--fee F]
+//   swarmchain-wallet sn unlock <sn_pubkey> [--fee F]
+//   swarmchain-wallet sn status <sn_pubkey>
+//   swarmchain-wallet stakes | swarm <pubkey>
 //   global: --keystore FILE  --node URL  --password-file FILE  --json
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -13,6 +18,7 @@
 #include "common/hex.h"
 #include "wallet/keystore.h"
 #include "wallet/password.h"
+#include "wallet/sn_commands.h"
 #include "wallet/wallet.h"
 
 using namespace swarmchain;
@@ -172,6 +178,227 @@ int cmd_history(const Globals& g, uint64_t limit) {
   return 0;
 }
 
+// --- service-node commands (design §9); the rules are in wallet/sn_commands.h ---------------
+
+// An optional amount option ("" = not given).
+Expected<std::optional<Amount>> optional_amount(const std::string& text, const char* what) {
+  if (text.empty()) return std::optional<Amount>();
+  auto a = Amount::parse(text);
+  if (!a)
+    return fail(std::string("invalid ") + what + " \"" + text +
+                "\": use a decimal number of coins with at most 9 decimals, e.g. 12.5");
+  return std::optional<Amount>(*a);
+}
+
+std::string trimmed(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// Fields of a node's answer, tolerant of a missing or mistyped field ("?").
+std::optional<uint64_t> u64_of(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number_unsigned()) return std::nullopt;
+  return j[key].get<uint64_t>();
+}
+std::string coins_of(const json& j, const char* key) {
+  auto v = u64_of(j, key);
+  return v ? Amount(*v).to_string() : "?";
+}
+std::string text_of(const json& j, const char* key, const std::string& missing = "?") {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return missing;
+  return j[key].get<std::string>();
+}
+
+json sent_json(const SentTx& sent) {
+  return json{{"txid", to_hex(sent.txid)},
+              {"status", "pending"},
+              {"amount", sent.amount.atomic()},
+              {"amount_text", sent.amount.to_string()},
+              {"fee", sent.fee.atomic()}};
+}
+
+int cmd_sn_register(const Globals& g, const std::string& text, const std::string& amount_text,
+                    const std::string& fee_text) {
+  auto reg = Registration::from_text(trimmed(text));
+  if (!reg) return fail_with(g, reg.error().message());
+  auto amount = optional_amount(amount_text, "amount");
+  if (!amount) return fail_with(g, amount.error().message());
+  auto fee = optional_amount(fee_text, "fee");
+  if (!fee) return fail_with(g, fee.error().message());
+  auto key = open_wallet(g);
+  if (!key) return fail_with(g, key.error().message());
+  auto sent = WalletClient(g.node).register_node(*key, *reg, *amount, *fee);
+  if (!sent) return fail_with(g, sent.error().message());
+  if (g.json_out) {
+    json j = sent_json(*sent);
+    j["sn_pubkey"] = to_hex(reg->sn_pubkey);
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << "registering service node " << to_hex(reg->sn_pubkey) << " with operator stake "
+              << sent->amount.to_string() << " (fee " << sent->fee.to_string()
+              << ")\ntxid: " << to_hex(sent->txid) << "\n";
+  }
+  return 0;
+}
+
+int cmd_sn_stake(const Globals& g, const std::string& pk_text, const std::string& amount_text,
+                 const std::string& fee_text) {
+  auto sn = parse_sn_pubkey(pk_text);
+  if (!sn) return fail_with(g, sn.error().message());
+  auto spec = parse_stake_amount(amount_text);
+  if (!spec) return fail_with(g, spec.error().message());
+  auto fee = optional_amount(fee_text, "fee");
+  if (!fee) return fail_with(g, fee.error().message());
+  auto key = open_wallet(g);
+  if (!key) return fail_with(g, key.error().message());
+  auto sent = WalletClient(g.node).stake(*key, *sn, *spec, *fee);
+  if (!sent) return fail_with(g, sent.error().message());
+  if (g.json_out) {
+    json j = sent_json(*sent);
+    j["sn_pubkey"] = to_hex(*sn);
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << "staking " << sent->amount.to_string() << " on service node " << to_hex(*sn)
+              << " (fee " << sent->fee.to_string() << ")\ntxid: " << to_hex(sent->txid) << "\n";
+  }
+  return 0;
+}
+
+int cmd_sn_unlock(const Globals& g, const std::string& pk_text, const std::string& fee_text) {
+  auto sn = parse_sn_pubkey(pk_text);
+  if (!sn) return fail_with(g, sn.error().message());
+  auto fee = optional_amount(fee_text, "fee");
+  if (!fee) return fail_with(g, fee.error().message());
+  auto key = open_wallet(g);
+  if (!key) return fail_with(g, key.error().message());
+  auto sent = WalletClient(g.node).request_unlock(*key, *sn, *fee);
+  if (!sent) return fail_with(g, sent.error().message());
+  if (g.json_out) {
+    json j = sent_json(*sent);
+    j["sn_pubkey"] = to_hex(*sn);
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << "unlock requested for service node " << to_hex(*sn)
+              << "\ntxid: " << to_hex(sent->txid)
+              << "\nstakes return the unlock delay after this tx is included; `sn status` shows "
+                 "the height\n";
+  }
+  return 0;
+}
+
+void print_status(const json& st, const std::string& pk_hex) {
+  std::cout << "service node " << pk_hex << "\n  state:        " << text_of(st, "state")
+            << "\n  funded:       " << coins_of(st, "total_contributed") << " / "
+            << coins_of(st, "staking_requirement") << "\n";
+  // operator_fee is in basis points (the record's fee_bps, as get_service_nodes sends it).
+  auto fee = u64_of(st, "operator_fee");
+  if (!fee) fee = u64_of(st, "fee_bps");
+  std::cout << "  operator fee: " << (fee ? format_fee_bps(*fee) : "?") << "\n  contributors:\n";
+  if (st.contains("contributors") && st["contributors"].is_array()) {
+    for (const auto& c : st["contributors"]) {
+      std::cout << "    " << text_of(c, "address") << "  " << coins_of(c, "amount");
+      if (auto r = u64_of(c, "reserved"); r && *r != 0)
+        std::cout << " (reserved " << Amount(*r).to_string() << ")";
+      std::cout << "\n";
+    }
+  }
+  auto swarm_id = u64_of(st, "swarm_id");
+  std::cout << "  swarm:        " << (swarm_id ? format_swarm_id(*swarm_id) : text_of(st, "swarm"))
+            << "\n  rewards:      " << coins_of(st, "rewards_earned") << "\n  unlock:       ";
+  auto unlock = u64_of(st, "requested_unlock_height");
+  if (!unlock)
+    std::cout << "?\n";
+  else if (*unlock == 0)
+    std::cout << "not requested\n";
+  else
+    std::cout << "requested; stakes return at height " << *unlock << "\n";
+  if (st.contains("stake_refused") && st["stake_refused"].is_string()) {
+    std::cout << "  this wallet:  cannot stake: " << st["stake_refused"].get<std::string>() << "\n";
+  } else if (st.contains("stake_limits") && st["stake_limits"].is_object()) {
+    std::cout << "  this wallet:  may stake " << coins_of(st["stake_limits"], "min") << " to "
+              << coins_of(st["stake_limits"], "max") << "\n";
+  }
+}
+
+int cmd_sn_status(const Globals& g, const std::string& pk_text) {
+  auto sn = parse_sn_pubkey(pk_text);
+  if (!sn) return fail_with(g, sn.error().message());
+  json params{{"pubkey", to_hex(*sn)}};
+  // With a wallet at hand, the answer also says what this wallet may stake (no password needed).
+  if (auto addr = Keystore::read_address(g.keystore)) params["contributor"] = *addr;
+  auto st = WalletClient(g.node).call("get_service_node_status", params);
+  if (!st) return fail_with(g, st.error().message());
+  if (g.json_out)
+    std::cout << st->dump() << "\n";
+  else
+    print_status(*st, to_hex(*sn));
+  return 0;
+}
+
+int cmd_stakes(const Globals& g) {
+  auto addr = Keystore::read_address(g.keystore);
+  if (!addr) return fail_with(g, addr.error().message());
+  auto r = WalletClient(g.node).call("get_account", {{"address", *addr}});
+  if (!r) return fail_with(g, r.error().message());
+  json stakes = r->contains("locked_stakes") && (*r)["locked_stakes"].is_array()
+                    ? (*r)["locked_stakes"]
+                    : json::array();
+  if (g.json_out) {
+    std::cout << json{{"address", *addr}, {"locked_stakes", stakes}}.dump() << "\n";
+    return 0;
+  }
+  if (stakes.empty()) {
+    std::cout << "no locked stakes\n";
+    return 0;
+  }
+  uint64_t total = 0;
+  for (const auto& s : stakes) {
+    total += u64_of(s, "amount").value_or(0);
+    std::cout << text_of(s, "sn_pubkey") << "  " << text_of(s, "state") << "  "
+              << coins_of(s, "amount");
+    if (auto res = u64_of(s, "reserved"); res && *res != 0)
+      std::cout << " (reserved " << Amount(*res).to_string() << ")";
+    if (s.value("operator", false)) std::cout << "  operator";
+    if (auto h = u64_of(s, "requested_unlock_height"); h && *h != 0)
+      std::cout << "  returns at height " << *h;
+    std::cout << "\n";
+  }
+  std::cout << "total locked: " << Amount(total).to_string() << " in " << stakes.size()
+            << " node(s)\n";
+  return 0;
+}
+
+int cmd_swarm(const Globals& g, const std::string& pk_text) {
+  auto pk = parse_user_pubkey(pk_text);
+  if (!pk) return fail_with(g, pk.error().message());
+  auto r = WalletClient(g.node).call("get_swarm", {{"pubkey", *pk}});
+  if (!r) return fail_with(g, r.error().message());
+  if (g.json_out) {
+    std::cout << r->dump() << "\n";
+    return 0;
+  }
+  auto id = u64_of(*r, "swarm_id");
+  const json snodes =
+      r->contains("snodes") && (*r)["snodes"].is_array() ? (*r)["snodes"] : json::array();
+  std::cout << "swarm " << (id ? format_swarm_id(*id) : text_of(*r, "swarm")) << " at height "
+            << (u64_of(*r, "height") ? std::to_string(*u64_of(*r, "height")) : "?") << ": "
+            << snodes.size() << " service node(s)\n";
+  for (const auto& n : snodes) {
+    std::cout << "  " << text_of(n, "pubkey_ed25519") << "  x25519 "
+              << text_of(n, "pubkey_x25519", "-");
+    auto https = u64_of(n, "port_https");
+    auto omq = u64_of(n, "port_omq");
+    if (n.contains("ip") && n["ip"].is_string() && https)
+      std::cout << "  " << n["ip"].get<std::string>() << ":" << *https << " (omq "
+                << (omq ? std::to_string(*omq) : "-") << ")";
+    else
+      std::cout << "  (no uptime proof yet)";
+    std::cout << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,6 +412,9 @@ int main(int argc, char** argv) {
   app.add_option("--password-file", g.password_file,
                  "Read the password from this file instead of asking (for scripts)");
   app.add_flag("--json", g.json_out, "Machine-readable JSON output");
+  // Subcommands (added below, so they inherit this) pass options they don't know up to here:
+  // `sn stake <pk> 25% --json` works as well as `--json sn stake <pk> 25%`.
+  app.fallthrough();
 
   app.add_subcommand("create", "Create a new wallet (shows its seed once)");
   auto* restore = app.add_subcommand("restore", "Recreate a wallet from its seed");
@@ -200,6 +430,36 @@ int main(int argc, char** argv) {
   auto* history = app.add_subcommand("history", "List this wallet's transactions, newest first");
   uint64_t limit = 50;
   history->add_option("--limit", limit, "How many")->capture_default_str()->check(CLI::Range(1, 1000));
+
+  auto* sn = app.add_subcommand("sn", "Service nodes: register, stake, unlock, status");
+  sn->require_subcommand(1);
+  auto* sn_register = sn->add_subcommand(
+      "register",
+      "Register a service node: sn register <registration> (from prepare-registration)");
+  std::string reg_text, sn_amount, sn_fee, sn_pubkey;
+  sn_register->add_option("registration", reg_text, "The swreg1... text")->required();
+  sn_register->add_option("--amount", sn_amount,
+                          "Operator stake in coins (default: the operator's reserved spot)");
+  sn_register->add_option("--fee", sn_fee, "Fee in coins (default: the node's estimate)");
+  auto* sn_stake =
+      sn->add_subcommand("stake", "Stake on a service node: sn stake <pubkey> <amount|N%>");
+  sn_stake->add_option("pubkey", sn_pubkey, "Service node pubkey (64 hex)")->required();
+  sn_stake
+      ->add_option("amount", sn_amount,
+                   "Coins (e.g. 12.5) or a percentage of the node's requirement (e.g. 25%)")
+      ->required();
+  sn_stake->add_option("--fee", sn_fee, "Fee in coins (default: the node's estimate)");
+  auto* sn_unlock =
+      sn->add_subcommand("unlock", "Request the unlock of your stakes in a service node");
+  sn_unlock->add_option("pubkey", sn_pubkey, "Service node pubkey (64 hex)")->required();
+  sn_unlock->add_option("--fee", sn_fee, "Fee in coins (default: the node's estimate)");
+  auto* sn_status = sn->add_subcommand("status", "Show a service node's state and contributors");
+  sn_status->add_option("pubkey", sn_pubkey, "Service node pubkey (64 hex)")->required();
+  app.add_subcommand("stakes", "List this wallet's locked stakes");
+  auto* swarm = app.add_subcommand("swarm", "Show the swarm that holds a user pubkey's messages");
+  std::string user_pubkey;
+  swarm->add_option("pubkey", user_pubkey, "User pubkey: 64 hex, or 66 with a prefix such as 05")
+      ->required();
   CLI11_PARSE(app, argc, argv);
 
   if (!crypto_init()) return fail_with(g, "libsodium failed to initialise");
@@ -215,5 +475,14 @@ int main(int argc, char** argv) {
   if (cmd == "balance") return cmd_balance(g);
   if (cmd == "transfer") return cmd_transfer(g, to, amount, fee);
   if (cmd == "history") return cmd_history(g, limit);
+  if (cmd == "stakes") return cmd_stakes(g);
+  if (cmd == "swarm") return cmd_swarm(g, user_pubkey);
+  if (cmd == "sn") {
+    const std::string sub = sn->get_subcommands().front()->get_name();
+    if (sub == "register") return cmd_sn_register(g, reg_text, sn_amount, sn_fee);
+    if (sub == "stake") return cmd_sn_stake(g, sn_pubkey, sn_amount, sn_fee);
+    if (sub == "unlock") return cmd_sn_unlock(g, sn_pubkey, sn_fee);
+    if (sub == "status") return cmd_sn_status(g, sn_pubkey);
+  }
   return fail_with(g, "unknown command " + cmd);
 }
