@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds (scripts/build.sh), then runs every build/bin/bench_* binary (Google Benchmark) in turn
+# and repeats their summary lines ("ratio ..." and the figures behind them) at the end.
+# Budget: well under 2 minutes on 2 cores once the build is up to date.
+#
+# Usage: scripts/bench.sh [extra Google Benchmark flags, passed to every binary]
+#   e.g. scripts/bench.sh --benchmark_filter=Block
+# Environment:
+#   BUILD_DIR         build directory (default build), as for scripts/build.sh
+#   BENCH_MIN_TIME    --benchmark_min_time in seconds per repetition (default 0.5; a plain
+#                     number, which Google Benchmark 1.7 (Debian 12) and later both accept)
+#   BENCH_REPETITIONS --benchmark_repetitions (default 3; ratios use the median)
+#   BENCH_SKIP_BUILD  set to 1 to run the binaries already built
+#
+# The numbers are wall-clock rates on a shared machine: anything else running (a compile, a
+# test suite) steals cores from the all-cores benchmarks. Run it on a quiet machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+MIN_TIME=${BENCH_MIN_TIME:-0.5}
+REPETITIONS=${BENCH_REPETITIONS:-3}
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building (scripts/build.sh)"
+  bash scripts/build.sh >/dev/null
+fi
+
+shopt -s nullglob
+benches=("$BUILD_DIR"/bin/bench_*)
+if ((${#benches[@]} == 0)); then
+  echo "no $BUILD_DIR/bin/bench_* binaries (was the build configured with SWARMCHAIN_BUILD_BENCH=OFF?)" >&2
+  exit 1
+fi
+
+summary=()
+failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for bin in "${benches[@]}"; do
+  [[ -x "$bin" && -f "$bin" ]] || continue
+  name=$(basename "$bin")
+  echo
+  echo "== $name (min_time ${MIN_TIME}s x ${REPETITIONS} repetitions, $(nproc) cores)"
+  if "$bin" --benchmark_min_time="$MIN_TIME" --benchmark_repetitions="$REPETITIONS" "$@" \
+      2>&1 | tee "$out"; then
+    :
+  else
+    echo "!! $name failed" >&2
+    failed=1
+  fi
+  # The summary lines a benchmark prints after its table: "ratio ...", "cpu ratio ...", the
+  # figures behind them ("x_per_s = ..."), any line stating a "(goal ...)", and "warning: ..."
+  # (e.g. the machine was busy).
+  while IFS= read -r line; do
+    summary+=("$name: $line")
+  done < <(grep -E '^(ratio |cpu ratio |warning: |[a-z_]+_per_s = )|\(goal ' "$out" || true)
+done
+
+echo
+echo "== summary"
+if ((${#summary[@]} == 0)); then
+  echo "(no ratio lines printed)"
+else
+  printf '%s\n' "${summary[@]}"
+fi
+exit "$failed"
