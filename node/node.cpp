@@ -6,6 +6,7 @@
 #include "common/hex.h"
 #include "node/node_key.h"
 #include "rpc/chain_api.h"
+#include "rpc/registry_api.h"
 
 namespace swarmchain {
 
@@ -35,6 +36,7 @@ Node::~Node() { stop(); }
 
 Status Node::start() {
   rpc::register_chain_methods(dispatcher_, *chain_, *mempool_);
+  rpc::register_registry_methods(dispatcher_, *chain_);
   rpc::HttpServerOptions opts;
   opts.host = config_.rpc_host;
   opts.port = config_.rpc_port;

@@ -18,6 +18,7 @@
 #include "registry/staking_rules.h"
 
 #include <algorithm>
+#include <iterator>
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -121,8 +122,23 @@ void update_swarms(RegistryView& v, const RegistryParams& p, const Hash& seed,
       updates.back().swarm_id = kUnassignedSwarm;
     }
   }
+  // Only members that are not in the same swarm of the base table can have a new swarm_id, so
+  // compare swarm by swarm (both tables ascending by id) instead of looking up every record.
+  const SwarmTable& before = base.swarms();
+  auto old = before.begin();
+  std::vector<PubKey> moved_in;
   for (const auto& [id, members] : after) {
-    for (const PubKey& pk : members) {
+    while (old != before.end() && old->first < id) ++old;
+    const bool existed = old != before.end() && old->first == id;
+    if (existed && old->second == members) continue;
+    moved_in.clear();
+    if (existed) {
+      std::set_difference(members.begin(), members.end(), old->second.begin(), old->second.end(),
+                          std::back_inserter(moved_in));
+    } else {
+      moved_in = members;
+    }
+    for (const PubKey& pk : moved_in) {
       auto changed = v.changes().find(pk);
       const ServiceNode* sn = nullptr;
       if (changed != v.changes().end()) {

@@ -30,21 +30,23 @@ class AssignmentRun {
     if (table_.empty()) table_.emplace(SwarmId{0}, std::vector<PubKey>{});  // step 0
     assign(std::move(unassigned), 25);                                      // step 1
     fill();                                                                 // step 2
-    split();                                                                // step 3
+    (void)split();                                                          // step 3
     dissolve();                                                             // step 4
     std::erase_if(table_, [](const auto& kv) { return kv.second.empty(); });
     return std::move(table_);
   }
 
  private:
-  // Ascending by (size, id); never by size alone (see the header).
+  // Ascending by (size, id); never by size alone (see the header). table_ iterates by ascending
+  // id, so a counting sort on size (stable) gives exactly the (size, id) order in O(S).
   std::vector<SizeAndId> sorted_sizes() const {
-    std::vector<SizeAndId> ss;
-    ss.reserve(table_.size());
-    for (const auto& [id, nodes] : table_) ss.push_back({nodes.size(), id});
-    std::sort(ss.begin(), ss.end(), [](const SizeAndId& a, const SizeAndId& b) {
-      return a.size != b.size ? a.size < b.size : a.id < b.id;
-    });
+    std::size_t max_size = 0;
+    for (const auto& [id, nodes] : table_) max_size = std::max(max_size, nodes.size());
+    std::vector<std::size_t> start(max_size + 2, 0);
+    for (const auto& [id, nodes] : table_) ++start[nodes.size() + 1];
+    for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    std::vector<SizeAndId> ss(table_.size());
+    for (const auto& [id, nodes] : table_) ss[start[nodes.size()]++] = {nodes.size(), id};
     return ss;
   }
 
@@ -77,10 +79,17 @@ class AssignmentRun {
     return excess;
   }
 
-  void split() {
-    for (const auto& [id, nodes] : table_)
-      if (nodes.size() < min_) return;
-    while (excess_over(min_) >= ideal_ + 2 * table_.size()) {
+  // Returns whether it added a swarm.
+  bool split() {
+    std::size_t excess = 0;
+    for (const auto& [id, nodes] : table_) {
+      if (nodes.size() < min_) return false;
+      excess += nodes.size() - min_;
+    }
+    bool added = false;
+    // The first test uses the excess summed above (the same value excess_over(min_) gives).
+    while ((added ? excess_over(min_) : excess) >= ideal_ + 2 * table_.size()) {
+      added = true;
       std::vector<SwarmId> ids;
       ids.reserve(table_.size());
       for (const auto& kv : table_) ids.push_back(kv.first);
@@ -93,22 +102,37 @@ class AssignmentRun {
       // new_id is strictly inside a gap >= 2 unless ~2^63 swarms exist, so it is free.
       table_.emplace(id, std::move(moved));
     }
+    return added;
   }
 
+  // sorted_sizes is recomputed "at every use" by the rules; here it is kept up to date instead
+  // (one entry moves when a node joins a swarm, a full rebuild after a split), which gives the
+  // same list because (size, id) is a total order. With ~1,400 swarms this turns a sort per
+  // joining node into one memmove.
   void assign(std::vector<PubKey> nodes, std::size_t pct) {
     std::sort(nodes.begin(), nodes.end());
+    std::vector<SizeAndId> ss = sorted_sizes();
+    const auto by_size_then_id = [](const SizeAndId& a, const SizeAndId& b) {
+      return a.size != b.size ? a.size < b.size : a.id < b.id;
+    };
     for (const PubKey& key : nodes) {
-      const std::vector<SizeAndId> ss = sorted_sizes();
       const std::size_t v = ss[pct * (ss.size() - 1) / 100].size;
       const auto past_v = std::upper_bound(ss.begin(), ss.end(), v,
                                            [](std::size_t x, const SizeAndId& e) { return x < e.size; });
       const auto upper = static_cast<std::size_t>(std::distance(ss.begin(), past_v)) - 1;
-      insert_sorted(table_.at(ss[rng_.uniform(upper + 1)].id), key);
-      split();
+      const std::size_t chosen = rng_.uniform(upper + 1);
+      SizeAndId grown{ss[chosen].size + 1, ss[chosen].id};
+      insert_sorted(table_.at(grown.id), key);
+      ss.erase(ss.begin() + static_cast<std::ptrdiff_t>(chosen));
+      ss.insert(std::upper_bound(ss.begin(), ss.end(), grown, by_size_then_id), grown);
+      if (split()) ss = sorted_sizes();
     }
   }
 
   void fill() {
+    if (std::none_of(table_.begin(), table_.end(),
+                     [this](const auto& kv) { return kv.second.size() < min_; }))
+      return;
     std::vector<SwarmId> poor;
     for (const SizeAndId& e : sorted_sizes())
       if (e.size < min_) poor.push_back(e.id);
@@ -145,6 +169,7 @@ class AssignmentRun {
 }  // namespace
 
 SwarmTable remove_from_swarms(SwarmTable table, const std::vector<PubKey>& leaving) {
+  if (leaving.empty()) return table;  // the table's swarms are never empty (swarm_id.h)
   std::vector<PubKey> gone = leaving;
   std::sort(gone.begin(), gone.end());
   for (auto& [id, nodes] : table)
@@ -161,7 +186,9 @@ SwarmTable assign_swarms(SwarmTable before_minus_removed, std::vector<PubKey> un
     before_minus_removed.erase(it);
   }
   std::erase_if(before_minus_removed, [](const auto& kv) { return kv.second.empty(); });
-  for (auto& kv : before_minus_removed) std::sort(kv.second.begin(), kv.second.end());
+  for (auto& kv : before_minus_removed)
+    if (!std::is_sorted(kv.second.begin(), kv.second.end()))
+      std::sort(kv.second.begin(), kv.second.end());
   return AssignmentRun(std::move(before_minus_removed), block_hash, p).run(std::move(unassigned));
 }
 

@@ -2,6 +2,7 @@
 
 #include "common/address.h"
 #include "common/hex.h"
+#include "registry/service_node.h"
 #include "rpc/params.h"
 
 namespace swarmchain::rpc {
@@ -147,11 +148,25 @@ RpcResult get_account(const Blockchain& chain, const Mempool& mempool, const jso
   json out;
   chain.with_state([&](const ChainState& state, const ChainTip& tip) {
     Account a = state.accounts.get(*pk).value_or(Account{});
+    // Stakes live in the registry records, not in the account: a scan finds every node this
+    // address contributes to (or holds a reserved spot on).
+    json locked = json::array();
+    state.registry.for_each([&](const ServiceNode& sn) {
+      auto idx = sn.contributor_index(*pk);
+      if (!idx) return;
+      const Contributor& c = sn.contributors[*idx];
+      locked.push_back({{"sn_pubkey", to_hex(sn.pubkey)},
+                        {"amount", c.amount.atomic()},
+                        {"reserved", c.reserved.atomic()},
+                        {"state", node_state_name(sn.state)},
+                        {"requested_unlock_height", sn.requested_unlock_height.value},
+                        {"operator", sn.operator_address == *pk}});
+    });
     out = json{{"address", text},
                {"balance", a.balance.atomic()},
                {"nonce", a.nonce},
                {"pending_nonce", mempool.next_nonce(*pk, state)},
-               {"locked_stakes", json::array()},
+               {"locked_stakes", std::move(locked)},
                {"height", tip.header.height.value}};
   });
   return out;

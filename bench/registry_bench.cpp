@@ -1,0 +1,297 @@
+// Registry benchmarks (issue 4), on a registry of 10,000 active nodes (~1,400 swarms):
+//
+//   BM_Blake2b64Bytes          : one BLAKE2b-256 of 64 bytes, one core. The machine's yardstick
+//                                for the registry update (which is mostly hashing).
+//   BM_GetSwarmInProcess       : SwarmDirectory::lookup + swarm_for (the prepared reply) for
+//                                random user pubkeys, one core. Goal >= 1,000,000/s.
+//   BM_RegistryBlock10Changes  : one block's registry work on 10,000 nodes with 10 changes:
+//                                10 stakes that complete 10 awaiting nodes (so the swarm
+//                                assignment runs), the end of block (expiry scan, reward,
+//                                swarms) and registry_root. Goal < 1 ms.
+//   BM_HttpTrivialHandler      : POST to a cpp-httplib handler that returns a fixed body,
+//                                keep-alive, one client. The ceiling for any HTTP method.
+//   BM_HttpGetSwarm            : the real get_swarm over the real RPC server (Blockchain in a
+//                                temp dir, register_registry_methods, HttpServer), keep-alive.
+//                                Goal: >= 0.5 x the trivial handler.
+// At the end the ratios are printed against the goals. Absolute times are noisy on this
+// machine; the ratios to what it does in the same run are the figures to quote.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "chain/blockchain.h"
+#include "common/crypto.h"
+#include "common/hex.h"
+#include "registry/staking_rules.h"
+#include "rpc/http_server.h"
+#include "rpc/httplib_include.h"
+#include "rpc/registry_api.h"
+
+namespace swarmchain::bench {
+namespace {
+
+constexpr std::size_t kNodes = 10'000;
+constexpr std::size_t kChanges = 10;
+
+KeyPair key_from(uint64_t i, uint8_t domain) {
+  Seed s;
+  s.data.fill(domain);
+  for (int b = 0; b < 8; ++b) s.data[static_cast<std::size_t>(b)] = static_cast<uint8_t>(i >> (8 * b));
+  return KeyPair::from_seed(s);
+}
+
+RegistryParams params() {
+  RegistryParams p;
+  p.staking_requirement = Amount::coins(100);
+  p.min_operator_stake = Amount::coins(25);
+  p.max_contributors = 10;
+  p.unlock_delay_blocks = 40;
+  p.block_reward = Amount::coins(1);
+  return p;
+}
+
+// 10,000 active genesis nodes plus 10 awaiting ones (operator stake 25) that the block completes.
+struct Fixture {
+  RegistryState state;
+  std::vector<PubKey> awaiting;
+  PubKey contributor;
+  Hash chain_id;
+
+  Fixture() {
+    crypto_init();
+    std::vector<GenesisStake> stakes;
+    for (std::size_t i = 0; i < kNodes; ++i)
+      stakes.push_back({key_from(i, 1).pubkey(), key_from(i % 100, 2).pubkey(), Amount::coins(100)});
+    chain_id = hash_tagged("bench", as_bytes("registry"));
+    state.apply(genesis_registry(params(), stakes, chain_id));
+    contributor = key_from(7, 3).pubkey();
+    RegistryView v(state);
+    for (std::size_t i = 0; i < kChanges; ++i) {
+      KeyPair sn = key_from(i, 4);
+      Registration reg;
+      reg.sn_pubkey = sn.pubkey();
+      reg.operator_address = key_from(i, 5).pubkey();
+      reg.reserved = {{reg.operator_address, Amount::coins(25)}};
+      reg.expiry_height = Height(100);
+      reg.sign(sn, chain_id);
+      Status s = apply_registration(v, params(), chain_id, reg.operator_address, reg,
+                                    Amount::coins(25), Height(1), static_cast<uint32_t>(i));
+      if (!s) std::fprintf(stderr, "fixture registration failed: %s\n", s.message().c_str());
+      awaiting.push_back(sn.pubkey());
+    }
+    state.apply(v.take_changes());
+  }
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+std::vector<PubKey> random_users(std::size_t n) {
+  std::mt19937_64 rng(42);
+  std::vector<PubKey> out(n);
+  for (auto& pk : out)
+    for (auto& b : pk.data) b = static_cast<uint8_t>(rng());
+  return out;
+}
+
+void BM_Blake2b64Bytes(benchmark::State& st) {
+  uint8_t buf[64] = {1, 2, 3};
+  for (auto _ : st) {
+    Hash h = hash_tagged("swarmchain/sn", ByteView(buf, sizeof buf));
+    buf[0] = h.data[0];
+    benchmark::DoNotOptimize(h);
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()));
+}
+BENCHMARK(BM_Blake2b64Bytes);
+
+void BM_GetSwarmInProcess(benchmark::State& st) {
+  const rpc::SwarmDirectory dir(fixture().state, Height(1));
+  const auto users = random_users(4096);
+  std::size_t i = 0;
+  std::size_t members = 0;
+  for (auto _ : st) {
+    const PubKey& u = users[i++ & 4095];
+    const nlohmann::json& reply = dir.swarm_for(u);
+    members += reply["snodes"].size();
+    benchmark::DoNotOptimize(dir.lookup(u));
+  }
+  benchmark::DoNotOptimize(members);
+  st.counters["swarms"] = static_cast<double>(dir.swarm_count());
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()));
+}
+BENCHMARK(BM_GetSwarmInProcess);
+
+void BM_RegistryBlock10Changes(benchmark::State& st) {
+  const Fixture& f = fixture();
+  const RegistryParams p = params();
+  const Hash seed = hash_tagged("bench", as_bytes("parent"));
+  for (auto _ : st) {
+    RegistryView v(f.state);
+    for (std::size_t i = 0; i < kChanges; ++i) {
+      Status s = apply_stake(v, p, f.contributor, f.awaiting[i], Amount::coins(75), Height(2),
+                             static_cast<uint32_t>(i));
+      if (!s) st.SkipWithError(s.message().c_str());
+    }
+    std::vector<Payout> payouts;
+    end_block(v, p, Height(2), seed, payouts);
+    Hash root = f.state.root_with(v.changes());
+    benchmark::DoNotOptimize(root);
+    st.counters["records_changed"] = static_cast<double>(v.changes().size());
+  }
+}
+BENCHMARK(BM_RegistryBlock10Changes)->Unit(benchmark::kMicrosecond);
+
+// ---- HTTP ----
+
+constexpr const char* kGetSwarmBody =
+    R"({"jsonrpc":"2.0","id":1,"method":"get_swarm","params":{"pubkey":"05)";
+
+struct HttpFixture {
+  std::filesystem::path dir;
+  std::unique_ptr<Blockchain> chain;
+  rpc::Dispatcher dispatcher;
+  std::unique_ptr<rpc::HttpServer> server;
+  httplib::Server trivial;
+  std::thread trivial_thread;
+  int trivial_port = 0;
+
+  HttpFixture() {
+    crypto_init();
+    dir = std::filesystem::temp_directory_path() /
+          ("swarmchain-bench-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    Genesis g;
+    g.network = "bench";
+    g.genesis_time_ms = 1'700'000'000'000ULL;
+    g.params = ChainParams::dev();
+    for (std::size_t i = 0; i < kNodes; ++i)
+      g.service_nodes.push_back({key_from(i, 1).pubkey(), key_from(i % 100, 2).pubkey(),
+                                 g.params.staking_requirement});
+    auto bc = Blockchain::open(dir / "chain", g);
+    if (!bc) {
+      std::fprintf(stderr, "cannot open chain: %s\n", bc.error().message().c_str());
+      std::exit(1);
+    }
+    chain = std::move(*bc);
+    rpc::register_registry_methods(dispatcher, *chain);
+    rpc::HttpServerOptions o;
+    o.port = 0;
+    server = std::make_unique<rpc::HttpServer>(o, dispatcher);
+    if (Status s = server->start(); !s) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      std::exit(1);
+    }
+    trivial.set_tcp_nodelay(true);  // as rpc::HttpServer does
+    trivial.Post("/json_rpc", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(R"({"jsonrpc":"2.0","id":1,"result":{}})", "application/json");
+    });
+    trivial_port = trivial.bind_to_any_port("127.0.0.1");
+    trivial_thread = std::thread([this] { trivial.listen_after_bind(); });
+    // listen_after_bind() starts accepting at once; connections made before it loops wait in
+    // the kernel's backlog, so no readiness wait is needed.
+  }
+  ~HttpFixture() {
+    trivial.stop();
+    if (trivial_thread.joinable()) trivial_thread.join();
+    server->stop();
+    chain.reset();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+HttpFixture& http_fixture() {
+  static HttpFixture f;
+  return f;
+}
+
+void run_http(benchmark::State& st, int port, bool get_swarm) {
+  httplib::Client cli("127.0.0.1", port);
+  cli.set_keep_alive(true);
+  cli.set_tcp_nodelay(true);
+  const auto users = random_users(1024);
+  std::vector<std::string> bodies;
+  for (const auto& u : users) bodies.push_back(std::string(kGetSwarmBody) + to_hex(u) + "\"}}");
+  std::size_t i = 0;
+  for (auto _ : st) {
+    auto res = cli.Post("/json_rpc", bodies[i++ & 1023], "application/json");
+    if (!res || res->status != 200) {
+      st.SkipWithError("HTTP request failed");
+      break;
+    }
+    if (get_swarm && res->body.find("\"snodes\"") == std::string::npos) {
+      st.SkipWithError(("unexpected get_swarm answer: " + res->body.substr(0, 200)).c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(res->body.size());
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()));
+}
+
+void BM_HttpTrivialHandler(benchmark::State& st) {
+  run_http(st, http_fixture().trivial_port, false);
+}
+BENCHMARK(BM_HttpTrivialHandler)->UseRealTime();
+
+void BM_HttpGetSwarm(benchmark::State& st) { run_http(st, http_fixture().server->port(), true); }
+BENCHMARK(BM_HttpGetSwarm)->UseRealTime();
+
+// Collects the rates to print the ratios at the end.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.error_occurred) continue;
+      const std::string name = r.benchmark_name();
+      auto it = r.counters.find("items_per_second");
+      if (it != r.counters.end()) rate[name] = it->second.value;
+      per_iter_ns[name] = r.GetAdjustedRealTime() *
+                          (r.time_unit == benchmark::kMicrosecond ? 1e3
+                           : r.time_unit == benchmark::kMillisecond ? 1e6 : 1.0);
+    }
+  }
+  std::map<std::string, double> rate;
+  std::map<std::string, double> per_iter_ns;
+};
+
+}  // namespace
+}  // namespace swarmchain::bench
+
+int main(int argc, char** argv) {
+  using namespace swarmchain::bench;
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  auto get = [&](const std::map<std::string, double>& m, const char* k) {
+    auto it = m.find(k);
+    return it == m.end() ? 0.0 : it->second;
+  };
+  const double lookups = get(reporter.rate, "BM_GetSwarmInProcess");
+  const double hashes = get(reporter.rate, "BM_Blake2b64Bytes");
+  const double block_ns = get(reporter.per_iter_ns, "BM_RegistryBlock10Changes");
+  const double http = get(reporter.rate, "BM_HttpGetSwarm/real_time");
+  const double trivial = get(reporter.rate, "BM_HttpTrivialHandler/real_time");
+  if (lookups > 0)
+    std::printf("get_swarm in-process: %.0f lookups/s (goal >= 1,000,000); %.2f lookups per "
+                "BLAKE2b hash of this machine\n",
+                lookups, hashes > 0 ? lookups / hashes : 0.0);
+  if (block_ns > 0)
+    std::printf("registry block, 10 changes on 10,000 nodes: %.3f ms (goal < 1 ms) = %.0f "
+                "BLAKE2b hashes of this machine\n",
+                block_ns / 1e6, hashes > 0 ? block_ns / 1e9 * hashes : 0.0);
+  if (http > 0 && trivial > 0)
+    std::printf("ratio http_get_swarm / http_trivial_handler = %.2f (goal >= 0.50)\n",
+                http / trivial);
+  benchmark::Shutdown();
+  return 0;
+}
