@@ -1,7 +1,6 @@
 #include "chain/account_state.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "common/crypto.h"
 #include "common/merkle.h"
@@ -43,9 +42,7 @@ void AccountState::rebuild() {
 
 std::vector<std::pair<std::size_t, Hash>> AccountState::node_updates(
     const AccountChanges& changes) const {
-  std::vector<std::pair<std::size_t, Hash>> out;
-  std::unordered_map<std::size_t, Hash> overlay;
-  std::vector<std::size_t> level;
+  std::vector<std::pair<std::size_t, Hash>> leaves;
   // Leaves: `changes` is sorted by pubkey, so equal buckets are adjacent.
   for (auto it = changes.begin(); it != changes.end();) {
     std::size_t b = bucket_of(it->first);
@@ -54,28 +51,9 @@ std::vector<std::pair<std::size_t, Hash>> AccountState::node_updates(
       if (it->second.is_empty()) merged.erase(it->first);
       else merged.insert_or_assign(it->first, it->second);
     }
-    std::size_t node = kBuckets + b;
-    Hash h = hash_bucket(merged);
-    overlay[node] = h;
-    out.emplace_back(node, h);
-    level.push_back(node);
+    leaves.emplace_back(kBuckets + b, hash_bucket(merged));
   }
-  auto get = [&](std::size_t i) -> const Hash& {
-    auto f = overlay.find(i);
-    return f == overlay.end() ? tree_[i] : f->second;
-  };
-  while (!level.empty() && level.front() > 1) {
-    std::vector<std::size_t> up;
-    for (std::size_t i : level)
-      if (up.empty() || up.back() != i / 2) up.push_back(i / 2);
-    for (std::size_t p : up) {
-      Hash h = merkle_parent(get(2 * p), get(2 * p + 1));
-      overlay[p] = h;
-      out.emplace_back(p, h);
-    }
-    level = std::move(up);
-  }
-  return out;
+  return merkle_heap_updates(std::move(leaves), tree_);
 }
 
 Hash AccountState::root_with(const AccountChanges& changes) const {

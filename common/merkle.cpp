@@ -1,5 +1,7 @@
 #include "common/merkle.h"
 
+#include <unordered_map>
+
 #include "common/crypto.h"
 
 namespace swarmchain {
@@ -66,6 +68,34 @@ MerkleProof MerkleProof::decode(Reader& r) {
     p.steps.push_back(s);
   }
   return p;
+}
+
+std::vector<std::pair<std::size_t, Hash>> merkle_heap_updates(
+    std::vector<std::pair<std::size_t, Hash>> leaf_updates, const std::vector<Hash>& tree) {
+  std::unordered_map<std::size_t, Hash> overlay;
+  std::vector<std::size_t> level;
+  for (const auto& [node, h] : leaf_updates) {
+    overlay[node] = h;
+    level.push_back(node);
+  }
+  std::vector<std::pair<std::size_t, Hash>> out = std::move(leaf_updates);
+  auto get = [&](std::size_t i) -> const Hash& {
+    auto f = overlay.find(i);
+    return f == overlay.end() ? tree[i] : f->second;
+  };
+  // `level` is ascending, so siblings are adjacent and each parent is computed once.
+  while (!level.empty() && level.front() > 1) {
+    std::vector<std::size_t> up;
+    for (std::size_t i : level)
+      if (up.empty() || up.back() != i / 2) up.push_back(i / 2);
+    for (std::size_t p : up) {
+      const Hash h = merkle_parent(get(2 * p), get(2 * p + 1));
+      overlay[p] = h;
+      out.emplace_back(p, h);
+    }
+    level = std::move(up);
+  }
+  return out;
 }
 
 }  // namespace swarmchain

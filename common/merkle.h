@@ -10,7 +10,9 @@
 // fixed<32> sibling. Promoted levels add no step.
 #pragma once
 
+#include <cstddef>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "common/bytes.h"
@@ -37,6 +39,13 @@ struct MerkleProof {
 
 // REQUIRES: index < leaves.size().
 MerkleProof merkle_proof(std::span<const Hash> leaves, std::size_t index);
+
+// A complete binary tree kept in heap layout (root at 1, children of i at 2i and 2i+1), as the
+// account state and the registry keep theirs. Given new values for some leaves (heap indexes
+// ascending, no duplicates) and the current `tree`, returns every node that changes, children
+// before parents; the last entry is the root (index 1). O(leaves · depth); `tree` is not touched.
+std::vector<std::pair<std::size_t, Hash>> merkle_heap_updates(
+    std::vector<std::pair<std::size_t, Hash>> leaf_updates, const std::vector<Hash>& tree);
 Hash merkle_root_from_proof(const Hash& leaf, const MerkleProof& proof);
 
 }  // namespace swarmchain

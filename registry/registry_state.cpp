@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <unordered_map>
 
 #include "common/crypto.h"
 
@@ -98,9 +97,7 @@ void RegistryState::rebuild_indexes() {
 // is the root (index 1). Reads the state, never writes it.
 std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
     const RegistryChanges& changes) const {
-  std::vector<std::pair<std::size_t, Hash>> out;
-  std::unordered_map<std::size_t, Hash> overlay;
-  std::vector<std::size_t> level;
+  std::vector<std::pair<std::size_t, Hash>> bucket_roots;
   // Buckets: `changes` is sorted by pubkey, so the changes of one bucket are adjacent.
   for (auto it = changes.begin(); it != changes.end();) {
     const std::size_t b = bucket_of(it->first);
@@ -121,30 +118,11 @@ std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
     hashes.reserve(leaves.size());
     for (const auto& [pk, h] : leaves) hashes.push_back(h);
 
-    const std::size_t node = kBuckets + b;
-    const Hash h = merkle_root(hashes);  // merkle_empty_root() when the bucket empties
-    overlay[node] = h;
-    out.emplace_back(node, h);
-    level.push_back(node);
+    // merkle_empty_root() when the bucket empties.
+    bucket_roots.emplace_back(kBuckets + b, merkle_root(hashes));
     it = changes_end;
   }
-  auto get = [&](std::size_t i) -> const Hash& {
-    auto f = overlay.find(i);
-    return f == overlay.end() ? tree_[i] : f->second;
-  };
-  // `level` is ascending, so siblings are adjacent and each parent is computed once.
-  while (!level.empty() && level.front() > 1) {
-    std::vector<std::size_t> up;
-    for (std::size_t i : level)
-      if (up.empty() || up.back() != i / 2) up.push_back(i / 2);
-    for (std::size_t p : up) {
-      const Hash h = merkle_parent(get(2 * p), get(2 * p + 1));
-      overlay[p] = h;
-      out.emplace_back(p, h);
-    }
-    level = std::move(up);
-  }
-  return out;
+  return merkle_heap_updates(std::move(bucket_roots), tree_);
 }
 
 Hash RegistryState::root_with(const RegistryChanges& changes) const {
