@@ -37,6 +37,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using test::make_transfer;
+using test::TempDir;
 using test::test_key;
 
 constexpr const char* kDirVar = "SWARMCHAIN_CRASH_CHILD_DIR";
@@ -108,25 +109,6 @@ TEST(CrashChild, CommitsBlocksUntilKilled) {
 }
 
 // ---- parent ----
-
-class TempDir {
- public:
-  explicit TempDir(int round) {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("swarmchain-crash-itest-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(round) + "-" + std::to_string(rd()));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // Reads 8-byte heights from the child's pipe, each read bounded by a deadline.
 class HeightReader {
@@ -257,7 +239,7 @@ TEST(CrashAtomicity, KilledWriterLeavesTheLastReportedBlockOrTheNextOne) {
     // Stay under a minute on a loaded machine: after kMinRounds, stop when time runs short.
     if (round >= kMinRounds && Clock::now() - started > kTimeBudget) break;
     SCOPED_TRACE("round " + std::to_string(round) + " (rng seed " + std::to_string(seed) + ")");
-    TempDir dir(round);
+    TempDir dir("swarmchain-crash-itest-" + std::to_string(round));
     const Child child = spawn_child(dir.path());
     ASSERT_GT(child.pid, 0) << "fork/pipe failed: " << std::strerror(errno);
     HeightReader reader(child.read_fd);

@@ -22,35 +22,14 @@ namespace {
 namespace fs = std::filesystem;
 using test::make_transfer;
 using test::test_genesis;
+using test::TempDir;
 using test::test_key;
-
-// A fresh, unique path under the system temp dir (not created); removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("swarmchain-store-itest-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter++) + "-" + std::to_string(rd()));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 class StoreTest : public ::testing::Test {
  protected:
   Genesis genesis = test_genesis(4, Amount::coins(1000));
   KeyPair sn = test_key(200);
-  TempDir dir;
+  TempDir dir{"swarmchain-store-itest"};
 
   std::unique_ptr<Blockchain> open_ok(const Genesis& g) const {
     auto bc = Blockchain::open(dir.path(), g);

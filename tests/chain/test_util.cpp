@@ -1,5 +1,10 @@
 #include "tests/chain/test_util.h"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <random>
+
 namespace swarmchain::test {
 
 KeyPair test_key(uint8_t i) {
@@ -19,6 +24,19 @@ Genesis test_genesis(std::size_t n_accounts, Amount balance) {
   g.service_nodes.push_back(
       {test_key(200).pubkey(), test_key(201).pubkey(), g.params.staking_requirement});
   return g;
+}
+
+TempDir::TempDir(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() /
+          (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+           std::to_string(rd()));
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 Tx make_transfer(const Hash& chain_id, const KeyPair& from, uint64_t nonce, const PubKey& to,

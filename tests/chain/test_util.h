@@ -1,6 +1,8 @@
 // Helpers for chain tests: a deterministic dev genesis with funded keys, and signed transfers.
 #pragma once
 
+#include <filesystem>
+#include <string>
 #include <vector>
 
 #include "chain/executor.h"
@@ -15,6 +17,20 @@ KeyPair test_key(uint8_t i);
 
 // Dev params; accounts 1..n_accounts funded with `balance` each; key 200 is the only SN.
 Genesis test_genesis(std::size_t n_accounts = 4, Amount balance = Amount::coins(1000));
+
+// A fresh, unique path under the system temp dir named "<prefix>-<pid>-<n>-<random>" (not
+// created); removed with everything in it.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 Tx make_transfer(const Hash& chain_id, const KeyPair& from, uint64_t nonce, const PubKey& to,
                  Amount amount, Amount fee = Amount(100'000));

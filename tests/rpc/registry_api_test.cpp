@@ -35,30 +35,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using test::test_genesis;
+using test::TempDir;
 using test::test_key;
 
 constexpr std::size_t kGenesisNodes = 40;  // enough for several swarms at height 0
-
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("swarmchain-registry-api-test-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter++) + "-" + std::to_string(rd()));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 KeyPair sn_key(std::size_t i) { return test_key(static_cast<uint8_t>(100 + i)); }
 // Genesis node i is operated by account 1, 2 or 3 (all funded).
@@ -195,7 +175,7 @@ class RegistryApiTest : public ::testing::Test {
   }
 
   Genesis genesis = registry_genesis();
-  TempDir dir;
+  TempDir dir{"swarmchain-registry-api-test"};
   std::unique_ptr<Blockchain> chain;
   std::unique_ptr<Mempool> mempool;
   Dispatcher d;
