@@ -13,8 +13,7 @@ namespace swarmchain {
 
 namespace {
 
-// Sorted-vector set operations for the active list and the swarm members. One insert or erase
-// moves at most the tail of the vector (a memmove), instead of re-sorting the whole list.
+// Sorted-vector set operations for the swarm members (a handful of keys per swarm).
 void sorted_insert(std::vector<PubKey>& v, const PubKey& pk) {
   auto it = std::lower_bound(v.begin(), v.end(), pk);
   if (it == v.end() || *it != pk) v.insert(it, pk);
@@ -44,19 +43,19 @@ RegistryState::RegistryState() : buckets_(kBuckets), tree_(2 * kBuckets) {
 const ServiceNode* RegistryState::get(const PubKey& pk) const {
   const Bucket& b = buckets_[bucket_of(pk)];
   auto it = b.find(pk);
-  return it == b.end() ? nullptr : &it->second;
+  return it == b.end() ? nullptr : &it->second.sn;
 }
 
 Hash RegistryState::hash_bucket(const Bucket& b) {
   if (b.empty()) return merkle_empty_root();
   std::vector<Hash> leaves;
   leaves.reserve(b.size());
-  for (const auto& [pk, sn] : b) leaves.push_back(sn.leaf_hash());
+  for (const auto& [pk, e] : b) leaves.push_back(e.leaf);
   return merkle_root(leaves);
 }
 
 void RegistryState::load(const ServiceNode& sn) {
-  auto [it, inserted] = buckets_[bucket_of(sn.pubkey)].insert_or_assign(sn.pubkey, sn);
+  auto [it, inserted] = buckets_[bucket_of(sn.pubkey)].insert_or_assign(sn.pubkey, Entry{sn, {}});
   (void)it;
   if (inserted) ++count_;
 }
@@ -68,6 +67,8 @@ void RegistryState::rebuild() {
   for (unsigned h = 1; h <= kBucketBits; ++h)
     empty_at_height.push_back(merkle_parent(empty_at_height.back(), empty_at_height.back()));
 
+  for (Bucket& b : buckets_)
+    for (auto& [pk, e] : b) e.leaf = e.sn.leaf_hash();
   for (std::size_t b = 0; b < kBuckets; ++b)
     tree_[kBuckets + b] = buckets_[b].empty() ? empty_at_height[0] : hash_bucket(buckets_[b]);
   unsigned height = 1;
@@ -84,19 +85,53 @@ void RegistryState::rebuild() {
 }
 
 void RegistryState::rebuild_indexes() {
-  active_.clear();
+  reward_queue_.clear();
+  unlock_queue_.clear();
+  unassigned_active_.clear();
   swarms_.clear();
-  // for_each visits records ascending by pubkey, so push_back keeps both lists sorted.
-  for_each([this](const ServiceNode& sn) {
-    if (sn.is_active()) active_.push_back(sn.pubkey);
-    if (has_swarm(sn)) swarms_[sn.swarm_id].push_back(sn.pubkey);
-  });
+  for_each([this](const ServiceNode& sn) { index(sn); });
+}
+
+void RegistryState::index(const ServiceNode& sn) {
+  if (sn.is_active()) {
+    reward_queue_.insert(RewardPosition::of(sn));
+    if (sn.swarm_id == kUnassignedSwarm) unassigned_active_.insert(sn.pubkey);
+  }
+  if (sn.requested_unlock_height != Height()) {
+    unlock_queue_.emplace(sn.requested_unlock_height, sn.pubkey);
+  }
+  if (has_swarm(sn)) sorted_insert(swarms_[sn.swarm_id], sn.pubkey);
+}
+
+void RegistryState::unindex(const ServiceNode& sn) {
+  if (sn.is_active()) {
+    reward_queue_.erase(RewardPosition::of(sn));
+    unassigned_active_.erase(sn.pubkey);
+  }
+  if (sn.requested_unlock_height != Height()) {
+    unlock_queue_.erase({sn.requested_unlock_height, sn.pubkey});
+  }
+  if (has_swarm(sn)) {
+    auto s = swarms_.find(sn.swarm_id);
+    if (s != swarms_.end()) {
+      sorted_erase(s->second, sn.pubkey);
+      if (s->second.empty()) swarms_.erase(s);
+    }
+  }
+}
+
+std::vector<PubKey> RegistryState::active() const {
+  std::vector<PubKey> out;
+  out.reserve(reward_queue_.size());
+  for (const RewardPosition& r : reward_queue_) out.push_back(r.pubkey);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // Node updates (heap index, hash) caused by `changes`, children before parents; the last entry
 // is the root (index 1). Reads the state, never writes it.
 std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
-    const RegistryChanges& changes) const {
+    const RegistryChanges& changes, std::vector<Hash>* new_leaves) const {
   std::vector<std::pair<std::size_t, Hash>> bucket_roots;
   // Buckets: `changes` is sorted by pubkey, so the changes of one bucket are adjacent.
   for (auto it = changes.begin(); it != changes.end();) {
@@ -107,11 +142,13 @@ std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
     auto changes_end = it;
     for (; changes_end != changes.end() && bucket_of(changes_end->first) == b; ++changes_end) {
       assert(!changes_end->second || changes_end->second->pubkey == changes_end->first);
-      if (changes_end->second)
+      if (changes_end->second) {
         leaves.emplace_back(changes_end->first, changes_end->second->leaf_hash());
+        if (new_leaves != nullptr) new_leaves->push_back(leaves.back().second);
+      }
     }
-    for (const auto& [pk, sn] : buckets_[b])
-      if (changes.find(pk) == changes.end()) leaves.emplace_back(pk, sn.leaf_hash());
+    for (const auto& [pk, e] : buckets_[b])
+      if (changes.find(pk) == changes.end()) leaves.emplace_back(pk, e.leaf);
     std::sort(leaves.begin(), leaves.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<Hash> hashes;
@@ -127,25 +164,17 @@ std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
 
 Hash RegistryState::root_with(const RegistryChanges& changes) const {
   if (changes.empty()) return root();
-  return node_updates(changes).back().second;
+  return node_updates(changes, nullptr).back().second;
 }
 
 void RegistryState::apply(const RegistryChanges& changes) {
-  const auto updates = node_updates(changes);
+  std::vector<Hash> new_leaves;
+  const auto updates = node_updates(changes, &new_leaves);
+  auto next_leaf = new_leaves.begin();
   for (const auto& [pk, value] : changes) {
     Bucket& b = buckets_[bucket_of(pk)];
     auto old = b.find(pk);
-    if (old != b.end()) {
-      const ServiceNode& sn = old->second;
-      if (sn.is_active()) sorted_erase(active_, pk);
-      if (has_swarm(sn)) {
-        auto s = swarms_.find(sn.swarm_id);
-        if (s != swarms_.end()) {
-          sorted_erase(s->second, pk);
-          if (s->second.empty()) swarms_.erase(s);
-        }
-      }
-    }
+    if (old != b.end()) unindex(old->second.sn);
     if (!value) {
       if (old != b.end()) {
         b.erase(old);
@@ -153,12 +182,12 @@ void RegistryState::apply(const RegistryChanges& changes) {
       }
       continue;
     }
-    if (value->is_active()) sorted_insert(active_, pk);
-    if (has_swarm(*value)) sorted_insert(swarms_[value->swarm_id], pk);
+    index(*value);
+    const Hash leaf = *next_leaf++;
     if (old != b.end()) {
-      old->second = *value;
+      old->second = Entry{*value, leaf};
     } else {
-      b.emplace(pk, *value);
+      b.emplace(pk, Entry{*value, leaf});
       ++count_;
     }
   }
@@ -168,7 +197,7 @@ void RegistryState::apply(const RegistryChanges& changes) {
 void RegistryState::for_each(const std::function<void(const ServiceNode&)>& fn) const {
   // Buckets are ordered by the leading bits and each bucket by pubkey: ascending overall.
   for (const auto& b : buckets_)
-    for (const auto& [pk, sn] : b) fn(sn);
+    for (const auto& [pk, e] : b) fn(e.sn);
 }
 
 std::optional<MerkleProof> RegistryState::proof(const PubKey& pk) const {
@@ -179,7 +208,7 @@ std::optional<MerkleProof> RegistryState::proof(const PubKey& pk) const {
 
   std::vector<Hash> leaves;
   leaves.reserve(bucket.size());
-  for (const auto& [key, sn] : bucket) leaves.push_back(sn.leaf_hash());
+  for (const auto& [key, e] : bucket) leaves.push_back(e.leaf);
   const auto index = static_cast<std::size_t>(std::distance(bucket.begin(), it));
   MerkleProof p = merkle_proof(leaves, index);
 

@@ -20,6 +20,8 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "common/merkle.h"
@@ -30,6 +32,17 @@ namespace swarmchain {
 
 // New values of the records a block touched; nullopt removes the record.
 using RegistryChanges = std::map<PubKey, std::optional<ServiceNode>>;
+
+// A node's place in the reward queue (design §5.5): the smallest one is paid next.
+struct RewardPosition {
+  Height last_reward_height;
+  uint32_t last_reward_index = 0;
+  PubKey pubkey;
+  friend auto operator<=>(const RewardPosition&, const RewardPosition&) = default;
+  static RewardPosition of(const ServiceNode& sn) {
+    return {sn.last_reward_height, sn.last_reward_index, sn.pubkey};
+  }
+};
 
 class RegistryState {
  public:
@@ -47,10 +60,20 @@ class RegistryState {
 
   // Every record, ascending by pubkey.
   void for_each(const std::function<void(const ServiceNode&)>& fn) const;
-  // Active nodes' pubkeys, ascending (kept up to date by apply()).
-  const std::vector<PubKey>& active() const { return active_; }
-  // swarm id -> members, ascending (active nodes with a swarm).
+  // Indexes kept up to date by apply(), so that a block's end (staking_rules.h) reads what it
+  // needs in O(log n) instead of scanning every record:
+  //   reward_queue()     : every active node, in payout order;
+  //   unlock_queue()     : (requested_unlock_height, pubkey) of every node with an unlock
+  //                        requested, ascending;
+  //   unassigned_active(): active nodes without a swarm (normally none between blocks);
+  //   swarms()           : swarm id -> members, ascending (active nodes with a swarm).
+  const std::set<RewardPosition>& reward_queue() const { return reward_queue_; }
+  const std::set<std::pair<Height, PubKey>>& unlock_queue() const { return unlock_queue_; }
+  const std::set<PubKey>& unassigned_active() const { return unassigned_active_; }
   const SwarmTable& swarms() const { return swarms_; }
+  std::size_t active_count() const { return reward_queue_.size(); }
+  // Active nodes' pubkeys, ascending. O(n): for tests and tools, not for block processing.
+  std::vector<PubKey> active() const;
 
   // Proof that the current record of `pk` is in root(); nullopt if there is no such record.
   std::optional<MerkleProof> proof(const PubKey& pk) const;
@@ -60,18 +83,30 @@ class RegistryState {
   void rebuild();
 
  private:
-  using Bucket = std::map<PubKey, ServiceNode>;
+  // A record with its leaf hash, so that a block rehashes only the records it changed.
+  struct Entry {
+    ServiceNode sn;
+    Hash leaf;
+  };
+  using Bucket = std::map<PubKey, Entry>;
   static std::size_t bucket_of(const PubKey& pk) {
     return (std::size_t{pk.data[0]} << 4) | (pk.data[1] >> 4);
   }
   static Hash hash_bucket(const Bucket& b);
   void rebuild_indexes();
-  std::vector<std::pair<std::size_t, Hash>> node_updates(const RegistryChanges& changes) const;
+  void index(const ServiceNode& sn);
+  void unindex(const ServiceNode& sn);
+  // The tree nodes `changes` rewrite; `new_leaves` (if given) gets the leaf hash of every
+  // non-erasing change, in the order of `changes`.
+  std::vector<std::pair<std::size_t, Hash>> node_updates(const RegistryChanges& changes,
+                                                         std::vector<Hash>* new_leaves) const;
 
   std::vector<Bucket> buckets_;
   std::vector<Hash> tree_;  // heap layout: root at 1, bucket b's root at kBuckets + b
   std::size_t count_ = 0;
-  std::vector<PubKey> active_;
+  std::set<RewardPosition> reward_queue_;
+  std::set<std::pair<Height, PubKey>> unlock_queue_;
+  std::set<PubKey> unassigned_active_;
   SwarmTable swarms_;
 };
 

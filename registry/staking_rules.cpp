@@ -83,12 +83,20 @@ bool table_contains(const SwarmTable& t, SwarmId id, const PubKey& pk) {
   return it != t.end() && std::binary_search(it->second.begin(), it->second.end(), pk);
 }
 
-// Step 2c: swarm upkeep when the active set changed in this block.
+// The record of `pk` as the view has it, without a copy; nullptr if there is none.
+const ServiceNode* view_record(const RegistryView& v, const PubKey& pk) {
+  if (auto it = v.changes().find(pk); it != v.changes().end())
+    return it->second ? &*it->second : nullptr;
+  return v.base().get(pk);
+}
+
+// Step 2c: swarm upkeep when the active set changed in this block. Reads the base's swarm
+// table in place and writes only the records whose swarm changed.
 void update_swarms(RegistryView& v, const RegistryParams& p, const Hash& seed,
-                   std::vector<PubKey> unassigned_base) {
+                   std::vector<PubKey> unassigned) {
   const RegistryState& base = v.base();
   bool active_set_changed = false;
-  std::vector<PubKey> leavers;
+  std::vector<std::pair<SwarmId, PubKey>> leavers;
   for (const auto& [pk, now] : v.changes()) {
     const ServiceNode* was = base.get(pk);
     const bool was_active = was != nullptr && was->is_active();
@@ -96,23 +104,24 @@ void update_swarms(RegistryView& v, const RegistryParams& p, const Hash& seed,
     if (was_active != is_active) active_set_changed = true;
     if (was_active && was->swarm_id != kUnassignedSwarm &&
         (!is_active || now->swarm_id != was->swarm_id)) {
-      leavers.push_back(pk);
+      leavers.emplace_back(was->swarm_id, pk);
     }
   }
   if (!active_set_changed) return;
 
-  SwarmTable table = remove_from_swarms(base.swarms(), leavers);
-  std::vector<PubKey> unassigned = std::move(unassigned_base);
+  // A changed active node keeps its swarm only if it stays in the same swarm of the base
+  // table (leavers never do: they are in the base only under their old id).
   for (const auto& [pk, now] : v.changes()) {
-    if (now && now->is_active() && !table_contains(table, now->swarm_id, pk)) {
+    if (now && now->is_active() && !table_contains(base.swarms(), now->swarm_id, pk)) {
       unassigned.push_back(pk);
     }
   }
   // A base node without a swarm that also changed in this block (e.g. it won the reward) is in
-  // both lists; assign_swarms requires each pubkey once.
+  // both lists; the assignment requires each pubkey once.
   std::sort(unassigned.begin(), unassigned.end());
   unassigned.erase(std::unique(unassigned.begin(), unassigned.end()), unassigned.end());
-  const SwarmTable after = assign_swarms(std::move(table), std::move(unassigned), seed, p.swarm);
+  const SwarmTableDiff diff =
+      assign_swarms_diff(base.swarms(), leavers, std::move(unassigned), seed, p.swarm);
 
   // Records the step takes out of every swarm (erased ones are gone already).
   std::vector<ServiceNode> updates;
@@ -122,30 +131,19 @@ void update_swarms(RegistryView& v, const RegistryParams& p, const Hash& seed,
       updates.back().swarm_id = kUnassignedSwarm;
     }
   }
-  // Only members that are not in the same swarm of the base table can have a new swarm_id, so
-  // compare swarm by swarm (both tables ascending by id) instead of looking up every record.
-  const SwarmTable& before = base.swarms();
-  auto old = before.begin();
+  // Only members that are not in the same swarm of the base table can have a new swarm_id,
+  // and only changed swarms can hold such members.
   std::vector<PubKey> moved_in;
-  for (const auto& [id, members] : after) {
-    while (old != before.end() && old->first < id) ++old;
-    const bool existed = old != before.end() && old->first == id;
-    if (existed && old->second == members) continue;
+  for (const auto& [id, members] : diff) {
     moved_in.clear();
-    if (existed) {
+    if (auto old = base.swarms().find(id); old != base.swarms().end()) {
       std::set_difference(members.begin(), members.end(), old->second.begin(), old->second.end(),
                           std::back_inserter(moved_in));
     } else {
       moved_in = members;
     }
     for (const PubKey& pk : moved_in) {
-      auto changed = v.changes().find(pk);
-      const ServiceNode* sn = nullptr;
-      if (changed != v.changes().end()) {
-        sn = changed->second ? &*changed->second : nullptr;
-      } else {
-        sn = base.get(pk);
-      }
+      const ServiceNode* sn = view_record(v, pk);
       if (sn != nullptr && sn->swarm_id != id) {
         updates.push_back(*sn);
         updates.back().swarm_id = id;
@@ -477,30 +475,57 @@ std::vector<Payout> split_reward(const ServiceNode& sn, Amount reward) {
 
 void end_block(RegistryView& v, const RegistryParams& p, Height h, const Hash& seed,
                std::vector<Payout>& out) {
-  // One pass over the view (no copies): expiring nodes, the reward winner among the nodes that
-  // stay, and active base nodes without a swarm (for step c).
-  std::vector<PubKey> expiring;
-  const ServiceNode* winner = nullptr;
-  std::vector<PubKey> unassigned_base;
+  // Everything is read through the base's indexes plus the change map, so the cost is
+  // O((changes + expiring) · log n), never a scan of every record. A base record that this
+  // block changed is judged by its new value, found in the change map.
+  const RegistryState& base = v.base();
   const RegistryChanges& changes = v.changes();
-  for_each_in_view(v, [&](const ServiceNode& sn) {
-    if (expires_at(sn, h)) {
-      expiring.push_back(sn.pubkey);
-      for (const Contributor& c : sn.contributors) {
-        if (c.amount != Amount()) out.push_back(Payout{c.address, c.amount});
-      }
-      return;
-    }
-    if (!sn.is_active()) return;
-    if (winner == nullptr || waits_less(sn, *winner)) winner = &sn;
-    if (sn.swarm_id == kUnassignedSwarm && !changes.contains(sn.pubkey)) {
-      unassigned_base.push_back(sn.pubkey);
-    }
-  });
 
-  // b. Copy the winner before the view changes (it may live in the change map).
+  // a. Expiring nodes, ascending by pubkey (the order of their payouts).
+  std::vector<PubKey> expiring;
+  for (const auto& [height, pk] : base.unlock_queue()) {
+    if (h < height) break;
+    if (!changes.contains(pk)) expiring.push_back(pk);
+  }
+  for (const auto& [pk, now] : changes)
+    if (now && expires_at(*now, h)) expiring.push_back(pk);
+  std::sort(expiring.begin(), expiring.end());
+  for (const PubKey& pk : expiring) {
+    const ServiceNode* sn = view_record(v, pk);
+    if (sn == nullptr) continue;  // not reached: every pubkey above has a record
+    for (const Contributor& c : sn->contributors)
+      if (c.amount != Amount()) out.push_back(Payout{c.address, c.amount});
+  }
+
+  // b. The reward winner: the front of the base queue, passing over changed and expiring
+  // records, against every changed active record that stays.
+  const ServiceNode* winner = nullptr;
+  for (const RewardPosition& r : base.reward_queue()) {
+    if (changes.contains(r.pubkey)) continue;
+    const ServiceNode* sn = base.get(r.pubkey);
+    if (sn == nullptr || expires_at(*sn, h)) continue;
+    winner = sn;
+    break;
+  }
+  for (const auto& [pk, now] : changes) {
+    if (now && now->is_active() && !expires_at(*now, h) &&
+        (winner == nullptr || waits_less(*now, *winner))) {
+      winner = &*now;
+    }
+  }
+  // Copy the winner before the view changes (it may live in the change map).
   std::optional<ServiceNode> paid;
   if (winner != nullptr) paid = *winner;
+
+  // c's input: active base nodes without a swarm that stay and did not change (changed ones
+  // are found from the change map by update_swarms).
+  std::vector<PubKey> unassigned_base;
+  for (const PubKey& pk : base.unassigned_active()) {
+    const ServiceNode* sn = base.get(pk);
+    if (sn != nullptr && !changes.contains(pk) && !expires_at(*sn, h)) {
+      unassigned_base.push_back(pk);
+    }
+  }
 
   // a. Expiry.
   for (const PubKey& pk : expiring) v.erase(pk);

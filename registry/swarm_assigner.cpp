@@ -19,80 +19,168 @@ void insert_sorted(std::vector<PubKey>& nodes, const PubKey& key) {
   nodes.insert(std::upper_bound(nodes.begin(), nodes.end(), key), key);
 }
 
-// One run of design §5.6 over a private copy of the table. Not shared; lives for one call.
+// One run of design §5.6. The table is the base (never copied, never written) plus `touched_`:
+// the members of every swarm the run has changed, copied on first write. `swarms_` is the
+// current table's (id, size) list ascending by id, and `excess_` / `small_` are kept up to date
+// with it, so the rules' "sum over every swarm" tests cost O(1) and the scans they do need
+// (sorted_sizes, the pools, new_id) run over 16-byte entries instead of the member lists.
+// Lives for one call.
 class AssignmentRun {
  public:
-  AssignmentRun(SwarmTable table, const Hash& block_hash, const SwarmParams& p)
-      : table_(std::move(table)), rng_(block_hash), min_(p.min_swarm_size),
-        ideal_(p.ideal_swarm_size) {}
+  // REQUIRES: base normalised (see assign_swarms_diff).
+  AssignmentRun(const SwarmTable& base, const Hash& block_hash, const SwarmParams& p)
+      : base_(base), rng_(block_hash), min_(p.min_swarm_size), ideal_(p.ideal_swarm_size) {
+    swarms_.reserve(base.size() + 1);
+    for (const auto& [id, nodes] : base) {
+      swarms_.push_back({id, nodes.size()});
+      count_in(nodes.size());
+    }
+  }
 
-  SwarmTable run(std::vector<PubKey> unassigned) && {
-    if (table_.empty()) table_.emplace(SwarmId{0}, std::vector<PubKey>{});  // step 0
-    assign(std::move(unassigned), 25);                                      // step 1
-    fill();                                                                 // step 2
-    (void)split();                                                          // step 3
-    dissolve();                                                             // step 4
-    std::erase_if(table_, [](const auto& kv) { return kv.second.empty(); });
-    return std::move(table_);
+  // remove_from_swarms for one node, before run(): takes `key` out of swarm `id` (if it is
+  // there) and drops the swarm if it empties.
+  void remove(SwarmId id, const PubKey& key) {
+    const std::size_t pos = position_of(id);
+    if (pos == swarms_.size()) return;
+    std::vector<PubKey>& nodes = members(id);
+    const auto it = std::lower_bound(nodes.begin(), nodes.end(), key);
+    if (it == nodes.end() || *it != key) return;
+    nodes.erase(it);
+    if (nodes.empty()) {
+      erase_swarm(pos);
+    } else {
+      resize(pos, nodes.size());
+    }
+  }
+
+  SwarmTableDiff run(std::vector<PubKey> unassigned) && {
+    if (swarms_.empty()) add_swarm(SwarmId{0}, {});  // step 0
+    assign(std::move(unassigned), 25);               // step 1
+    fill();                                          // step 2
+    (void)split();                                   // step 3
+    dissolve();                                      // step 4
+    // Empty swarms are dropped from the output (only step 0's swarm 0 can be empty here).
+    SwarmTableDiff out;
+    for (auto& [id, nodes] : touched_) {
+      const auto b = base_.find(id);
+      const bool in_base = b != base_.end();
+      if (nodes.empty()) {
+        if (in_base) out.emplace(id, std::vector<PubKey>{});
+      } else if (!in_base || b->second != nodes) {
+        out.emplace(id, std::move(nodes));
+      }
+    }
+    return out;
   }
 
  private:
-  // Ascending by (size, id); never by size alone (see the header). table_ iterates by ascending
-  // id, so a counting sort on size (stable) gives exactly the (size, id) order in O(S).
+  struct IdAndSize {
+    SwarmId id;
+    std::size_t size;
+  };
+
+  // Index of swarm `id` in swarms_, or swarms_.size() if there is no such swarm.
+  std::size_t position_of(SwarmId id) const {
+    const auto it = std::lower_bound(swarms_.begin(), swarms_.end(), id,
+                                     [](const IdAndSize& e, SwarmId x) { return e.id < x; });
+    return it != swarms_.end() && it->id == id ? static_cast<std::size_t>(it - swarms_.begin())
+                                               : swarms_.size();
+  }
+
+  // The members of a current swarm, for writing: copied from the base on first use.
+  std::vector<PubKey>& members(SwarmId id) {
+    if (auto it = touched_.find(id); it != touched_.end()) return it->second;
+    const auto b = base_.find(id);
+    return touched_.emplace(id, b != base_.end() ? b->second : std::vector<PubKey>{})
+        .first->second;
+  }
+
+  void count_in(std::size_t size) {
+    if (size < min_) ++small_; else excess_ += size - min_;
+  }
+  void count_out(std::size_t size) {
+    if (size < min_) --small_; else excess_ -= size - min_;
+  }
+  void resize(std::size_t pos, std::size_t size) {
+    count_out(swarms_[pos].size);
+    count_in(size);
+    swarms_[pos].size = size;
+  }
+  void add_swarm(SwarmId id, std::vector<PubKey> nodes) {
+    const auto at = std::lower_bound(swarms_.begin(), swarms_.end(), id,
+                                     [](const IdAndSize& e, SwarmId x) { return e.id < x; });
+    swarms_.insert(at, {id, nodes.size()});
+    count_in(nodes.size());
+    touched_.insert_or_assign(id, std::move(nodes));
+  }
+  void erase_swarm(std::size_t pos) {
+    count_out(swarms_[pos].size);
+    touched_.insert_or_assign(swarms_[pos].id, std::vector<PubKey>{});
+    swarms_.erase(swarms_.begin() + static_cast<std::ptrdiff_t>(pos));
+  }
+  void add_member(SwarmId id, const PubKey& key) {
+    std::vector<PubKey>& nodes = members(id);
+    insert_sorted(nodes, key);
+    resize(position_of(id), nodes.size());
+  }
+
+  // Ascending by (size, id); never by size alone (see the header). swarms_ is ascending by id,
+  // so a counting sort on size (stable) gives exactly the (size, id) order in O(S).
   std::vector<SizeAndId> sorted_sizes() const {
     std::size_t max_size = 0;
-    for (const auto& [id, nodes] : table_) max_size = std::max(max_size, nodes.size());
+    for (const IdAndSize& e : swarms_) max_size = std::max(max_size, e.size);
     std::vector<std::size_t> start(max_size + 2, 0);
-    for (const auto& [id, nodes] : table_) ++start[nodes.size() + 1];
+    for (const IdAndSize& e : swarms_) ++start[e.size + 1];
     for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-    std::vector<SizeAndId> ss(table_.size());
-    for (const auto& [id, nodes] : table_) ss[start[nodes.size()]++] = {nodes.size(), id};
+    std::vector<SizeAndId> ss(swarms_.size());
+    for (const IdAndSize& e : swarms_) ss[start[e.size]++] = {e.size, e.id};
     return ss;
   }
 
   // Moves pool(pred)[uniform(|pool|)] out of its swarm and returns it. Equivalent to building
   // the pool list (swarms by ascending id, pubkeys ascending within) and indexing it, without
-  // materialising it. REQUIRES: the pool is not empty.
+  // materialising it. REQUIRES: the pool is not empty; pred(size) implies size >= 2, so the
+  // donor never empties.
   template <typename SizePred>
   PubKey take_from_pool(SizePred pred) {
     std::size_t pool_size = 0;
-    for (const auto& [id, nodes] : table_)
-      if (pred(nodes.size())) pool_size += nodes.size();
+    for (const IdAndSize& e : swarms_)
+      if (pred(e.size)) pool_size += e.size;
     std::size_t index = rng_.uniform(pool_size);
-    for (auto& [id, nodes] : table_) {
-      if (!pred(nodes.size())) continue;
-      if (index < nodes.size()) {
+    for (std::size_t pos = 0; pos < swarms_.size(); ++pos) {
+      const IdAndSize e = swarms_[pos];
+      if (!pred(e.size)) continue;
+      if (index < e.size) {
+        std::vector<PubKey>& nodes = members(e.id);
         const auto it = nodes.begin() + static_cast<std::ptrdiff_t>(index);
         PubKey key = *it;
         nodes.erase(it);
+        resize(pos, nodes.size());
         return key;
       }
-      index -= nodes.size();
+      index -= e.size;
     }
     return PubKey{};  // unreachable while the REQUIRES holds
   }
 
   std::size_t excess_over(std::size_t threshold) const {
     std::size_t excess = 0;
-    for (const auto& [id, nodes] : table_)
-      if (nodes.size() > threshold) excess += nodes.size() - min_;
+    for (const IdAndSize& e : swarms_)
+      if (e.size > threshold) excess += e.size - min_;
     return excess;
   }
 
-  // Returns whether it added a swarm.
+  // Returns whether it added a swarm. excess_ is sum(max(0, size - MIN)) of the current table;
+  // it only has to be compared while no swarm is below MIN, and neither the draws (from
+  // swarms above MIN) nor the new swarm (IDEAL >= MIN nodes) can make one so.
   bool split() {
-    std::size_t excess = 0;
-    for (const auto& [id, nodes] : table_) {
-      if (nodes.size() < min_) return false;
-      excess += nodes.size() - min_;
-    }
+    if (small_ > 0) return false;
     bool added = false;
-    // The first test uses the excess summed above (the same value excess_over(min_) gives).
-    while ((added ? excess_over(min_) : excess) >= ideal_ + 2 * table_.size()) {
+    while (excess_ >= ideal_ + 2 * swarms_.size()) {
       added = true;
       std::vector<SwarmId> ids;
-      ids.reserve(table_.size());
-      for (const auto& kv : table_) ids.push_back(kv.first);
+      ids.reserve(swarms_.size());
+      for (const IdAndSize& e : swarms_) ids.push_back(e.id);
       const SwarmId id = new_swarm_id(ids);
       std::vector<PubKey> moved;
       moved.reserve(ideal_);
@@ -100,7 +188,7 @@ class AssignmentRun {
         moved.push_back(take_from_pool([this](std::size_t size) { return size > min_; }));
       std::sort(moved.begin(), moved.end());
       // new_id is strictly inside a gap >= 2 unless ~2^63 swarms exist, so it is free.
-      table_.emplace(id, std::move(moved));
+      add_swarm(id, std::move(moved));
     }
     return added;
   }
@@ -122,7 +210,7 @@ class AssignmentRun {
       const auto upper = static_cast<std::size_t>(std::distance(ss.begin(), past_v)) - 1;
       const std::size_t chosen = rng_.uniform(upper + 1);
       SizeAndId grown{ss[chosen].size + 1, ss[chosen].id};
-      insert_sorted(table_.at(grown.id), key);
+      add_member(grown.id, key);
       ss.erase(ss.begin() + static_cast<std::ptrdiff_t>(chosen));
       ss.insert(std::upper_bound(ss.begin(), ss.end(), grown, by_size_then_id), grown);
       if (split()) ss = sorted_sizes();
@@ -130,37 +218,40 @@ class AssignmentRun {
   }
 
   void fill() {
-    if (std::none_of(table_.begin(), table_.end(),
-                     [this](const auto& kv) { return kv.second.size() < min_; }))
-      return;
+    if (small_ == 0) return;
     std::vector<SwarmId> poor;
     for (const SizeAndId& e : sorted_sizes())
       if (e.size < min_) poor.push_back(e.id);
     for (const SwarmId id : poor) {
-      std::vector<PubKey>& target = table_.at(id);
-      while (target.size() < min_) {
+      // fill never erases a swarm, so `id` stays in swarms_.
+      while (swarms_[position_of(id)].size < min_) {
         const std::vector<SizeAndId> ss = sorted_sizes();
         const std::size_t at_75 = ss[75 * (ss.size() - 1) / 100].size;
         const std::size_t pv = std::max(min_, at_75 > 0 ? at_75 - 1 : 0);
-        if (excess_over(pv) < min_ - target.size()) return;  // ends step 2 entirely
-        // Donors have size > pv >= MIN > target.size(), so the target is never a donor.
-        insert_sorted(target, take_from_pool([pv](std::size_t size) { return size > pv; }));
+        const std::size_t size = swarms_[position_of(id)].size;
+        if (excess_over(pv) < min_ - size) return;  // ends step 2 entirely
+        // Donors have size > pv >= MIN > size, so the target is never a donor.
+        add_member(id, take_from_pool([pv](std::size_t s) { return s > pv; }));
       }
     }
   }
 
   void dissolve() {
-    while (table_.size() > 1) {
-      const auto it = std::find_if(table_.begin(), table_.end(),
-                                   [this](const auto& kv) { return kv.second.size() < min_; });
-      if (it == table_.end()) return;
-      std::vector<PubKey> nodes = std::move(it->second);
-      table_.erase(it);
+    while (swarms_.size() > 1 && small_ > 0) {
+      const auto it = std::find_if(swarms_.begin(), swarms_.end(),
+                                   [this](const IdAndSize& e) { return e.size < min_; });
+      const auto pos = static_cast<std::size_t>(it - swarms_.begin());
+      std::vector<PubKey> nodes = std::move(members(it->id));
+      erase_swarm(pos);
       assign(std::move(nodes), 0);
     }
   }
 
-  SwarmTable table_;
+  const SwarmTable& base_;
+  SwarmTableDiff touched_;
+  std::vector<IdAndSize> swarms_;
+  std::size_t excess_ = 0;  // sum(max(0, size - MIN)) over swarms_
+  std::size_t small_ = 0;   // swarms with size < MIN
   SwarmRng rng_;
   std::size_t min_;
   std::size_t ideal_;
@@ -189,7 +280,29 @@ SwarmTable assign_swarms(SwarmTable before_minus_removed, std::vector<PubKey> un
   for (auto& kv : before_minus_removed)
     if (!std::is_sorted(kv.second.begin(), kv.second.end()))
       std::sort(kv.second.begin(), kv.second.end());
-  return AssignmentRun(std::move(before_minus_removed), block_hash, p).run(std::move(unassigned));
+  SwarmTableDiff diff =
+      AssignmentRun(before_minus_removed, block_hash, p).run(std::move(unassigned));
+  apply_swarm_diff(before_minus_removed, std::move(diff));
+  return before_minus_removed;
+}
+
+SwarmTableDiff assign_swarms_diff(const SwarmTable& base,
+                                  const std::vector<std::pair<SwarmId, PubKey>>& leaving,
+                                  std::vector<PubKey> unassigned, const Hash& block_hash,
+                                  const SwarmParams& p) {
+  AssignmentRun run(base, block_hash, p);
+  for (const auto& [id, key] : leaving) run.remove(id, key);
+  return std::move(run).run(std::move(unassigned));
+}
+
+void apply_swarm_diff(SwarmTable& table, SwarmTableDiff diff) {
+  for (auto& [id, nodes] : diff) {
+    if (nodes.empty()) {
+      table.erase(id);
+    } else {
+      table.insert_or_assign(id, std::move(nodes));
+    }
+  }
 }
 
 SwarmId new_swarm_id(const std::vector<SwarmId>& sorted_ids) {

@@ -50,6 +50,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "common/bytes.h"
@@ -65,6 +66,10 @@ struct SwarmParams {
   bool is_valid() const { return min_swarm_size >= 1 && ideal_swarm_size >= min_swarm_size; }
 };
 
+// The swarms a run changed: id -> new members, ascending; an empty list means the swarm is
+// gone. Swarms not in the diff are exactly as in the base table.
+using SwarmTableDiff = std::map<SwarmId, std::vector<PubKey>>;
+
 // Takes every pubkey of `leaving` out of its swarm and drops swarms that become empty.
 // Pubkeys that are in no swarm are ignored.
 SwarmTable remove_from_swarms(SwarmTable table, const std::vector<PubKey>& leaving);
@@ -74,6 +79,22 @@ SwarmTable remove_from_swarms(SwarmTable table, const std::vector<PubKey>& leavi
 // appears at most once across the table and `unassigned` together.
 SwarmTable assign_swarms(SwarmTable before_minus_removed, std::vector<PubKey> unassigned,
                          const Hash& block_hash, const SwarmParams& p = SwarmParams{});
+
+// The same run on a table that is not copied: `leaving` (each pubkey with its swarm in `base`)
+// is taken out first, exactly as remove_from_swarms, then the run; only the swarms that differ
+// from `base` are returned. This is what a block uses: the run keeps a flat (id, size) index
+// (16 bytes per swarm) and copies a swarm's members only when it touches them, so a block that
+// activates k nodes costs O(S) of flat-array work plus O(k log S), not a copy of every member.
+// REQUIRES: p.is_valid(); `base` normalised (members ascending, no empty swarm, no
+// kUnassignedSwarm key), as RegistryState::swarms() is; `unassigned` holds no pubkey of the
+// table after `leaving` is taken out, and no duplicates.
+SwarmTableDiff assign_swarms_diff(const SwarmTable& base,
+                                  const std::vector<std::pair<SwarmId, PubKey>>& leaving,
+                                  std::vector<PubKey> unassigned, const Hash& block_hash,
+                                  const SwarmParams& p = SwarmParams{});
+
+// Applies a diff of assign_swarms_diff to the table it was computed on.
+void apply_swarm_diff(SwarmTable& table, SwarmTableDiff diff);
 
 // new_id of the rules above, exposed for tests. REQUIRES: sorted_ids ascending, non-empty,
 // all <= kMaxSwarmId.
