@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "registry/swarm_assigner.h"
 #include "tests/registry/swarm_test_keys.h"
@@ -42,7 +44,8 @@ std::string check_invariants(const SwarmTable& table, const std::set<PubKey>& ac
 }
 
 // Random walk of the active set: mostly small joins/leaves, sometimes a mass exit, a mass
-// return of earlier leavers (recommission), or a step that both adds and removes.
+// return of earlier leavers (recommission), or a step that both adds and removes. Each step
+// also runs assign_swarms_diff (what a block uses) and checks it gives the same table.
 void run_random_sequence(uint64_t seed, int steps, std::size_t max_nodes, const SwarmParams& p) {
   std::mt19937_64 rng(seed);
   std::set<PubKey> active;
@@ -76,8 +79,25 @@ void run_random_sequence(uint64_t seed, int steps, std::size_t max_nodes, const 
     for (const PubKey& k : leaving) active.erase(k);
     departed.insert(departed.end(), leaving.begin(), leaving.end());
     active.insert(joining.begin(), joining.end());
-    table = assign_swarms(remove_from_swarms(std::move(table), leaving), joining,
-                          test::random_fixed<Hash>(rng), p);
+    const Hash block_hash = test::random_fixed<Hash>(rng);
+    // The block path: the same run on the unchanged table, returning only changed swarms.
+    std::vector<std::pair<SwarmId, PubKey>> leaving_with_swarm;
+    for (const auto& [id, members] : table)
+      for (const PubKey& k : members)
+        if (std::find(leaving.begin(), leaving.end(), k) != leaving.end())
+          leaving_with_swarm.emplace_back(id, k);
+    const SwarmTableDiff diff =
+        assign_swarms_diff(table, leaving_with_swarm, joining, block_hash, p);
+    SwarmTable via_diff = table;
+    for (const auto& [id, members] : diff) {
+      auto old = table.find(id);
+      ASSERT_TRUE(old == table.end() ? !members.empty() : old->second != members)
+          << "the diff lists swarm " << id << " although it did not change";
+    }
+    apply_swarm_diff(via_diff, diff);
+
+    table = assign_swarms(remove_from_swarms(std::move(table), leaving), joining, block_hash, p);
+    ASSERT_EQ(via_diff, table) << "seed " << seed << ", step " << step;
     const std::string err = check_invariants(table, active, p);
     ASSERT_EQ(err, "") << "seed " << seed << ", step " << step << ", " << active.size()
                        << " active (+" << joining.size() << " -" << leaving.size() << ")";
