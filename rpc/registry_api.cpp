@@ -250,7 +250,19 @@ RpcResult get_service_nodes(const Blockchain& chain, const json& params) {
   if (fields) {
     wanted.emplace();
     const auto& known = service_node_field_names();
+    // Oxen's storage server also names top-level fields here. height and block_hash are
+    // always in our answer; swarmchain has no hard forks or snode revisions, so those two are
+    // accepted and left out rather than invented (docs/operator.md).
+    static const std::set<std::string> kTopLevel{"height", "block_hash", "hardfork",
+                                                 "snode_revision"};
     for (const auto& [name, value] : fields->items()) {
+      if (kTopLevel.contains(name)) {
+        if (!value.is_boolean()) {
+          p.fail("'fields." + name + "' must be a boolean");
+          break;
+        }
+        continue;
+      }
       if (std::find(known.begin(), known.end(), name) == known.end()) {
         p.fail("unknown field '" + name + "' in 'fields'");
         break;

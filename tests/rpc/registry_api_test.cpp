@@ -296,6 +296,31 @@ TEST_F(RegistryApiTest, FieldsKeepsOnlyTheFieldsSetToTrue) {
   EXPECT_EQ(r["height"], 0);  // the top-level fields stay
 }
 
+TEST_F(RegistryApiTest, FieldsAcceptTheStorageServersTopLevelNames) {
+  // What an Oxen storage server sends on every block (oxenss service_node.cpp).
+  const json r = result("get_service_nodes",
+                        {{"active_only", false},
+                         {"fields", {{"service_node_pubkey", true}, {"swarm_id", true},
+                                     {"storage_port", true}, {"public_ip", true},
+                                     {"height", true}, {"block_hash", true}, {"hardfork", true},
+                                     {"snode_revision", true}, {"funded", true},
+                                     {"pubkey_x25519", true}, {"pubkey_ed25519", true},
+                                     {"storage_lmq_port", true}}}});
+  ASSERT_EQ(r["service_node_states"].size(), kGenesisNodes);
+  for (const json& e : r["service_node_states"]) {
+    std::set<std::string> got;
+    for (const auto& [k, v] : e.items()) got.insert(k);
+    EXPECT_EQ(got, (std::set<std::string>{"service_node_pubkey", "swarm_id", "storage_port",
+                                          "public_ip", "funded", "pubkey_x25519",
+                                          "pubkey_ed25519", "storage_lmq_port"}));
+  }
+  EXPECT_EQ(r["height"], 0);
+  EXPECT_TRUE(r.contains("block_hash"));
+  EXPECT_FALSE(r.contains("hardfork")) << "no hard forks exist: the value is not invented";
+  EXPECT_FALSE(r.contains("snode_revision"));
+  expect_invalid("get_service_nodes", {{"fields", {{"hardfork", "yes"}}}}, "'fields.hardfork'");
+}
+
 TEST_F(RegistryApiTest, FieldsRejectsUnknownNamesAndNonBooleans) {
   expect_invalid("get_service_nodes", {{"fields", {{"pubkey_ed25519", true}, {"bogus", true}}}},
                  "unknown field 'bogus'");
