@@ -295,17 +295,8 @@ TEST_F(StakingRules, ExpiringNodeIsNotPaidAndStakesComeBeforeTheReward) {
 
 TEST_F(StakingRules, SwarmsAreAssignedWhenNodesActivateAndLeaversRemovedOnExpiry) {
   // Block 1: 6 nodes activate together -> one swarm.
-  std::vector<PubKey> first;
   const Height h1(next_block);
-  block([&](RegistryView& v, Height h) {
-    for (uint64_t i = 1; i <= 6; ++i) {
-      ASSERT_TRUE(apply_registration(v, p, chain_id, addr(i), solo_reg(i, i, coins(100)),
-                                     coins(100), h, static_cast<uint32_t>(i))
-                      .is_ok());
-      first.push_back(node_key(i));
-    }
-  });
-  std::sort(first.begin(), first.end());
+  const std::vector<PubKey> first = activate_in_one_block(1, 6);
   const SwarmTable t1 = assign_swarms({}, first, block_seed(h1.value), p.swarm);
   EXPECT_EQ(state.swarms(), t1);
   for (const auto& [id, members] : t1) {
@@ -313,18 +304,9 @@ TEST_F(StakingRules, SwarmsAreAssignedWhenNodesActivateAndLeaversRemovedOnExpiry
   }
 
   // Block 2: 14 more -> the table grows and splits exactly as assign_swarms says.
-  std::vector<PubKey> second;
   const SwarmTable before2 = state.swarms();
   const Height h2(next_block);
-  block([&](RegistryView& v, Height h) {
-    for (uint64_t i = 7; i <= 20; ++i) {
-      ASSERT_TRUE(apply_registration(v, p, chain_id, addr(i), solo_reg(i, i, coins(100)),
-                                     coins(100), h, static_cast<uint32_t>(i))
-                      .is_ok());
-      second.push_back(node_key(i));
-    }
-  });
-  std::sort(second.begin(), second.end());
+  const std::vector<PubKey> second = activate_in_one_block(7, 20);
   const SwarmTable t2 = assign_swarms(before2, second, block_seed(h2.value), p.swarm);
   EXPECT_EQ(state.swarms(), t2);
   EXPECT_GE(t2.size(), 2u);

@@ -120,6 +120,22 @@ class StakingRules : public ::testing::Test {
     });
   }
 
+  // One block in which nodes first..last register fully funded (node i by operator i);
+  // returns their pubkeys, ascending.
+  std::vector<PubKey> activate_in_one_block(uint64_t first, uint64_t last) {
+    std::vector<PubKey> keys;
+    block([&](RegistryView& v, Height h) {
+      for (uint64_t i = first; i <= last; ++i) {
+        EXPECT_TRUE(apply_registration(v, p, chain_id, addr(i), solo_reg(i, i, coins(100)),
+                                       coins(100), h, static_cast<uint32_t>(i))
+                        .is_ok());
+        keys.push_back(node_key(i));
+      }
+    });
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  }
+
   const ServiceNode& rec(const PubKey& pk) {
     const ServiceNode* sn = state.get(pk);
     EXPECT_NE(sn, nullptr);
