@@ -28,6 +28,7 @@ namespace {
 
 using nlohmann::json;
 using test::coins;
+using test::signed_registration;
 using test::status_with_limits;
 
 // --- WalletClient against a fake node ---------------------------------------------------------
@@ -171,13 +172,8 @@ TEST_F(WalletSnClient, NodeRejectionIsOneLineWithItsReason) {
 
 TEST_F(WalletSnClient, RegisterSendsTheReservedOperatorStake) {
   KeyPair sn_key = KeyPair::generate();
-  Registration reg;
-  reg.sn_pubkey = sn_key.pubkey();
-  reg.operator_address = op.pubkey();
-  reg.fee_bps = 500;
-  reg.reserved = {{op.pubkey(), coins(3750)}};
-  reg.expiry_height = Height(node.height + 10);
-  reg.sign(sn_key, node.chain_id);
+  const Registration reg =
+      signed_registration(sn_key, op.pubkey(), 500, Height(node.height + 10), node.chain_id);
   auto sent = wallet.register_node(op, reg, std::nullopt);
   ASSERT_TRUE(sent) << sent.error().message();
   auto txs = node.sent_txs();

@@ -27,6 +27,7 @@ namespace {
 
 using nlohmann::json;
 using test::coins;
+using test::signed_registration;
 using test::status_with_limits;
 
 // --- parse_stake_amount / resolve_stake_amount -----------------------------------------------
@@ -370,13 +371,8 @@ class TxBuild : public ::testing::Test {
 
 TEST_F(TxBuild, RegisterNodeTxDecodesWithItsPayloadAndSignature) {
   KeyPair sn_key = KeyPair::generate();
-  Registration reg;
-  reg.sn_pubkey = sn_key.pubkey();
-  reg.operator_address = key.pubkey();
-  reg.fee_bps = 250;
-  reg.reserved = {{key.pubkey(), coins(3750)}};
-  reg.expiry_height = Height(99);
-  reg.sign(sn_key, ctx.chain_id);
+  const Registration reg =
+      signed_registration(sn_key, key.pubkey(), 250, Height(99), ctx.chain_id);
   const Tx tx = round_trip(build_register_node_tx(key, ctx, reg, coins(4000)));
   EXPECT_EQ(tx.type(), TxType::kRegisterNode);
   expect_envelope(tx);
