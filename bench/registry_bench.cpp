@@ -20,6 +20,7 @@
 // At the end the ratios are printed against the goals. Absolute times are noisy on this
 // machine; the ratios to what it does in the same run are the figures to quote.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -281,6 +282,8 @@ BENCHMARK(BM_HttpGetSwarm)->UseRealTime();
 // Collects the rates to print the ratios at the end.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  // Colours only on a terminal, so that the summary lines stay greppable in a pipe.
+  RatioReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
@@ -305,8 +308,10 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  auto get = [&](const std::map<std::string, double>& m, const char* k) {
-    auto it = m.find(k);
+  // With --benchmark_repetitions the median of the repetitions, else the one run.
+  auto get = [&](const std::map<std::string, double>& m, const std::string& k) {
+    auto it = m.find(k + "_median");
+    if (it == m.end()) it = m.find(k);
     return it == m.end() ? 0.0 : it->second;
   };
   const double lookups = get(reporter.rate, "BM_GetSwarmInProcess");

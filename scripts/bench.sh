@@ -41,7 +41,8 @@ for bin in "${benches[@]}"; do
   name=$(basename "$bin")
   echo
   echo "== $name (min_time ${MIN_TIME}s x ${REPETITIONS} repetitions, $(nproc) cores)"
-  if "$bin" --benchmark_min_time="$MIN_TIME" --benchmark_repetitions="$REPETITIONS" "$@" \
+  if "$bin" --benchmark_min_time="$MIN_TIME" --benchmark_repetitions="$REPETITIONS" \
+      --benchmark_color=false "$@" \
       2>&1 | tee "$out"; then
     :
   else
@@ -49,11 +50,12 @@ for bin in "${benches[@]}"; do
     failed=1
   fi
   # The summary lines a benchmark prints after its table: "ratio ...", "cpu ratio ...", the
-  # figures behind them ("x_per_s = ..."), any line stating a "(goal ...)", and "warning: ..."
-  # (e.g. the machine was busy).
+  # figures behind them ("x_per_s = ..."), any line stating a "(goal ...)", the registry's
+  # figures ("registry ..."), and "warning: ..." (e.g. the machine was busy).
   while IFS= read -r line; do
     summary+=("$name: $line")
-  done < <(grep -E '^(ratio |cpu ratio |warning: |[a-z_]+_per_s = )|\(goal ' "$out" || true)
+  done < <(grep -E '^(ratio |cpu ratio |warning: |registry |[a-z_]+_per_s = )|\(goal ' "$out" \
+             || true)
 done
 
 echo
