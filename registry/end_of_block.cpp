@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -21,11 +20,6 @@
 namespace swarmchain {
 
 namespace {
-
-bool waits_less(const ServiceNode& a, const ServiceNode& b) {
-  return std::tie(a.last_reward_height, a.last_reward_index, a.pubkey) <
-         std::tie(b.last_reward_height, b.last_reward_index, b.pubkey);
-}
 
 bool expires_at(const ServiceNode& sn, Height h) {
   return sn.requested_unlock_height != Height() && sn.requested_unlock_height <= h;
@@ -176,7 +170,7 @@ void end_block(RegistryView& v, const RegistryParams& p, Height h, const Hash& s
   }
   for (const auto& [pk, now] : changes) {
     if (now && now->is_active() && !expires_at(*now, h) &&
-        (winner == nullptr || waits_less(*now, *winner))) {
+        (winner == nullptr || RewardPosition::of(*now) < RewardPosition::of(*winner))) {
       winner = &*now;
     }
   }

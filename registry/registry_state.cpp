@@ -1,7 +1,8 @@
 // RegistryState: the bucketed registry tree (layout at the top of registry_state.h), modelled
 // on chain/account_state.cpp. The differences: a bucket's root is itself a Merkle tree over
-// its records' leaf hashes (so one record can be proven), and the active list and swarm table
-// are kept next to the records.
+// its records' leaf hashes (so one record can be proven), each record keeps its leaf hash, and
+// the indexes the end of a block reads (reward queue, unlock queue, active nodes without a
+// swarm, swarm table) are kept next to the records.
 #include "registry/registry_state.h"
 
 #include <algorithm>
@@ -26,12 +27,6 @@ void sorted_erase(std::vector<PubKey>& v, const PubKey& pk) {
 
 bool has_swarm(const ServiceNode& sn) {
   return sn.is_active() && sn.swarm_id != kUnassignedSwarm;
-}
-
-// The bucket a pubkey falls in: its first 12 bits (same as RegistryState::bucket_of).
-std::size_t bucket_index(const PubKey& pk) {
-  static_assert(RegistryState::kBucketBits == 12);
-  return (std::size_t{pk.data[0]} << 4) | (pk.data[1] >> 4);
 }
 
 }  // namespace
@@ -231,7 +226,7 @@ bool verify_registry_proof(const ServiceNode& record, const MerkleProof& proof,
   std::size_t bucket = 0;
   for (std::size_t i = 0; i < kTopSteps; ++i)
     if (proof.steps[top + i].sibling_on_left) bucket |= std::size_t{1} << i;
-  if (bucket != bucket_index(record.pubkey)) return false;
+  if (bucket != RegistryState::bucket_of(record.pubkey)) return false;
   return merkle_root_from_proof(record.leaf_hash(), proof) == registry_root;
 }
 

@@ -51,6 +51,12 @@ class RegistryState {
 
   RegistryState();
 
+  // The bucket of a pubkey: its first kBucketBits bits.
+  static std::size_t bucket_of(const PubKey& pk) {
+    static_assert(kBucketBits == 12);
+    return (std::size_t{pk.data[0]} << 4) | (pk.data[1] >> 4);
+  }
+
   const ServiceNode* get(const PubKey& pk) const;
   std::size_t size() const { return count_; }
   Hash root() const { return tree_[1]; }
@@ -89,9 +95,6 @@ class RegistryState {
     Hash leaf;
   };
   using Bucket = std::map<PubKey, Entry>;
-  static std::size_t bucket_of(const PubKey& pk) {
-    return (std::size_t{pk.data[0]} << 4) | (pk.data[1] >> 4);
-  }
   static Hash hash_bucket(const Bucket& b);
   void rebuild_indexes();
   void index(const ServiceNode& sn);

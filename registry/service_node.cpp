@@ -20,12 +20,18 @@ void check_fee(Reader& r, uint16_t fee_bps) {
            "fee_bps " + std::to_string(fee_bps) + " above " + std::to_string(kMaxFeeBps));
 }
 
-void encode_reserved(Writer& w, const std::vector<ReservedSpot>& reserved) {
-  w.varint(reserved.size());
-  for (const auto& spot : reserved) {
+// The terms the node key signs, in the order both the signing hash and the encoding use:
+// operator_address || fee_bps u16 || reserved (varint count, address || amount each) ||
+// expiry_height.
+void encode_terms(Writer& w, const Registration& reg) {
+  w.fixed(reg.operator_address);
+  w.u16(reg.fee_bps);
+  w.varint(reg.reserved.size());
+  for (const auto& spot : reg.reserved) {
     w.fixed(spot.address);
     w.amount(spot.amount);
   }
+  w.height(reg.expiry_height);
 }
 
 bool is_lower_hex(std::string_view s) {
@@ -123,19 +129,13 @@ Hash ServiceNode::leaf_hash() const {
 Hash Registration::signing_hash(const Hash& chain_id) const {
   Writer w;
   w.fixed(chain_id);
-  w.fixed(operator_address);
-  w.u16(fee_bps);
-  encode_reserved(w, reserved);
-  w.height(expiry_height);
+  encode_terms(w, *this);
   return hash_tagged(kRegisterTag, w.data());
 }
 
 void Registration::encode(Writer& w) const {
   w.fixed(sn_pubkey);
-  w.fixed(operator_address);
-  w.u16(fee_bps);
-  encode_reserved(w, reserved);
-  w.height(expiry_height);
+  encode_terms(w, *this);
   w.fixed(sn_signature);
 }
 

@@ -44,28 +44,6 @@ Amount reserved_total(const std::vector<Contributor>& cs) {
   return Amount(sum);
 }
 
-// Visits every record of the view, ascending by pubkey, without copying: a merge of the base's
-// ordered for_each with the (ordered) change map. Erased records are skipped.
-template <typename Fn>
-void for_each_in_view(const RegistryView& v, Fn&& fn) {
-  const RegistryChanges& changes = v.changes();
-  auto it = changes.begin();
-  v.base().for_each([&](const ServiceNode& sn) {
-    for (; it != changes.end() && it->first < sn.pubkey; ++it) {
-      if (it->second) fn(*it->second);
-    }
-    if (it != changes.end() && it->first == sn.pubkey) {
-      if (it->second) fn(*it->second);
-      ++it;
-      return;
-    }
-    fn(sn);
-  });
-  for (; it != changes.end(); ++it) {
-    if (it->second) fn(*it->second);
-  }
-}
-
 }  // namespace
 
 const char* registry_error_name(RegistryError e) {
@@ -103,7 +81,13 @@ std::optional<ServiceNode> RegistryView::get(const PubKey& pk) const {
 std::vector<ServiceNode> RegistryView::all() const {
   std::vector<ServiceNode> out;
   out.reserve(base_.size() + changes_.size());
-  for_each_in_view(*this, [&](const ServiceNode& sn) { out.push_back(sn); });
+  base_.for_each([&](const ServiceNode& sn) {
+    if (!changes_.contains(sn.pubkey)) out.push_back(sn);
+  });
+  for (const auto& [pk, sn] : changes_)
+    if (sn) out.push_back(*sn);
+  std::sort(out.begin(), out.end(),
+            [](const ServiceNode& a, const ServiceNode& b) { return a.pubkey < b.pubkey; });
   return out;
 }
 

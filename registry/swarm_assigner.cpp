@@ -79,10 +79,14 @@ class AssignmentRun {
     std::size_t size;
   };
 
+  // The first entry of swarms_ whose id is not below `id`.
+  std::vector<IdAndSize>::iterator lower(SwarmId id) {
+    return std::lower_bound(swarms_.begin(), swarms_.end(), id,
+                            [](const IdAndSize& e, SwarmId x) { return e.id < x; });
+  }
   // Index of swarm `id` in swarms_, or swarms_.size() if there is no such swarm.
-  std::size_t position_of(SwarmId id) const {
-    const auto it = std::lower_bound(swarms_.begin(), swarms_.end(), id,
-                                     [](const IdAndSize& e, SwarmId x) { return e.id < x; });
+  std::size_t position_of(SwarmId id) {
+    const auto it = lower(id);
     return it != swarms_.end() && it->id == id ? static_cast<std::size_t>(it - swarms_.begin())
                                                : swarms_.size();
   }
@@ -107,9 +111,7 @@ class AssignmentRun {
     swarms_[pos].size = size;
   }
   void add_swarm(SwarmId id, std::vector<PubKey> nodes) {
-    const auto at = std::lower_bound(swarms_.begin(), swarms_.end(), id,
-                                     [](const IdAndSize& e, SwarmId x) { return e.id < x; });
-    swarms_.insert(at, {id, nodes.size()});
+    swarms_.insert(lower(id), {id, nodes.size()});
     count_in(nodes.size());
     touched_.insert_or_assign(id, std::move(nodes));
   }
@@ -224,11 +226,10 @@ class AssignmentRun {
       if (e.size < min_) poor.push_back(e.id);
     for (const SwarmId id : poor) {
       // fill never erases a swarm, so `id` stays in swarms_.
-      while (swarms_[position_of(id)].size < min_) {
+      for (std::size_t size; (size = swarms_[position_of(id)].size) < min_;) {
         const std::vector<SizeAndId> ss = sorted_sizes();
         const std::size_t at_75 = ss[75 * (ss.size() - 1) / 100].size;
         const std::size_t pv = std::max(min_, at_75 > 0 ? at_75 - 1 : 0);
-        const std::size_t size = swarms_[position_of(id)].size;
         if (excess_over(pv) < min_ - size) return;  // ends step 2 entirely
         // Donors have size > pv >= MIN > size, so the target is never a donor.
         add_member(id, take_from_pool([pv](std::size_t s) { return s > pv; }));
