@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "common/bytes.h"
@@ -21,5 +22,13 @@ inline constexpr SwarmId kMaxSwarmId = UINT64_MAX - 1;
 // swarm id -> member pubkeys, ascending within each swarm. A table produced by this module
 // never holds an empty swarm and never uses kUnassignedSwarm as a key.
 using SwarmTable = std::map<SwarmId, std::vector<PubKey>>;
+
+// A swarm id as Oxen's "swarm" field writes it: 16 lowercase hex digits.
+inline std::string swarm_hex(SwarmId id) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (std::size_t i = 16; i-- > 0; id >>= 4) out[i] = kDigits[id & 0xf];
+  return out;
+}
 
 }  // namespace swarmchain

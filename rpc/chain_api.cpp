@@ -49,23 +49,6 @@ json certificate_to_json(const CommitCertificate& c) {
 
 namespace {
 
-template <typename Fixed>
-std::optional<Fixed> hex_param(Params& p, std::string_view name, const std::string& value) {
-  auto v = fixed_from_hex<Fixed>(value);
-  if (!v) p.fail("'" + std::string(name) + "' must be " + std::to_string(2 * Fixed::kSize) +
-                 " hex digits");
-  return v;
-}
-
-std::optional<PubKey> address_param(Params& p, const std::string& value) {
-  auto pk = parse_address(value);
-  if (!pk) {
-    p.fail("'address': " + pk.error().message());
-    return std::nullopt;
-  }
-  return *pk;
-}
-
 RpcResult get_info(const Blockchain& chain, const Mempool& mempool) {
   ChainTip tip = chain.tip();
   return json{{"height", tip.header.height.value},
@@ -90,7 +73,7 @@ RpcResult get_block(const Blockchain& chain, const json& params) {
   if (!height && !hash_text && !p.error()) p.fail("give 'height' or 'hash'");
   if (height && hash_text) p.fail("give 'height' or 'hash', not both");
   std::optional<Hash> hash;
-  if (hash_text && !p.error()) hash = hex_param<Hash>(p, "hash", *hash_text);
+  if (hash_text && !p.error()) hash = fixed_hex_param<Hash>(p, "hash", *hash_text);
   if (auto err = p.error()) return unexpected(*err);
   Height h;
   if (height) {
@@ -118,7 +101,7 @@ RpcResult get_transaction(const Blockchain& chain, const Mempool& mempool, const
   p.allow_only({"txid"});
   std::string text = p.required_string("txid");
   std::optional<Hash> id;
-  if (!p.error()) id = hex_param<Hash>(p, "txid", text);
+  if (!p.error()) id = fixed_hex_param<Hash>(p, "txid", text);
   if (auto err = p.error()) return unexpected(*err);
   if (auto loc = chain.store().find_tx(*id)) {
     auto block = chain.store().block_at(loc->height);
@@ -143,7 +126,7 @@ RpcResult get_account(const Blockchain& chain, const Mempool& mempool, const jso
   p.allow_only({"address"});
   std::string text = p.required_string("address");
   std::optional<PubKey> pk;
-  if (!p.error()) pk = address_param(p, text);
+  if (!p.error()) pk = address_param(p, "address", text);
   if (auto err = p.error()) return unexpected(*err);
   json out;
   chain.with_state([&](const ChainState& state, const ChainTip& tip) {
@@ -178,7 +161,7 @@ RpcResult get_account_history(const Blockchain& chain, const json& params) {
   std::string text = p.required_string("address");
   uint64_t limit = p.optional_u64("limit", 100);
   std::optional<PubKey> pk;
-  if (!p.error()) pk = address_param(p, text);
+  if (!p.error()) pk = address_param(p, "address", text);
   if (limit == 0 || limit > 1000) p.fail("'limit' must be in 1..1000");
   if (auto err = p.error()) return unexpected(*err);
   json items = json::array();

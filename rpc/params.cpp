@@ -140,4 +140,13 @@ void Params::allow_only(std::initializer_list<std::string_view> known) {
   }
 }
 
+std::optional<PubKey> address_param(Params& p, const std::string& name, std::string_view text) {
+  auto pk = parse_address(text);
+  if (!pk) {
+    p.fail("'" + name + "': " + pk.error().message());
+    return std::nullopt;
+  }
+  return *pk;
+}
+
 }  // namespace swarmchain::rpc

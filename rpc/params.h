@@ -28,6 +28,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/address.h"
+#include "common/hex.h"
 #include "rpc/json_rpc.h"
 
 namespace swarmchain::rpc {
@@ -83,5 +85,25 @@ class Params {
   const nlohmann::json& params_;
   std::optional<RpcError> error_;
 };
+
+// Typed values carried as text. Each records its problem in `p` and returns nullopt.
+
+// A fixed-size hex value such as a service-node pubkey or a block hash: exactly 2·kSize digits,
+// one case.
+template <typename Fixed>
+std::optional<Fixed> fixed_hex_param(Params& p, const std::string& name, std::string_view text) {
+  constexpr std::size_t digits = 2 * Fixed::kSize;
+  if (text.size() != digits) {
+    p.fail("'" + name + "' must be " + std::to_string(digits) + " hex digits, got " +
+           std::to_string(text.size()) + " characters");
+    return std::nullopt;
+  }
+  auto v = fixed_from_hex<Fixed>(text);
+  if (!v) p.fail("'" + name + "' is not hex (or mixes upper and lower case digits)");
+  return v;
+}
+
+// An account address ("sw1…", or a 64-digit pubkey as parse_address takes it).
+std::optional<PubKey> address_param(Params& p, const std::string& name, std::string_view text);
 
 }  // namespace swarmchain::rpc

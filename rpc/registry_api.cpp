@@ -10,10 +10,7 @@
 #include "rpc/registry_api.h"
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
 #include <iterator>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,12 +30,6 @@
 namespace swarmchain::rpc {
 
 using nlohmann::json;
-
-std::string swarm_hex(SwarmId id) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, id);
-  return std::string(buf, 16);
-}
 
 const std::vector<std::string_view>& service_node_field_names() {
   static const std::vector<std::string_view> names = {
@@ -108,17 +99,15 @@ SwarmDirectory::Members SwarmDirectory::members_of(const RegistryState& registry
 }
 
 SwarmDirectory::SwarmDirectory(const Members& members, Height height) : height_(height) {
+  // `members` is ascending by id and holds no kUnassignedSwarm (it comes from a SwarmTable), so
+  // replies_ lines up with index_.ids() by construction.
   std::vector<SwarmId> ids;
   ids.reserve(members.size());
-  for (const auto& [id, m] : members) ids.push_back(id);
-  index_ = SwarmIndex(std::move(ids));
-  // replies_ must line up with index_.ids() (ascending, unique, no kUnassignedSwarm).
-  std::map<SwarmId, const std::vector<Member>*> by_id;
-  for (const auto& [id, m] : members) by_id.emplace(id, &m);
-  replies_.reserve(index_.size());
-  for (SwarmId id : index_.ids()) {
+  replies_.reserve(members.size());
+  for (const auto& [id, swarm] : members) {
+    ids.push_back(id);
     json snodes = json::array();
-    for (const Member& m : *by_id.at(id)) {
+    for (const Member& m : swarm) {
       snodes.push_back({{"pubkey_ed25519", to_hex(m.ed25519)},
                         {"pubkey_x25519", m.x25519 ? json(to_hex(*m.x25519)) : json(nullptr)},
                         {"ip", nullptr},
@@ -130,6 +119,7 @@ SwarmDirectory::SwarmDirectory(const Members& members, Height height) : height_(
                             {"height", height.value},
                             {"snodes", std::move(snodes)}});
   }
+  index_ = SwarmIndex(std::move(ids));
 }
 
 const json& SwarmDirectory::swarm_for(const PubKey& user) const {
@@ -202,20 +192,6 @@ class SwarmDirectoryCache {
   BlockHash key_;
 };
 
-// A fixed-size hex param such as a service-node pubkey or a block hash.
-template <typename Fixed>
-std::optional<Fixed> fixed_hex_param(Params& p, const std::string& name, std::string_view text) {
-  constexpr std::size_t digits = 2 * Fixed::kSize;
-  if (text.size() != digits) {
-    p.fail("'" + name + "' must be " + std::to_string(digits) + " hex digits, got " +
-           std::to_string(text.size()) + " characters");
-    return std::nullopt;
-  }
-  auto v = fixed_from_hex<Fixed>(text);
-  if (!v) p.fail("'" + name + "' is not hex (or mixes upper and lower case digits)");
-  return v;
-}
-
 RpcError no_node(const std::string& pubkey_text) {
   return RpcError::invalid_params("no service node with pubkey " + pubkey_text);
 }
@@ -256,14 +232,8 @@ RpcResult get_service_nodes(const Blockchain& chain, const json& params) {
     static const std::set<std::string> kTopLevel{"height", "block_hash", "hardfork",
                                                  "snode_revision"};
     for (const auto& [name, value] : fields->items()) {
-      if (kTopLevel.contains(name)) {
-        if (!value.is_boolean()) {
-          p.fail("'fields." + name + "' must be a boolean");
-          break;
-        }
-        continue;
-      }
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
+      const bool top_level = kTopLevel.contains(name);
+      if (!top_level && std::find(known.begin(), known.end(), name) == known.end()) {
         p.fail("unknown field '" + name + "' in 'fields'");
         break;
       }
@@ -271,7 +241,7 @@ RpcResult get_service_nodes(const Blockchain& chain, const json& params) {
         p.fail("'fields." + name + "' must be a boolean");
         break;
       }
-      if (value.get<bool>()) wanted->push_back(name);
+      if (!top_level && value.get<bool>()) wanted->push_back(name);
     }
   }
   std::optional<BlockHash> poll;
@@ -372,11 +342,8 @@ RpcResult get_service_node_status(const Blockchain& chain, const json& params) {
   std::optional<PubKey> pk;
   if (!p.error()) pk = fixed_hex_param<PubKey>(p, "pubkey", text);
   std::optional<PubKey> contributor;
-  if (contributor_text && !p.error()) {
-    auto parsed = parse_address(*contributor_text);
-    if (parsed) contributor = *parsed;
-    else p.fail("'contributor': " + parsed.error().message());
-  }
+  if (contributor_text && !p.error())
+    contributor = address_param(p, "contributor", *contributor_text);
   if (auto err = p.error()) return unexpected(*err);
 
   std::optional<ServiceNode> sn;

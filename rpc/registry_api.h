@@ -36,8 +36,6 @@ namespace swarmchain::rpc {
 // REQUIRES: `chain` outlives `d`.
 void register_registry_methods(Dispatcher& d, const Blockchain& chain);
 
-// 16 lowercase hex digits of a swarm id, as Oxen's "swarm" field ("ffffffffffffffff" = none).
-std::string swarm_hex(SwarmId id);
 
 // One service_node_states entry (Oxen shape), every field.
 nlohmann::json service_node_to_json(const ServiceNode& sn);
