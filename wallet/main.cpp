@@ -196,26 +196,23 @@ std::string trimmed(const std::string& s) {
   return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-// Fields of a node's answer, tolerant of a missing or mistyped field ("?").
-std::optional<uint64_t> u64_of(const json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_number_unsigned()) return std::nullopt;
-  return j[key].get<uint64_t>();
-}
+// Fields of a node's answer for display, tolerant of a missing or mistyped field ("?").
 std::string coins_of(const json& j, const char* key) {
-  auto v = u64_of(j, key);
+  auto v = u64_field(j, key);
   return v ? Amount(*v).to_string() : "?";
 }
 std::string text_of(const json& j, const char* key, const std::string& missing = "?") {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return missing;
-  return j[key].get<std::string>();
+  return string_field(j, key).value_or(missing);
 }
 
-json sent_json(const SentTx& sent) {
+// The --json answer of an sn command that sent a tx.
+json sent_json(const SentTx& sent, const PubKey& sn) {
   return json{{"txid", to_hex(sent.txid)},
               {"status", "pending"},
               {"amount", sent.amount.atomic()},
               {"amount_text", sent.amount.to_string()},
-              {"fee", sent.fee.atomic()}};
+              {"fee", sent.fee.atomic()},
+              {"sn_pubkey", to_hex(sn)}};
 }
 
 int cmd_sn_register(const Globals& g, const std::string& text, const std::string& amount_text,
@@ -231,9 +228,7 @@ int cmd_sn_register(const Globals& g, const std::string& text, const std::string
   auto sent = WalletClient(g.node).register_node(*key, *reg, *amount, *fee);
   if (!sent) return fail_with(g, sent.error().message());
   if (g.json_out) {
-    json j = sent_json(*sent);
-    j["sn_pubkey"] = to_hex(reg->sn_pubkey);
-    std::cout << j.dump() << "\n";
+    std::cout << sent_json(*sent, reg->sn_pubkey).dump() << "\n";
   } else {
     std::cout << "registering service node " << to_hex(reg->sn_pubkey) << " with operator stake "
               << sent->amount.to_string() << " (fee " << sent->fee.to_string()
@@ -255,9 +250,7 @@ int cmd_sn_stake(const Globals& g, const std::string& pk_text, const std::string
   auto sent = WalletClient(g.node).stake(*key, *sn, *spec, *fee);
   if (!sent) return fail_with(g, sent.error().message());
   if (g.json_out) {
-    json j = sent_json(*sent);
-    j["sn_pubkey"] = to_hex(*sn);
-    std::cout << j.dump() << "\n";
+    std::cout << sent_json(*sent, *sn).dump() << "\n";
   } else {
     std::cout << "staking " << sent->amount.to_string() << " on service node " << to_hex(*sn)
               << " (fee " << sent->fee.to_string() << ")\ntxid: " << to_hex(sent->txid) << "\n";
@@ -275,9 +268,7 @@ int cmd_sn_unlock(const Globals& g, const std::string& pk_text, const std::strin
   auto sent = WalletClient(g.node).request_unlock(*key, *sn, *fee);
   if (!sent) return fail_with(g, sent.error().message());
   if (g.json_out) {
-    json j = sent_json(*sent);
-    j["sn_pubkey"] = to_hex(*sn);
-    std::cout << j.dump() << "\n";
+    std::cout << sent_json(*sent, *sn).dump() << "\n";
   } else {
     std::cout << "unlock requested for service node " << to_hex(*sn)
               << "\ntxid: " << to_hex(sent->txid)
@@ -292,29 +283,29 @@ void print_status(const json& st, const std::string& pk_hex) {
             << "\n  funded:       " << coins_of(st, "total_contributed") << " / "
             << coins_of(st, "staking_requirement") << "\n";
   // operator_fee is in basis points (the record's fee_bps, as get_service_nodes sends it).
-  auto fee = u64_of(st, "operator_fee");
-  if (!fee) fee = u64_of(st, "fee_bps");
+  auto fee = u64_field(st, "operator_fee");
+  if (!fee) fee = u64_field(st, "fee_bps");
   std::cout << "  operator fee: " << (fee ? format_fee_bps(*fee) : "?") << "\n  contributors:\n";
   if (st.contains("contributors") && st["contributors"].is_array()) {
     for (const auto& c : st["contributors"]) {
       std::cout << "    " << text_of(c, "address") << "  " << coins_of(c, "amount");
-      if (auto r = u64_of(c, "reserved"); r && *r != 0)
+      if (auto r = u64_field(c, "reserved"); r && *r != 0)
         std::cout << " (reserved " << Amount(*r).to_string() << ")";
       std::cout << "\n";
     }
   }
-  auto swarm_id = u64_of(st, "swarm_id");
+  auto swarm_id = u64_field(st, "swarm_id");
   std::cout << "  swarm:        " << (swarm_id ? format_swarm_id(*swarm_id) : text_of(st, "swarm"))
             << "\n  rewards:      " << coins_of(st, "rewards_earned") << "\n  unlock:       ";
-  auto unlock = u64_of(st, "requested_unlock_height");
+  auto unlock = u64_field(st, "requested_unlock_height");
   if (!unlock)
     std::cout << "?\n";
   else if (*unlock == 0)
     std::cout << "not requested\n";
   else
     std::cout << "requested; stakes return at height " << *unlock << "\n";
-  if (st.contains("stake_refused") && st["stake_refused"].is_string()) {
-    std::cout << "  this wallet:  cannot stake: " << st["stake_refused"].get<std::string>() << "\n";
+  if (auto refused = string_field(st, "stake_refused")) {
+    std::cout << "  this wallet:  cannot stake: " << *refused << "\n";
   } else if (st.contains("stake_limits") && st["stake_limits"].is_object()) {
     std::cout << "  this wallet:  may stake " << coins_of(st["stake_limits"], "min") << " to "
               << coins_of(st["stake_limits"], "max") << "\n";
@@ -354,13 +345,13 @@ int cmd_stakes(const Globals& g) {
   }
   uint64_t total = 0;
   for (const auto& s : stakes) {
-    total += u64_of(s, "amount").value_or(0);
+    total += u64_field(s, "amount").value_or(0);
     std::cout << text_of(s, "sn_pubkey") << "  " << text_of(s, "state") << "  "
               << coins_of(s, "amount");
-    if (auto res = u64_of(s, "reserved"); res && *res != 0)
+    if (auto res = u64_field(s, "reserved"); res && *res != 0)
       std::cout << " (reserved " << Amount(*res).to_string() << ")";
     if (s.value("operator", false)) std::cout << "  operator";
-    if (auto h = u64_of(s, "requested_unlock_height"); h && *h != 0)
+    if (auto h = u64_field(s, "requested_unlock_height"); h && *h != 0)
       std::cout << "  returns at height " << *h;
     std::cout << "\n";
   }
@@ -370,7 +361,7 @@ int cmd_stakes(const Globals& g) {
 }
 
 int cmd_swarm(const Globals& g, const std::string& pk_text) {
-  auto pk = parse_user_pubkey(pk_text);
+  auto pk = normalize_user_pubkey(pk_text);
   if (!pk) return fail_with(g, pk.error().message());
   auto r = WalletClient(g.node).call("get_swarm", {{"pubkey", *pk}});
   if (!r) return fail_with(g, r.error().message());
@@ -378,19 +369,19 @@ int cmd_swarm(const Globals& g, const std::string& pk_text) {
     std::cout << r->dump() << "\n";
     return 0;
   }
-  auto id = u64_of(*r, "swarm_id");
+  auto id = u64_field(*r, "swarm_id");
   const json snodes =
       r->contains("snodes") && (*r)["snodes"].is_array() ? (*r)["snodes"] : json::array();
   std::cout << "swarm " << (id ? format_swarm_id(*id) : text_of(*r, "swarm")) << " at height "
-            << (u64_of(*r, "height") ? std::to_string(*u64_of(*r, "height")) : "?") << ": "
+            << (u64_field(*r, "height") ? std::to_string(*u64_field(*r, "height")) : "?") << ": "
             << snodes.size() << " service node(s)\n";
   for (const auto& n : snodes) {
     std::cout << "  " << text_of(n, "pubkey_ed25519") << "  x25519 "
               << text_of(n, "pubkey_x25519", "-");
-    auto https = u64_of(n, "port_https");
-    auto omq = u64_of(n, "port_omq");
-    if (n.contains("ip") && n["ip"].is_string() && https)
-      std::cout << "  " << n["ip"].get<std::string>() << ":" << *https << " (omq "
+    auto https = u64_field(n, "port_https");
+    auto omq = u64_field(n, "port_omq");
+    if (auto ip = string_field(n, "ip"); ip && https)
+      std::cout << "  " << *ip << ":" << *https << " (omq "
                 << (omq ? std::to_string(*omq) : "-") << ")";
     else
       std::cout << "  (no uptime proof yet)";

@@ -7,6 +7,7 @@
 #include "common/address.h"
 #include "common/hex.h"
 #include "registry/swarm_id.h"
+#include "registry/swarm_lookup.h"
 
 namespace swarmchain {
 
@@ -16,26 +17,6 @@ namespace {
 
 constexpr uint64_t kNanoPerUnit = 1'000'000'000ULL;       // percent_nano per percent
 constexpr uint64_t kMaxPercentNano = 100 * kNanoPerUnit;  // 100%
-
-// A non-negative integer field, or nullopt if missing or of another type.
-std::optional<uint64_t> u64_field(const json& j, const char* key) {
-  if (!j.is_object()) return std::nullopt;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
-  return it->get<uint64_t>();
-}
-
-std::optional<std::string> string_field(const json& j, const char* key) {
-  if (!j.is_object()) return std::nullopt;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-bool all_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
-}
 
 }  // namespace
 
@@ -88,15 +69,26 @@ Expected<PubKey> parse_sn_pubkey(std::string_view text) {
   return *pk;
 }
 
-Expected<std::string> parse_user_pubkey(std::string_view text) {
-  if (text.size() != 64 && text.size() != 66)
-    return fail("pubkey must be 64 hex digits, or 66 with a network prefix such as 05 (got " +
-                std::to_string(text.size()) + " characters)");
-  if (!all_hex(text)) return fail("pubkey \"" + std::string(text) + "\" is not valid hex");
+std::optional<uint64_t> u64_field(const json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
+  return it->get<uint64_t>();
+}
+
+std::optional<std::string> string_field(const json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+Expected<std::string> normalize_user_pubkey(std::string_view text) {
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   });
+  if (auto valid = parse_user_pubkey(lower); !valid) return fail(valid.error().message());
   return lower;
 }
 
@@ -241,11 +233,7 @@ std::string format_fee_bps(uint64_t bps) {
 }
 
 std::string format_swarm_id(uint64_t id) {
-  if (id == kUnassignedSwarm) return "none";
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, id >>= 4) out[static_cast<std::size_t>(i)] = kDigits[id & 0xf];
-  return out;
+  return id == kUnassignedSwarm ? "none" : swarm_hex(id);
 }
 
 }  // namespace swarmchain

@@ -57,12 +57,17 @@ Expected<Amount> resolve_stake_amount(const StakeAmountSpec& spec, Amount stakin
 // A service-node pubkey: exactly 64 hex digits (one case).
 Expected<PubKey> parse_sn_pubkey(std::string_view text);
 
-// A user pubkey for `swarm`: 64 hex digits, or 66 with a leading network byte (Session "05...").
-// Returns it lowercased, as the node expects it.
-Expected<std::string> parse_user_pubkey(std::string_view text);
+// A user pubkey for `swarm`: 64 hex digits, or 66 with a leading network byte (Session "05..."),
+// in either case. Returns it lowercased, as the node expects it; the checks are the node's own
+// (parse_user_pubkey, registry/swarm_lookup.h).
+Expected<std::string> normalize_user_pubkey(std::string_view text);
 
 // An account as the node writes it in JSON: "sw1..." address (checksum checked), or 64 hex.
 std::optional<PubKey> pubkey_from_account_text(std::string_view text);
+
+// Fields of a node's JSON answer: the value, or nullopt if missing or of another type.
+std::optional<uint64_t> u64_field(const nlohmann::json& j, const char* key);
+std::optional<std::string> string_field(const nlohmann::json& j, const char* key);
 
 // --- local checks ---------------------------------------------------------------------------
 

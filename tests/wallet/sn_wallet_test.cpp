@@ -121,12 +121,12 @@ TEST(Pubkeys, ServiceNodePubkeyIs64Hex) {
 
 TEST(Pubkeys, UserPubkeyTakes64Or66HexAndLowercasesIt) {
   const std::string hex64(64, 'a');
-  EXPECT_EQ(*parse_user_pubkey(hex64), hex64);
-  EXPECT_EQ(*parse_user_pubkey("05" + hex64), "05" + hex64);
-  EXPECT_EQ(*parse_user_pubkey("05" + std::string(64, 'A')), "05" + hex64);
-  EXPECT_FALSE(parse_user_pubkey(std::string(65, 'a')));
-  EXPECT_FALSE(parse_user_pubkey(std::string(62, 'a')));
-  EXPECT_FALSE(parse_user_pubkey(std::string(63, 'a') + "z"));
+  EXPECT_EQ(*normalize_user_pubkey(hex64), hex64);
+  EXPECT_EQ(*normalize_user_pubkey("05" + hex64), "05" + hex64);
+  EXPECT_EQ(*normalize_user_pubkey("05" + std::string(64, 'A')), "05" + hex64);
+  EXPECT_FALSE(normalize_user_pubkey(std::string(65, 'a')));
+  EXPECT_FALSE(normalize_user_pubkey(std::string(62, 'a')));
+  EXPECT_FALSE(normalize_user_pubkey(std::string(63, 'a') + "z"));
 }
 
 TEST(Pubkeys, AccountTextIsAnAddressOrHex) {
