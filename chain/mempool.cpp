@@ -64,11 +64,6 @@ Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx) const {
                                                      std::to_string(limit));
     return p;
   }
-  if (tx.version != kTxVersion) {
-    p.status = Status::error(TxError::kBadEncoding,
-                             "unsupported transaction version " + std::to_string(tx.version));
-    return p;
-  }
   if (Status s = check_tx_stateless(tx, chain_id_); !s) {
     p.status = std::move(s);
     return p;

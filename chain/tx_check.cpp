@@ -107,13 +107,9 @@ Status apply_tx(StateView& view, const Tx& tx, const TxEnv& env) {
       view.set(tx.sender, sender);
       return Status::ok();
     }
-    Account to = view.get(t->to);
-    auto credited = to.balance.checked_add(t->amount);
-    if (!credited)
+    if (!view.credit(t->to, t->amount))
       return Status::error(TxError::kAmountOverflow, "recipient balance would overflow");
-    to.balance = *credited;
     view.set(tx.sender, sender);
-    view.set(t->to, to);
     return Status::ok();
   }
   // register_node / stake / request_unlock: the stake (if any) leaves the balance into the

@@ -27,6 +27,7 @@
 #include "common/commit.h"
 #include "common/hex.h"
 #include "tests/chain/test_util.h"
+#include "tests/common/golden.h"
 
 namespace swarmchain {
 namespace {
@@ -187,11 +188,7 @@ json build_golden() {
 }
 
 const json& golden() {
-  static const json j = [] {
-    std::ifstream in(kGoldenPath);
-    if (!in) throw std::runtime_error("cannot open golden file " + kGoldenPath);
-    return json::parse(in);
-  }();
+  static const json j = swarmchain::testing::load_golden("chain_encodings.json");
   return j;
 }
 

@@ -21,6 +21,7 @@
 
 #include "common/hex.h"
 #include "registry/service_node.h"
+#include "tests/common/golden.h"
 
 namespace swarmchain {
 namespace {
@@ -115,11 +116,7 @@ json build_golden() {
 }
 
 const json& golden() {
-  static const json j = [] {
-    std::ifstream in(kGoldenPath);
-    if (!in) throw std::runtime_error("cannot open golden file " + kGoldenPath);
-    return json::parse(in);
-  }();
+  static const json j = swarmchain::testing::load_golden("registry_encodings.json");
   return j;
 }
 
