@@ -92,27 +92,7 @@ Expected<Registration> build_registration(const PrepareRegistrationOptions& o,
   p.staking_requirement = ctx.staking_requirement;
   p.min_operator_stake = ctx.min_operator_stake;
   p.max_contributors = ctx.max_contributors;
-  if (reg.reserved.size() > ctx.max_contributors)
-    return fail("a node has at most " + std::to_string(ctx.max_contributors) +
-                " contributors (operator included); got " + std::to_string(reg.reserved.size()));
-  if (op_stake < ctx.min_operator_stake)
-    return fail("the operator's stake " + op_stake.to_string() + " is below the minimum " +
-                ctx.min_operator_stake.to_string());
-  Amount total;
-  for (std::size_t i = 0; i < reg.reserved.size(); ++i) {
-    if (i > 0) {
-      auto min = min_contribution(p, ctx.staking_requirement, total, i);
-      if (!min || reg.reserved[i].amount < *min)
-        return fail("reserved spot " + std::to_string(i + 1) + " (" +
-                    reg.reserved[i].amount.to_string() + ") is below the minimum " +
-                    (min ? min->to_string() : std::string("-")) + " for contributor " +
-                    std::to_string(i + 1) + " of " + std::to_string(ctx.max_contributors));
-    }
-    total = *total.checked_add(reg.reserved[i].amount);
-  }
-  if (total > ctx.staking_requirement)
-    return fail("the operator's stake and the reserved spots total " + total.to_string() +
-                ", more than the staking requirement " + ctx.staking_requirement.to_string());
+  if (auto terms = check_registration_terms(p, reg); !terms) return fail(terms.error().message());
   reg.sign(node_key, ctx.chain_id);
   return reg;
 }

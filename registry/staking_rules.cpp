@@ -142,6 +142,53 @@ Expected<StakeLimits> stake_limits(const RegistryParams& p, const ServiceNode& s
   return StakeLimits{std::max(*min, Amount(1)), unfunded};
 }
 
+Expected<Amount> check_registration_terms(const RegistryParams& p, const Registration& reg) {
+  const Amount req = p.staking_requirement;
+  if (reg.reserved.empty() || reg.reserved[0].address != reg.operator_address)
+    return fail(RegistryError::kNotTheOperator, "the first reserved spot must be the operator's");
+  if (reg.fee_bps > kMaxFeeBps) {
+    return fail(RegistryError::kBadFee,
+                "operator fee " + std::to_string(reg.fee_bps) + " bps is above 10000 (100%)");
+  }
+  const std::size_t cap = contributor_cap(p);
+  if (reg.reserved.size() > cap) {
+    return fail(RegistryError::kTooManyContributors,
+                std::to_string(reg.reserved.size()) + " reserved spots, at most " +
+                    std::to_string(cap) + " contributors are allowed");
+  }
+  for (std::size_t i = 0; i < reg.reserved.size(); ++i) {
+    for (std::size_t j = i + 1; j < reg.reserved.size(); ++j) {
+      if (reg.reserved[i].address == reg.reserved[j].address) {
+        return fail(RegistryError::kDuplicateContributor,
+                    "reserved spots " + std::to_string(i + 1) + " and " +
+                        std::to_string(j + 1) + " name the same address");
+      }
+    }
+  }
+  if (reg.reserved[0].amount < p.min_operator_stake) {
+    return fail(RegistryError::kOperatorStakeTooLow,
+                "operator stake " + coins(reg.reserved[0].amount) + " is below the minimum " +
+                    coins(p.min_operator_stake));
+  }
+  const std::string over = "reserved stakes add up to more than the requirement " + coins(req);
+  Amount reserved_sum = reg.reserved[0].amount;
+  if (reserved_sum > req) return fail(RegistryError::kReservedOverRequirement, over);
+  for (std::size_t i = 1; i < reg.reserved.size(); ++i) {
+    const Amount amount = reg.reserved[i].amount;
+    const Amount min = std::max(*min_contribution(p, req, reserved_sum, i), Amount(1));
+    if (amount < min) {
+      return fail(RegistryError::kReservedBelowMinimum,
+                  "reserved spot " + coins(amount) + " is below the minimum " + coins(min) +
+                      " for contributor " + std::to_string(i + 1) + " of " +
+                      std::to_string(cap));
+    }
+    const std::optional<Amount> sum = reserved_sum.checked_add(amount);
+    if (!sum || *sum > req) return fail(RegistryError::kReservedOverRequirement, over);
+    reserved_sum = *sum;
+  }
+  return reserved_sum;
+}
+
 Status apply_registration(RegistryView& v, const RegistryParams& p, const Hash& chain_id,
                           const PubKey& sender, const Registration& reg, Amount operator_amount,
                           Height h, uint32_t tx_index) {
@@ -150,55 +197,8 @@ Status apply_registration(RegistryView& v, const RegistryParams& p, const Hash& 
     return Status::error(RegistryError::kNotTheOperator,
                          "only the operator named in the registration may submit it");
   }
-  if (reg.reserved.empty() || reg.reserved[0].address != reg.operator_address) {
-    return Status::error(RegistryError::kNotTheOperator,
-                         "the first reserved spot must be the operator's");
-  }
-  if (reg.fee_bps > kMaxFeeBps) {
-    return Status::error(RegistryError::kBadFee, "operator fee " + std::to_string(reg.fee_bps) +
-                                                     " bps is above 10000 (100%)");
-  }
-  const std::size_t cap = contributor_cap(p);
-  if (reg.reserved.size() > cap) {
-    return Status::error(RegistryError::kTooManyContributors,
-                         std::to_string(reg.reserved.size()) + " reserved spots, at most " +
-                             std::to_string(cap) + " contributors are allowed");
-  }
-  for (std::size_t i = 0; i < reg.reserved.size(); ++i) {
-    for (std::size_t j = i + 1; j < reg.reserved.size(); ++j) {
-      if (reg.reserved[i].address == reg.reserved[j].address) {
-        return Status::error(RegistryError::kDuplicateContributor,
-                             "reserved spots " + std::to_string(i + 1) + " and " +
-                                 std::to_string(j + 1) + " name the same address");
-      }
-    }
-  }
-  if (reg.reserved[0].amount < p.min_operator_stake) {
-    return Status::error(RegistryError::kOperatorStakeTooLow,
-                         "operator stake " + coins(reg.reserved[0].amount) +
-                             " is below the minimum " + coins(p.min_operator_stake));
-  }
-  Amount reserved_sum = reg.reserved[0].amount;
-  if (reserved_sum > req) {
-    return Status::error(RegistryError::kReservedOverRequirement,
-                         "reserved stakes add up to more than the requirement " + coins(req));
-  }
-  for (std::size_t i = 1; i < reg.reserved.size(); ++i) {
-    const Amount amount = reg.reserved[i].amount;
-    const Amount min = std::max(*min_contribution(p, req, reserved_sum, i), Amount(1));
-    if (amount < min) {
-      return Status::error(RegistryError::kReservedBelowMinimum,
-                           "reserved spot " + coins(amount) + " is below the minimum " +
-                               coins(min) + " for contributor " + std::to_string(i + 1) +
-                               " of " + std::to_string(cap));
-    }
-    const std::optional<Amount> sum = reserved_sum.checked_add(amount);
-    if (!sum || *sum > req) {
-      return Status::error(RegistryError::kReservedOverRequirement,
-                           "reserved stakes add up to more than the requirement " + coins(req));
-    }
-    reserved_sum = *sum;
-  }
+  const Expected<Amount> reserved_sum = check_registration_terms(p, reg);
+  if (!reserved_sum) return reserved_sum.error();
   if (operator_amount == Amount()) {
     return Status::error(RegistryError::kZeroAmount, "the operator stake is zero");
   }
@@ -209,7 +209,7 @@ Status apply_registration(RegistryView& v, const RegistryParams& p, const Hash& 
                              coins(reg.reserved[0].amount));
   }
   // reserved_sum <= req and reserved[0] is part of it, so neither subtraction wraps.
-  const Amount others = *reserved_sum.checked_sub(reg.reserved[0].amount);
+  const Amount others = *reserved_sum->checked_sub(reg.reserved[0].amount);
   const Amount max_operator = *req.checked_sub(others);
   if (operator_amount > max_operator) {
     return Status::error(RegistryError::kAboveMaxContribution,

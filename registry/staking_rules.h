@@ -102,6 +102,13 @@ struct StakeLimits {
 Expected<StakeLimits> stake_limits(const RegistryParams& p, const ServiceNode& sn,
                                    const PubKey& contributor);
 
+// The terms of a registration that need no chain state: the first reserved spot is the
+// operator's, fee <= 100%, at most max_contributors spots, no address twice, the operator's
+// spot >= min_operator_stake, every other spot >= the minimum contribution at its position,
+// and all spots together <= the requirement. Returns the reserved total. apply_registration
+// checks these first; `swarmchaind prepare-registration` checks them before anything is sent.
+Expected<Amount> check_registration_terms(const RegistryParams& p, const Registration& reg);
+
 // register_node by `sender` (the operator) with `operator_amount`; the stake to debit from the
 // sender is operator_amount. tx_index is the tx's position in the block.
 Status apply_registration(RegistryView& v, const RegistryParams& p, const Hash& chain_id,
