@@ -211,7 +211,7 @@ void BM_VerifyAndApplyBlock10kTransfers(benchmark::State& st) {
       st.SkipWithError("Executor::validate refused the block");
       break;
     }
-    benchmark::DoNotOptimize(r.value().state_root);
+    benchmark::DoNotOptimize(r.value().state_root());
   }
   st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
                        static_cast<int64_t>(f.block.txs.size()));

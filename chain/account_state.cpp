@@ -40,8 +40,8 @@ void AccountState::rebuild() {
   for (std::size_t i = kBuckets - 1; i >= 1; --i) tree_[i] = merkle_parent(tree_[2 * i], tree_[2 * i + 1]);
 }
 
-std::vector<std::pair<std::size_t, Hash>> AccountState::node_updates(
-    const AccountChanges& changes) const {
+AccountState::Update AccountState::prepare(const AccountChanges& changes) const {
+  if (changes.empty()) return {{}, root()};
   std::vector<std::pair<std::size_t, Hash>> leaves;
   // Leaves: `changes` is sorted by pubkey, so equal buckets are adjacent.
   for (auto it = changes.begin(); it != changes.end();) {
@@ -53,16 +53,13 @@ std::vector<std::pair<std::size_t, Hash>> AccountState::node_updates(
     }
     leaves.emplace_back(kBuckets + b, hash_bucket(merged));
   }
-  return merkle_heap_updates(std::move(leaves), tree_);
+  Update u;
+  u.nodes = merkle_heap_updates(std::move(leaves), tree_);
+  u.root = u.nodes.back().second;  // the root, index 1
+  return u;
 }
 
-Hash AccountState::root_with(const AccountChanges& changes) const {
-  if (changes.empty()) return root();
-  return node_updates(changes).back().second;
-}
-
-void AccountState::apply(const AccountChanges& changes) {
-  auto updates = node_updates(changes);
+void AccountState::apply(const AccountChanges& changes, const Update& update) {
   for (const auto& [pk, a] : changes) {
     Bucket& b = buckets_[bucket_of(pk)];
     if (a.is_empty()) {
@@ -73,7 +70,7 @@ void AccountState::apply(const AccountChanges& changes) {
       if (inserted) ++count_;
     }
   }
-  for (const auto& [i, h] : updates) tree_[i] = h;
+  for (const auto& [i, h] : update.nodes) tree_[i] = h;
 }
 
 void AccountState::for_each(const std::function<void(const PubKey&, const Account&)>& fn) const {

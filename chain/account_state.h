@@ -53,9 +53,20 @@ class AccountState {
 
   std::optional<Account> get(const PubKey& pk) const;
   Hash root() const { return tree_[1]; }
+
+  // The tree work of `changes` against this state, done once: `root` is the root the state
+  // would have after them, and apply(changes, update) installs the nodes without hashing again
+  // (a block is validated, then committed under the writer's lock).
+  struct Update {
+    std::vector<std::pair<std::size_t, Hash>> nodes;  // children before parents
+    Hash root;
+  };
+  Update prepare(const AccountChanges& changes) const;
   // The root the state would have after `changes`, without applying them.
-  Hash root_with(const AccountChanges& changes) const;
-  void apply(const AccountChanges& changes);
+  Hash root_with(const AccountChanges& changes) const { return prepare(changes).root; }
+  void apply(const AccountChanges& changes) { apply(changes, prepare(changes)); }
+  // REQUIRES: `update` is prepare(changes) on this state, and the state has not changed since.
+  void apply(const AccountChanges& changes, const Update& update);
   std::size_t size() const { return count_; }
   void for_each(const std::function<void(const PubKey&, const Account&)>& fn) const;
 
@@ -69,9 +80,6 @@ class AccountState {
     return (std::size_t{pk.data[0]} << 8) | pk.data[1];
   }
   static Hash hash_bucket(const Bucket& b);
-  // Node updates (heap index, hash) caused by `changes`, children before parents; the last
-  // entry is the root (index 1).
-  std::vector<std::pair<std::size_t, Hash>> node_updates(const AccountChanges& changes) const;
 
   std::vector<Bucket> buckets_;
   std::vector<Hash> tree_;  // heap layout: root at 1, children of i at 2i and 2i+1,

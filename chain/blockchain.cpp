@@ -67,8 +67,9 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
   if (Status s = store_->commit(block, cert, *executed); !s) return s;
   {
     std::unique_lock lock(mu_);
-    state_.accounts.apply(executed->changes);
-    state_.registry.apply(executed->registry_changes);
+    // validate() prepared the tree updates against this state, which only this thread writes.
+    state_.accounts.apply(executed->changes, executed->accounts_update);
+    state_.registry.apply(executed->registry_changes, executed->registry_update);
     state_.height = block.header.height;
     tip_.header = block.header;
     tip_.hash = block.hash();

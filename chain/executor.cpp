@@ -53,9 +53,9 @@ bool Executor::finish_block(StateView& view, Height h, const BlockHash& prev_has
 ExecutedBlock Executor::executed(StateView& view, const ChainState& state) const {
   ExecutedBlock out;
   out.changes = view.take_changes();
-  out.state_root = state.accounts.root_with(out.changes);
+  out.accounts_update = state.accounts.prepare(out.changes);
   out.registry_changes = view.registry.take_changes();
-  out.registry_root = state.registry.root_with(out.registry_changes);
+  out.registry_update = state.registry.prepare(out.registry_changes);
   return out;
 }
 
@@ -139,9 +139,9 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
   if (!finish_block(view, h.height, h.prev_hash))
     return fail(BlockError::kBadTx, "a reward or returned stake overflows an account balance");
   ExecutedBlock out = executed(view, state);
-  if (out.state_root != h.state_root)
+  if (out.state_root() != h.state_root)
     return fail(BlockError::kBadStateRoot, "state_root does not match the executed state");
-  if (out.registry_root != h.registry_root)
+  if (out.registry_root() != h.registry_root)
     return fail(BlockError::kBadRegistryRoot, "registry_root does not match the executed registry");
   return out;
 }
@@ -186,8 +186,8 @@ Executor::Built Executor::build(const ChainState& state, const BlockHeader& pare
   // block is built without end-of-block effects and validate() refuses it, loudly.
   (void)finish_block(view, b.header.height, b.header.prev_hash);
   out.executed = executed(view, state);
-  b.header.state_root = out.executed.state_root;
-  b.header.registry_root = out.executed.registry_root;
+  b.header.state_root = out.executed.state_root();
+  b.header.registry_root = out.executed.registry_root();
   return out;
 }
 

@@ -32,11 +32,16 @@ enum class BlockError {
   kBadProposer,
 };
 
+// What a valid block does to the state, with the tree work already done: Blockchain::commit
+// applies it as it is (AccountState/RegistryState::apply(changes, update)).
 struct ExecutedBlock {
   AccountChanges changes;
-  Hash state_root;
+  AccountState::Update accounts_update;
   RegistryChanges registry_changes;
-  Hash registry_root;
+  RegistryState::Update registry_update;
+
+  const Hash& state_root() const { return accounts_update.root; }
+  const Hash& registry_root() const { return registry_update.root; }
 };
 
 class Executor {

@@ -123,10 +123,12 @@ std::vector<PubKey> RegistryState::active() const {
   return out;
 }
 
-// Node updates (heap index, hash) caused by `changes`, children before parents; the last entry
-// is the root (index 1). Reads the state, never writes it.
-std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
-    const RegistryChanges& changes, std::vector<Hash>* new_leaves) const {
+RegistryState::Update RegistryState::prepare(const RegistryChanges& changes) const {
+  Update u;
+  if (changes.empty()) {
+    u.root = root();
+    return u;
+  }
   std::vector<std::pair<std::size_t, Hash>> bucket_roots;
   // Buckets: `changes` is sorted by pubkey, so the changes of one bucket are adjacent.
   for (auto it = changes.begin(); it != changes.end();) {
@@ -139,7 +141,7 @@ std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
       assert(!changes_end->second || changes_end->second->pubkey == changes_end->first);
       if (changes_end->second) {
         leaves.emplace_back(changes_end->first, changes_end->second->leaf_hash());
-        if (new_leaves != nullptr) new_leaves->push_back(leaves.back().second);
+        u.leaves.push_back(leaves.back().second);
       }
     }
     for (const auto& [pk, e] : buckets_[b])
@@ -154,18 +156,13 @@ std::vector<std::pair<std::size_t, Hash>> RegistryState::node_updates(
     bucket_roots.emplace_back(kBuckets + b, merkle_root(hashes));
     it = changes_end;
   }
-  return merkle_heap_updates(std::move(bucket_roots), tree_);
+  u.nodes = merkle_heap_updates(std::move(bucket_roots), tree_);
+  u.root = u.nodes.back().second;  // the root, index 1
+  return u;
 }
 
-Hash RegistryState::root_with(const RegistryChanges& changes) const {
-  if (changes.empty()) return root();
-  return node_updates(changes, nullptr).back().second;
-}
-
-void RegistryState::apply(const RegistryChanges& changes) {
-  std::vector<Hash> new_leaves;
-  const auto updates = node_updates(changes, &new_leaves);
-  auto next_leaf = new_leaves.begin();
+void RegistryState::apply(const RegistryChanges& changes, const Update& update) {
+  auto next_leaf = update.leaves.begin();
   for (const auto& [pk, value] : changes) {
     Bucket& b = buckets_[bucket_of(pk)];
     auto old = b.find(pk);
@@ -186,7 +183,7 @@ void RegistryState::apply(const RegistryChanges& changes) {
       ++count_;
     }
   }
-  for (const auto& [i, h] : updates) tree_[i] = h;
+  for (const auto& [i, h] : update.nodes) tree_[i] = h;
 }
 
 void RegistryState::for_each(const std::function<void(const ServiceNode&)>& fn) const {

@@ -60,9 +60,21 @@ class RegistryState {
   const ServiceNode* get(const PubKey& pk) const;
   std::size_t size() const { return count_; }
   Hash root() const { return tree_[1]; }
+
+  // The tree work of `changes` against this state, done once (as AccountState::Update): `root`
+  // is the root after them; apply(changes, update) installs the nodes and the new records'
+  // leaf hashes without hashing again.
+  struct Update {
+    std::vector<std::pair<std::size_t, Hash>> nodes;  // children before parents
+    std::vector<Hash> leaves;  // leaf hash of every non-erasing change, in the order of changes
+    Hash root;
+  };
+  Update prepare(const RegistryChanges& changes) const;
   // The root after `changes`, without applying them.
-  Hash root_with(const RegistryChanges& changes) const;
-  void apply(const RegistryChanges& changes);
+  Hash root_with(const RegistryChanges& changes) const { return prepare(changes).root; }
+  void apply(const RegistryChanges& changes) { apply(changes, prepare(changes)); }
+  // REQUIRES: `update` is prepare(changes) on this state, and the state has not changed since.
+  void apply(const RegistryChanges& changes, const Update& update);
 
   // Every record, ascending by pubkey.
   void for_each(const std::function<void(const ServiceNode&)>& fn) const;
@@ -99,10 +111,6 @@ class RegistryState {
   void rebuild_indexes();
   void index(const ServiceNode& sn);
   void unindex(const ServiceNode& sn);
-  // The tree nodes `changes` rewrite; `new_leaves` (if given) gets the leaf hash of every
-  // non-erasing change, in the order of `changes`.
-  std::vector<std::pair<std::size_t, Hash>> node_updates(const RegistryChanges& changes,
-                                                         std::vector<Hash>* new_leaves) const;
 
   std::vector<Bucket> buckets_;
   std::vector<Hash> tree_;  // heap layout: root at 1, bucket b's root at kBuckets + b

@@ -386,7 +386,7 @@ TEST_F(ExecutorTest, BuildSkipsTxsThatDoNotApplyAndTheBuiltBlockValidates) {
   EXPECT_EQ(built.block.txs[1], candidates[5]);
   auto r = ex.validate(state, genesis_block.header, std::nullopt, built.block);
   ASSERT_TRUE(r) << r.error().message();
-  EXPECT_EQ(r->state_root, built.executed.state_root);
+  EXPECT_EQ(r->state_root(), built.executed.state_root());
   EXPECT_EQ(r->changes, built.executed.changes);
 }
 
