@@ -9,8 +9,8 @@ namespace swarmchain {
 Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::path& dir,
                                                       const Genesis& genesis) {
   std::unique_ptr<Blockchain> bc(new Blockchain(genesis));
-  const Block gblock = bc->executor_.genesis_block();
-  auto store = BlockStore::open(dir, genesis, gblock, bc->executor_.genesis_state());
+  const ChainState gstate = bc->executor_.genesis_state();
+  auto store = BlockStore::open(dir, genesis, bc->executor_.genesis_block(gstate), gstate);
   if (!store) return unexpected(store.error());
   bc->store_ = std::move(*store);
   if (Status s = bc->store_->load_state(bc->state_); !s) return unexpected(std::move(s));

@@ -59,12 +59,11 @@ ExecutedBlock Executor::executed(StateView& view, const ChainState& state) const
   return out;
 }
 
-Block Executor::genesis_block() const {
+Block Executor::genesis_block(const ChainState& state) const {
   Block b;
   b.header.height = Height(0);
   b.header.time_ms = genesis_.genesis_time_ms;
   b.header.tx_root = merkle_empty_root();
-  const ChainState state = genesis_state();
   b.header.state_root = state.accounts.root();
   b.header.registry_root = state.registry.root();
   b.header.committee_hash = committee_hash(committee_);

@@ -57,8 +57,11 @@ class Executor {
   const std::vector<PubKey>& committee(Height) const { return committee_; }
 
   // The genesis block (height 0) and the state it starts. Its hash anchors the chain.
-  Block genesis_block() const;
   ChainState genesis_state() const;
+  Block genesis_block() const { return genesis_block(genesis_state()); }
+  // The same from a genesis_state() the caller already has (building it hashes every account
+  // bucket and assigns the genesis swarms: start-up does it once).
+  Block genesis_block(const ChainState& genesis_state) const;
 
   // Index of the first tx whose signature is invalid, checking all in parallel.
   std::optional<std::size_t> first_bad_signature(std::span<const Tx> txs) const;
