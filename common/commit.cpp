@@ -75,6 +75,12 @@ Status verify_certificate(const CommitCertificate& cert, const Hash& chain_id, H
   return Status::ok();
 }
 
+CommitCertificate solo_certificate(const Hash& chain_id, Height height, const Hash& block_hash,
+                                   const KeyPair& signer) {
+  const Hash digest = vote_digest(chain_id, VoteType::kPrecommit, height, 0, block_hash);
+  return CommitCertificate{height, 0, block_hash, {{0, signer.sign(digest)}}};
+}
+
 Hash committee_hash(const std::vector<PubKey>& committee) {
   Writer w;
   w.varint(committee.size());

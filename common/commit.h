@@ -16,6 +16,7 @@
 
 #include "common/bytes.h"
 #include "common/codec.h"
+#include "common/crypto.h"
 #include "common/height.h"
 
 namespace swarmchain {
@@ -43,6 +44,11 @@ struct CommitCertificate {
   Hash hash() const;  // H("swarmchain/commit/v1" || encoding): header.last_commit_hash
   friend bool operator==(const CommitCertificate&, const CommitCertificate&) = default;
 };
+
+// A round-0 certificate of (height, block_hash) with one precommit, by `signer` as committee
+// member 0: what a committee of one (the dev node's SoloFinalizer) produces.
+CommitCertificate solo_certificate(const Hash& chain_id, Height height, const Hash& block_hash,
+                                   const KeyPair& signer);
 
 // Quorum for n equal-weight validators: floor(2n/3) + 1.
 inline std::size_t commit_quorum(std::size_t n) { return 2 * n / 3 + 1; }

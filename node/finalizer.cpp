@@ -16,14 +16,10 @@ std::optional<FinalizedBlock> SoloFinalizer::finalize_next(const Blockchain& cha
   chain.with_state([&](const ChainState& state, const ChainTip& tip) {
     auto built = chain.executor().build(state, tip.header, tip.cert, candidates, now_ms,
                                         key_.pubkey());
-    FinalizedBlock fb{std::move(built.block), {}};
-    const BlockHash hash = fb.block.hash();
-    fb.cert.height = fb.block.header.height;
-    fb.cert.round = 0;
-    fb.cert.block_hash = hash;
-    fb.cert.sigs.push_back(
-        {0, key_.sign(vote_digest(chain.chain_id(), VoteType::kPrecommit, fb.cert.height, 0, hash))});
-    out = std::move(fb);
+    const BlockHash hash = built.block.hash();
+    const Height height = built.block.header.height;
+    out = FinalizedBlock{std::move(built.block),
+                         solo_certificate(chain.chain_id(), height, hash, key_)};
   });
   return out;
 }

@@ -55,8 +55,7 @@ const Amount kFee(100'000);  // make_transfer's default
 Genesis crash_genesis() { return test::test_genesis(kAccounts, kBalance); }
 
 CommitCertificate certify(const Hash& chain_id, const Block& b) {
-  const Hash d = vote_digest(chain_id, VoteType::kPrecommit, b.header.height, 0, b.hash());
-  return CommitCertificate{b.header.height, 0, b.hash(), {{0, test_key(200).sign(d)}}};
+  return solo_certificate(chain_id, b.header.height, b.hash(), test_key(200));
 }
 
 // Builds, certifies and commits the next block: kTxsPerBlock transfers around the accounts.

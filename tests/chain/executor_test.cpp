@@ -46,8 +46,7 @@ class ExecutorTest : public ::testing::Test {
   const Hash& chain_id() const { return ex.chain_id(); }
 
   CommitCertificate certify(const Block& b, const KeyPair& signer) const {
-    const Hash digest = vote_digest(chain_id(), VoteType::kPrecommit, b.header.height, 0, b.hash());
-    return CommitCertificate{b.header.height, 0, b.hash(), {{0, signer.sign(digest)}}};
+    return solo_certificate(chain_id(), b.header.height, b.hash(), signer);
   }
   CommitCertificate certify(const Block& b) const { return certify(b, sn); }
 

@@ -39,8 +39,7 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<Blockchain> open_ok() const { return open_ok(genesis); }
 
   CommitCertificate certify(const Blockchain& bc, const Block& b, const KeyPair& signer) const {
-    const Hash d = vote_digest(bc.chain_id(), VoteType::kPrecommit, b.header.height, 0, b.hash());
-    return CommitCertificate{b.header.height, 0, b.hash(), {{0, signer.sign(d)}}};
+    return solo_certificate(bc.chain_id(), b.header.height, b.hash(), signer);
   }
 
   // The next block on `bc`'s tip with `txs` (all must apply).
