@@ -75,7 +75,7 @@ struct MempoolLimits {
 
 class Mempool {
  public:
-  Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry = RegistryParams{});
+  Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry);
   Mempool(const Mempool&) = delete;
   Mempool& operator=(const Mempool&) = delete;
 

@@ -31,7 +31,9 @@ class MempoolTest : public ::testing::Test {
     return make_transfer(executor_.chain_id(), test_key(from), nonce, test_key(99).pubkey(),
                          amount, fee);
   }
-  Mempool pool(MempoolLimits limits = {}) const { return Mempool(executor_.chain_id(), limits); }
+  Mempool pool(MempoolLimits limits = {}) const {
+    return Mempool(executor_.chain_id(), limits, executor_.registry_params());
+  }
   static std::size_t tx_size() { return Tx{}.to_bytes().size(); }
 
   // The state after a block holding `txs` (each must apply).
@@ -349,7 +351,7 @@ TEST_F(MempoolTest, AddWithAStateBehindThePoolRefusesAndKeepsThePendingTxs) {
 TEST_F(MempoolTest, AddBatchRefusesOnlyTheTxWithABadSignature) {
   const Executor executor(test_genesis(120));
   const ChainState state = executor.genesis_state();
-  Mempool mp(executor.chain_id(), MempoolLimits{});
+  Mempool mp(executor.chain_id(), MempoolLimits{}, executor.registry_params());
   std::vector<Tx> txs;
   for (uint8_t s = 1; s <= 120; ++s)
     txs.push_back(make_transfer(executor.chain_id(), test_key(s), 0, test_key(s).pubkey(),
