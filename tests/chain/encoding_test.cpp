@@ -40,18 +40,9 @@ using test::test_key;
 
 const std::string kGoldenPath = std::string(SWARMCHAIN_TEST_DATA_DIR) + "/chain_encodings.json";
 
-bool regen_mode() {
-  const char* v = std::getenv("SWARMCHAIN_REGEN_GOLDEN");
-  return v != nullptr && std::string(v) == "1";
-}
+using swarmchain::testing::pattern;
 
-// 32 bytes start, start+1, ... (wrapping): distinct, recognisable field contents.
-template <typename Fixed>
-Fixed pattern(uint8_t start) {
-  Fixed f;
-  for (std::size_t i = 0; i < Fixed::kSize; ++i) f.data[i] = static_cast<uint8_t>(start + i);
-  return f;
-}
+bool regen_mode() { return swarmchain::testing::env_flag("SWARMCHAIN_REGEN_GOLDEN"); }
 
 // ---- the fixed values behind the vectors ----
 

@@ -30,18 +30,9 @@ using nlohmann::json;
 
 const std::string kGoldenPath = std::string(SWARMCHAIN_TEST_DATA_DIR) + "/registry_encodings.json";
 
-bool write_golden_mode() {
-  const char* v = std::getenv("SWARMCHAIN_WRITE_GOLDEN");
-  return v != nullptr && std::string(v) == "1";
-}
+using swarmchain::testing::pattern;
 
-// N bytes start, start+1, ... (wrapping): distinct, recognisable field contents.
-template <typename Fixed>
-Fixed pattern(uint8_t start) {
-  Fixed f;
-  for (std::size_t i = 0; i < Fixed::kSize; ++i) f.data[i] = static_cast<uint8_t>(start + i);
-  return f;
-}
+bool write_golden_mode() { return swarmchain::testing::env_flag("SWARMCHAIN_WRITE_GOLDEN"); }
 
 KeyPair seed_key(uint8_t fill) {
   Seed s;
