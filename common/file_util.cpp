@@ -12,9 +12,7 @@
 
 namespace swarmchain {
 
-namespace {
-std::string errno_text() { return std::strerror(errno); }
-}  // namespace
+std::string errno_text(int err) { return std::strerror(err); }
 
 Status write_file_atomic(const std::filesystem::path& path, std::string_view data, unsigned mode,
                          bool overwrite) {
@@ -25,9 +23,9 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view dat
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   std::string tmp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   int fd = mkstemp(tmp.data());
-  if (fd < 0) return Status::error("cannot create a file in " + dir.string() + ": " + errno_text());
+  if (fd < 0) return Status::error("cannot create a file in " + dir.string() + ": " + errno_text(errno));
   auto cleanup = [&](const std::string& what) {
-    std::string msg = what + ": " + errno_text();
+    std::string msg = what + ": " + errno_text(errno);
     ::close(fd);
     ::unlink(tmp.c_str());
     return Status::error(msg);
@@ -48,7 +46,7 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view dat
   ::close(fd);
   if (overwrite ? std::rename(tmp.c_str(), path.c_str()) != 0
                 : ::link(tmp.c_str(), path.c_str()) != 0) {
-    std::string msg = "cannot create " + path.string() + ": " + errno_text();
+    std::string msg = "cannot create " + path.string() + ": " + errno_text(errno);
     ::unlink(tmp.c_str());
     return Status::error(msg);
   }

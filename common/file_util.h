@@ -16,6 +16,9 @@ namespace swarmchain {
 Status write_file_atomic(const std::filesystem::path& path, std::string_view data, unsigned mode,
                          bool overwrite);
 
+// The text of an errno value, e.g. "No such file or directory".
+std::string errno_text(int err);
+
 // Reads a whole (small) file; refuses files above max_bytes.
 Expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes = 16 << 20);
 

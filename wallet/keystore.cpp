@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/address.h"
+#include "common/file_util.h"
 #include "common/hex.h"
 
 namespace swarmchain {
@@ -99,8 +100,6 @@ std::string quote_for_message(std::string_view s) {
   if (s.size() > kMax) out += "...";
   return out + "\"";
 }
-
-std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 Unexpected<Status> corrupt(const std::filesystem::path& path, const std::string& what) {
   return fail(KeystoreError::kCorrupt, "keystore file " + path.string() + " is corrupt: " + what);

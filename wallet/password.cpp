@@ -9,16 +9,14 @@
 #include <cerrno>
 #include <csignal>
 #include <exception>
-#include <system_error>
 #include <utility>
 
 #include "common/crypto.h"
+#include "common/file_util.h"
 
 namespace swarmchain {
 
 namespace {
-
-std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 void wipe(std::string& s) {
   if (!s.empty()) secure_wipe(s.data(), s.size());
