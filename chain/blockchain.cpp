@@ -51,25 +51,40 @@ void Blockchain::with_state(
   fn(state_, tip_);
 }
 
+std::vector<PubKey> Blockchain::committee(Height h) const {
+  std::shared_lock lock(mu_);
+  return executor_.committee(h);
+}
+
+Expected<ExecutedBlock> Blockchain::validate(const Block& block, bool signatures_checked) const {
+  std::shared_lock lock(mu_);
+  return executor_.validate(state_, tip_.header, tip_.cert, block, signatures_checked);
+}
+
 Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
                           bool signatures_checked) {
   // Validation reads the state under the shared lock; only this thread writes, so the state
-  // cannot change between validation and the exclusive section below.
-  Expected<ExecutedBlock> executed = [&]() -> Expected<ExecutedBlock> {
-    std::shared_lock lock(mu_);
-    return executor_.validate(state_, tip_.header, tip_.cert, block, signatures_checked);
-  }();
+  // cannot change between validation and the exclusive section of the commit below.
+  Expected<ExecutedBlock> executed = validate(block, signatures_checked);
   if (!executed) return executed.error();
+  return commit(block, cert, std::move(*executed));
+}
+
+Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
+                          ExecutedBlock executed) {
+  if (block.header.height != tip().header.height.next() ||
+      block.header.prev_hash != tip().hash)
+    return Status::error(BlockError::kBadPrevHash, "block does not build on the tip");
   if (Status s = verify_certificate(cert, chain_id(), block.header.height, block.hash(),
-                                    executor_.committee(block.header.height));
+                                    committee(block.header.height));
       !s)
     return Status::error(BlockError::kBadLastCommit, "block certificate: " + s.message());
-  if (Status s = store_->commit(block, cert, *executed); !s) return s;
+  if (Status s = store_->commit(block, cert, executed); !s) return s;
   {
     std::unique_lock lock(mu_);
     // validate() prepared the tree updates against this state, which only this thread writes.
-    state_.accounts.apply(executed->changes, executed->accounts_update);
-    state_.registry.apply(executed->registry_changes, executed->registry_update);
+    state_.accounts.apply(executed.changes, executed.accounts_update);
+    state_.registry.apply(executed.registry_changes, executed.registry_update);
     state_.height = block.header.height;
     tip_.header = block.header;
     tip_.hash = block.hash();

@@ -49,9 +49,19 @@ class Blockchain {
   // Runs fn with the committed state (accounts, registry) under the shared lock.
   void with_state(const std::function<void(const ChainState&, const ChainTip&)>& fn) const;
 
+  // The committee that certifies blocks at height h (known for h <= tip + 1).
+  std::vector<PubKey> committee(Height h) const;
+
+  // Checks `block` as the child of the tip and executes it, without changing anything. The
+  // result can be handed to commit() so that a block validated while voting is executed once.
+  Expected<ExecutedBlock> validate(const Block& block, bool signatures_checked = false) const;
+
   // Validates `block` on top of the tip (with `cert` its own certificate), stores it and
   // applies it. Nothing changes if any check fails.
   Status commit(const Block& block, const CommitCertificate& cert, bool signatures_checked = false);
+  // The same with the result of validate() for this block on this tip (REQUIRES: the tip has
+  // not moved since; only the chain's one writer calls validate-then-commit).
+  Status commit(const Block& block, const CommitCertificate& cert, ExecutedBlock executed);
 
   void add_listener(ChainListener* l) { listeners_.push_back(l); }
 

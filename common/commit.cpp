@@ -16,6 +16,31 @@ Hash vote_digest(const Hash& chain_id, VoteType type, Height height, uint32_t ro
   return hash_tagged("swarmchain/vote/v1", w.data());
 }
 
+void Vote::encode(Writer& w) const {
+  w.u8(static_cast<uint8_t>(type));
+  w.height(height);
+  w.u32(round);
+  w.fixed(block_hash);
+  w.fixed(validator);
+  w.fixed(signature);
+}
+
+Vote Vote::decode(Reader& r) {
+  Vote v;
+  v.type = r.enumeration<VoteType>(static_cast<uint8_t>(VoteType::kPrecommit));
+  v.height = r.height();
+  v.round = r.u32();
+  v.block_hash = r.fixed<Hash>();
+  v.validator = r.fixed<PubKey>();
+  v.signature = r.fixed<Signature>();
+  return v;
+}
+
+bool votes_conflict(const Vote& a, const Vote& b) {
+  return a.validator == b.validator && a.type == b.type && a.height == b.height &&
+         a.round == b.round && a.block_hash != b.block_hash;
+}
+
 void CommitCertificate::encode(Writer& w) const {
   w.height(height);
   w.u32(round);

@@ -26,6 +26,34 @@ enum class VoteType : uint8_t { kPrevote = 0, kPrecommit = 1 };
 Hash vote_digest(const Hash& chain_id, VoteType type, Height height, uint32_t round,
                  const Hash& block_hash);
 
+// One signed vote (design §6.2): what a validator broadcasts and what evidence (§6.5) carries.
+// Grammar: type u8 || height u64 || round u32 || block_hash[32] || validator[32] || signature[64]
+// block_hash is all zero for a nil vote. The signature is the validator's over vote_digest().
+struct Vote {
+  VoteType type = VoteType::kPrevote;
+  Height height;
+  uint32_t round = 0;
+  Hash block_hash;  // zero = nil
+  PubKey validator;
+  Signature signature;
+
+  bool is_nil() const { return block_hash.is_zero(); }
+  Hash digest(const Hash& chain_id) const {
+    return vote_digest(chain_id, type, height, round, block_hash);
+  }
+  void sign(const KeyPair& key, const Hash& chain_id) { signature = key.sign(digest(chain_id)); }
+  bool signature_valid(const Hash& chain_id) const {
+    return verify(validator, digest(chain_id), signature);
+  }
+  void encode(Writer& w) const;
+  static Vote decode(Reader& r);  // rejects an unknown type
+  friend bool operator==(const Vote&, const Vote&) = default;
+};
+
+// Two votes are conflicting (evidence of equivocation, §6.5) when one validator signed two
+// different block hashes (nil counts as a hash) for the same (type, height, round).
+bool votes_conflict(const Vote& a, const Vote& b);
+
 struct CommitSig {
   uint16_t index = 0;
   Signature signature;
