@@ -1,0 +1,110 @@
+// Driver: the event-driven shell around consensus::Engine (design §6.3). It owns every write
+// to the chain: it feeds the engine messages and timer expiries, signs what the engine asks
+// through the Signer, builds proposals from the mempool, checks proposed blocks (the engine's
+// validity callback: the block executes on the tip, and its time is after the parent's and at
+// most max_clock_drift_ms ahead of this node's clock, as CometBFT's PBTS), commits decided
+// blocks with the ExecutedBlock computed while voting (executed once), sends this node's
+// uptime proofs, turns equivocation into evidence txs, and serves/asks for committed blocks
+// when a peer is behind or ahead (catch-up).
+//
+// It does no I/O of its own: messages leave through Network, time comes from Clock, timers
+// from Scheduler. The real node runs it on one event-loop thread; the simulator runs many in
+// one thread over a simulated clock and network. Everything here is called on that one
+// thread (the "chain strand"); nothing else writes the chain.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "chain/blockchain.h"
+#include "chain/mempool.h"
+#include "common/clock.h"
+#include "consensus/engine.h"
+#include "node/signer.h"
+
+namespace swarmchain {
+
+// A connection as the transport names it (the simulator: the other node's index).
+using PeerId = uint32_t;
+
+// Where the driver's messages go: implemented by the simulator and (issue 9) by p2p.
+// Messages are bytes in the wire encoding of node/wire.h.
+class Network {
+ public:
+  virtual ~Network() = default;
+  virtual void broadcast(ByteView message) = 0;
+  virtual void send(PeerId to, ByteView message) = 0;
+};
+
+// A timer of the driver's.
+struct DriverTimer {
+  enum class Kind : uint8_t {
+    kConsensus,    // consensus::Timeout
+    kStartHeight,  // the pause after a commit is over: start the next height
+    kPropose,      // the proposer's pause is over: build and propose
+    kRebroadcast,  // resend this node's own messages of the current round
+    kUptimeProof,  // time to send this node's uptime proof
+  };
+  Kind kind = Kind::kConsensus;
+  consensus::Timeout timeout;  // kConsensus only
+  Height height;               // kStartHeight / kPropose: the height it is for
+};
+
+// Starts timers on the driver's strand: after delay_ms, the owner calls on_timer(t).
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  virtual void schedule(uint64_t delay_ms, const DriverTimer& t) = 0;
+};
+
+// The contact data this node puts in its uptime proofs (design §7.4).
+struct ContactInfo {
+  uint32_t public_ip = 0;  // IPv4, host order
+  uint16_t storage_port = 0;
+  uint16_t storage_lmq_port = 0;
+  uint16_t quorumnet_port = 0;  // the p2p port
+};
+
+struct DriverConfig {
+  bool send_uptime_proofs = true;
+  ContactInfo contact;
+  uint64_t rebroadcast_ms = 1000;
+};
+
+// Per-sender counters of messages dropped, and why (p2p scores peers from these).
+struct PeerCounters {
+  std::map<std::string, uint64_t> dropped;  // reason -> count
+  uint64_t accepted = 0;
+};
+
+class Driver {
+ public:
+  Driver(Blockchain& chain, Mempool& mempool, Signer& signer, const KeyPair& node_key,
+         const Clock& clock, Network& net, Scheduler& sched, DriverConfig config);
+  ~Driver();
+
+  // Starts consensus at the height after the tip (and the uptime-proof timer).
+  void start();
+  void on_message(PeerId from, ByteView bytes);
+  void on_timer(const DriverTimer& t);
+  // A tx entered the mempool (from RPC or a peer): a waiting proposer may propose now.
+  void on_new_tx();
+
+  // Set when this node failed on its own side (the store could not commit a decided block):
+  // the node must stop or report it on /health; the driver does nothing more.
+  const std::optional<Status>& failure() const { return failure_; }
+  const PeerCounters& counters(PeerId p) const;
+  const consensus::Engine& engine() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::optional<Status> failure_;
+};
+
+}  // namespace swarmchain
