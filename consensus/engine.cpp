@@ -403,6 +403,11 @@ Output Engine::tick(const Timeout& t) {
   State& s = *s_;
   Output out;
   if (s.decided || t.height != s.height || t.round != s.round || s.committee.empty()) return out;
+  // A prevote or precommit timeout this engine never asked for (lines 34, 47) is stale too.
+  const RoundState& rs = s.rounds[s.round];
+  if ((t.step == Step::kPrevote && !rs.prevote_timer) ||
+      (t.step == Step::kPrecommit && !rs.precommit_timer))
+    return out;
   switch (t.step) {
     case Step::kPropose:  // lines 57-60
       if (s.step != Step::kPropose) return out;
