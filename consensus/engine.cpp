@@ -19,24 +19,36 @@ namespace swarmchain::consensus {
 
 const char* step_name(Step s) {
   switch (s) {
-    case Step::kPropose: return "propose";
-    case Step::kPrevote: return "prevote";
-    case Step::kPrecommit: return "precommit";
+    case Step::kPropose:
+      return "propose";
+    case Step::kPrevote:
+      return "prevote";
+    case Step::kPrecommit:
+      return "precommit";
   }
   return "unknown";
 }
 
 const char* drop_reason_name(DropReason r) {
   switch (r) {
-    case DropReason::kBadSignature: return "bad_signature";
-    case DropReason::kNotMember: return "not_member";
-    case DropReason::kStaleHeight: return "stale_height";
-    case DropReason::kFutureHeight: return "future_height";
-    case DropReason::kRoundTooFar: return "round_too_far";
-    case DropReason::kNotProposer: return "not_proposer";
-    case DropReason::kDuplicate: return "duplicate";
-    case DropReason::kBufferFull: return "buffer_full";
-    case DropReason::kInvalidValue: return "invalid_value";
+    case DropReason::kBadSignature:
+      return "bad_signature";
+    case DropReason::kNotMember:
+      return "not_member";
+    case DropReason::kStaleHeight:
+      return "stale_height";
+    case DropReason::kFutureHeight:
+      return "future_height";
+    case DropReason::kRoundTooFar:
+      return "round_too_far";
+    case DropReason::kNotProposer:
+      return "not_proposer";
+    case DropReason::kDuplicate:
+      return "duplicate";
+    case DropReason::kBufferFull:
+      return "buffer_full";
+    case DropReason::kInvalidValue:
+      return "invalid_value";
   }
   return "unknown";
 }
@@ -61,12 +73,12 @@ struct RoundState {
   std::optional<Status> verdict;  // valid(proposal value), asked once (per round and value)
   VoteSet prevotes;
   VoteSet precommits;
-  std::set<uint16_t> senders;  // members with any message here (line 55)
+  std::set<uint16_t> senders;                           // members with any message here (line 55)
   std::set<std::pair<VoteType, uint16_t>> equivocated;  // evidence already reported
-  bool prevote_timer = false;    // line 34 fired
-  bool valid_updated = false;    // line 36 fired
-  bool precommit_timer = false;  // line 47 fired
-  bool proposed = false;         // this node asked to sign a proposal for this round
+  bool prevote_timer = false;                           // line 34 fired
+  bool valid_updated = false;                           // line 36 fired
+  bool precommit_timer = false;                         // line 47 fired
+  bool proposed = false;  // this node asked to sign a proposal for this round
 };
 
 }  // namespace
@@ -205,15 +217,15 @@ struct Engine::State {
       auto pol = rounds.find(p->pol_round);
       if (p->pol_round < round && pol != rounds.end() &&
           pol->second.prevotes.count(p->value_hash) >= quorum()) {  // line 28
-        const bool ok = valid(rs, out) && (locked_round <= int64_t{p->pol_round} ||
-                                           locked_value == p->value_hash);
+        const bool ok = valid(rs, out) &&
+                        (locked_round <= int64_t{p->pol_round} || locked_value == p->value_hash);
         sign_vote(VoteType::kPrevote, ok ? p->value_hash : Hash{}, out);  // lines 29-32
         step = Step::kPrevote;                                            // line 33
         return true;
       }
     }
     if (step == Step::kPrevote && !rs.prevote_timer && rs.prevotes.total() >= quorum()) {
-      rs.prevote_timer = true;  // line 34
+      rs.prevote_timer = true;                                // line 34
       schedule(Step::kPrevote, timeouts.prevote_ms, 0, out);  // line 35
       return true;
     }
@@ -232,8 +244,8 @@ struct Engine::State {
       return true;
     }
     if (step == Step::kPrevote && rs.prevotes.count(Hash{}) >= quorum()) {  // line 44
-      sign_vote(VoteType::kPrecommit, Hash{}, out);                       // line 45
-      step = Step::kPrecommit;                                            // line 46
+      sign_vote(VoteType::kPrecommit, Hash{}, out);                         // line 45
+      step = Step::kPrecommit;                                              // line 46
       return true;
     }
     if (!rs.precommit_timer && rs.precommits.total() >= quorum()) {  // line 47
@@ -354,7 +366,7 @@ Output Engine::start_height(Height h, std::vector<PubKey> committee, uint64_t pr
 
   Output out;
   if (s.committee.empty()) return out;  // no proposer, no quorum: nothing can happen
-  s.start_round(0, out);  // line 54 / line 10
+  s.start_round(0, out);                // line 54 / line 10
   s.advance(out);
   for (const auto& [sender, messages] : kept)  // the log of h, received early (ordered)
     for (const auto& m : messages)
@@ -449,15 +461,27 @@ std::vector<Message> Engine::own_messages() const {
   return mine;
 }
 
-Height Engine::height() const { return s_->height; }
-uint32_t Engine::round() const { return s_->round; }
-Step Engine::step_kind() const { return s_->step; }
+Height Engine::height() const {
+  return s_->height;
+}
+uint32_t Engine::round() const {
+  return s_->round;
+}
+Step Engine::step_kind() const {
+  return s_->step;
+}
 std::optional<uint32_t> Engine::locked_round() const {
   if (s_->locked_round == kNone) return std::nullopt;
   return static_cast<uint32_t>(s_->locked_round);
 }
-const std::vector<PubKey>& Engine::committee() const { return s_->committee; }
-bool Engine::is_member() const { return s_->self_index.has_value(); }
-bool Engine::decided() const { return s_->decided; }
+const std::vector<PubKey>& Engine::committee() const {
+  return s_->committee;
+}
+bool Engine::is_member() const {
+  return s_->self_index.has_value();
+}
+bool Engine::decided() const {
+  return s_->decided;
+}
 
 }  // namespace swarmchain::consensus

@@ -30,7 +30,9 @@ Bytes value_for(std::size_t node, Height h, uint32_t r) {
   return w.take();
 }
 
-Hash value_hash(const Bytes& value) { return hash_tagged("test/value", value); }
+Hash value_hash(const Bytes& value) {
+  return hash_tagged("test/value", value);
+}
 
 Vote signed_vote(const KeyPair& k, VoteType type, Height h, uint32_t r, const Hash& value) {
   Vote v;
