@@ -114,7 +114,8 @@ struct Engine::State {
   std::size_t quorum() const { return commit_quorum(committee.size()); }
   std::size_t weak_quorum() const { return committee.size() - quorum() + 1; }  // f + 1
   const PubKey& proposer(uint32_t r) const {
-    return committee[(height.value + r) % committee.size()];
+    const std::size_t n = committee.size();  // (h + r) mod n, without overflowing h + r
+    return committee[(height.value % n + r % n) % n];
   }
   bool is_proposer(uint32_t r) const { return self_index && proposer(r) == self; }
 
@@ -382,11 +383,12 @@ Output Engine::step(const Message& m) {
     s.drop(m, DropReason::kStaleHeight, "height " + mh.to_string(), out);
     return out;
   }
-  if (mh > s.height.next()) {
+  const uint64_t ahead = mh.value - s.height.value;  // no h + 1 overflow at the last height
+  if (ahead > 1) {
     s.drop(m, DropReason::kFutureHeight, "height " + mh.to_string(), out);
     return out;
   }
-  if (mh == s.height.next()) {
+  if (ahead == 1) {
     s.buffer_next_height(m, out);
     return out;
   }
@@ -443,7 +445,7 @@ Output Engine::propose(Height h, uint32_t round, Hash value_hash, Bytes value) {
   State& s = *s_;
   Output out;
   if (s.decided || h != s.height || round != s.round || s.committee.empty() ||
-      !s.is_proposer(round) || s.rounds[round].proposed)
+      !s.is_proposer(round) || s.rounds[round].proposed || s.rounds[round].proposal)
     return out;
   s.sign_proposal(value_hash, std::move(value), kNone, out);  // line 19 with getValue()
   return out;

@@ -140,6 +140,17 @@ TEST_F(Single, AProposerHoldingAValidValueReproposesItWithItsRound) {
   EXPECT_EQ(p.value_hash, hv);
 }
 
+TEST_F(Single, TheProposerRotationDoesNotOverflowAtTheLastHeight) {
+  const Height last(UINT64_MAX);  // (2^64 - 1) mod 4 = 3
+  Output o = engine->start_height(last, committee);
+  EXPECT_FALSE(o.propose);  // round 0: committee[3]
+  engine->step(signed_vote(keys[1], VoteType::kPrevote, last, 1, Hash{}));
+  o = engine->step(signed_vote(keys[2], VoteType::kPrevote, last, 1, Hash{}));
+  ASSERT_EQ(engine->round(), 1u);
+  ASSERT_TRUE(o.propose);  // round 1: committee[(3 + 1) mod 4] = the engine
+  EXPECT_EQ(o.propose->height, last);
+}
+
 TEST_F(Single, ANonProposerCannotPropose) {
   EXPECT_TRUE(engine->propose(kH, 0, hv, v).to_sign.empty());
 }
