@@ -7,7 +7,14 @@
 //     whose block building stalls still moves on;
 //   - the upon-rules are evaluated to a fixpoint after every input (advance()); each rule's
 //     guard (step, "for the first time") is what keeps it from firing twice;
-//   - a node outside the committee (an observer) runs the same rules but signs nothing.
+//   - a node outside the committee (an observer) runs the same rules but signs nothing;
+//   - a prevote or precommit timeout is honoured only if this engine scheduled it (lines 34,
+//     47), so a stray tick cannot move a round;
+//   - a second, different proposal of one round is dropped as kDuplicate (the first is kept;
+//     Evidence carries votes only).
+// Memory: per round at most one proposal and one vote of each type per member, rounds up to
+// round + kMaxRoundAhead; past rounds of the height are kept (line 28 needs a POL of any
+// earlier round, line 49 a decision of any round) until start_height clears them.
 #include "consensus/engine.h"
 
 #include <set>
