@@ -7,7 +7,7 @@ namespace swarmchain {
 std::optional<FinalizedBlock> SoloFinalizer::finalize_next(const Blockchain& chain,
                                                            std::span<const Tx> candidates,
                                                            uint64_t now_ms) {
-  const auto& committee = chain.executor().committee(chain.tip().header.height.next());
+  const std::vector<PubKey> committee = chain.committee(chain.tip().header.height.next());
   auto me = std::find(committee.begin(), committee.end(), key_.pubkey());
   // A committee of one: this finalizer can certify alone only if it is the whole committee.
   if (me == committee.end() || committee.size() != 1) return std::nullopt;
