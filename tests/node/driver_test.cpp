@@ -171,22 +171,59 @@ TEST(Driver, ARefusedSignatureIsCountedAndNothingIsSent) {
   EXPECT_EQ(net.signer(0).signed_count, 0u);
 }
 
-TEST(Driver, UptimeProofsGoThroughTheHookAtStartAndEveryInterval) {
+TEST(Driver, UptimeProofsAreSentAtStartAndEveryIntervalAndIncluded) {
   DriverConfig c = no_proofs();
   c.send_uptime_proofs = true;
-  std::vector<uint64_t> asked;
-  c.make_uptime_proof = [&](const KeyPair& k, const ContactInfo&, uint64_t now) {
-    EXPECT_EQ(k.pubkey(), node_key(0).pubkey());
-    asked.push_back(now);
-    return std::optional<Tx>();  // the chain rules build the tx; none here
-  };
+  c.contact.public_ip = 0x0A000001;
+  c.contact.quorumnet_port = 22022;
   DriverNet net(1, c);
   const uint64_t t0 = net.clock().now_ms();
   net.start();
+  EXPECT_EQ(net.driver(0).stats().uptime_proofs_sent, 1u);
+  // A committee of one with a tx waiting proposes and commits at once, within start().
+  EXPECT_EQ(net.tip(0), Height(1));
+  EXPECT_EQ(net.mempool(0).size(), 0u);
+  auto b1 = net.chain(0).store().block_at(Height(1));
+  ASSERT_TRUE(b1.has_value());
+  ASSERT_EQ(b1->txs.size(), 1u);  // proposed at once: a tx was waiting
+  EXPECT_EQ(b1->txs[0].type(), TxType::kUptimeProof);
+  EXPECT_EQ(b1->txs[0].sender, node_key(0).pubkey());
+  const auto& proof = std::get<UptimeProofPayload>(b1->txs[0].payload);
+  EXPECT_EQ(proof.time_ms, t0);
+  EXPECT_EQ(proof.contact.public_ip, 0x0A000001u);
+  EXPECT_EQ(proof.contact.quorumnet_port, 22022);
   const uint64_t interval = net.genesis().params.proof_interval_s * 1000;
-  ASSERT_TRUE(net.run_until([&] { return asked.size() >= 2; }));
-  EXPECT_EQ(asked[0], t0);
-  EXPECT_EQ(asked[1], t0 + interval);
+  ASSERT_TRUE(net.run_until([&] { return net.driver(0).stats().uptime_proofs_sent >= 2; }));
+  EXPECT_EQ(net.clock().now_ms(), t0 + interval);
+}
+
+TEST(Driver, AnEquivocationBecomesAnEvidenceTxSentToPeers) {
+  DriverNet net(4, no_proofs());
+  net.start();
+  // Two different prevotes of node 1 for height 1, round 0.
+  Vote a;
+  a.type = VoteType::kPrevote;
+  a.height = Height(1);
+  a.validator = node_key(1).pubkey();
+  a.block_hash = swarmchain::Hash{};
+  Vote b = a;
+  b.block_hash.data[0] = 1;
+  a.sign(node_key(1), net.chain(0).chain_id());
+  b.sign(node_key(1), net.chain(0).chain_id());
+  net.driver(0).on_message(1, wire::encode(consensus::Message(a)));
+  net.driver(0).on_message(1, wire::encode(consensus::Message(b)));
+  EXPECT_EQ(net.driver(0).stats().evidence_sent, 1u);
+  bool sent = false;
+  for (const auto& p : net.sent) {
+    if (p.from != 0) continue;
+    auto m = wire::decode(p.bytes);
+    if (m && std::holds_alternative<Tx>(*m) && std::get<Tx>(*m).type() == TxType::kEvidence)
+      sent = true;
+  }
+  EXPECT_TRUE(sent);
+  // The same equivocation again is not reported twice.
+  net.driver(0).on_message(1, wire::encode(consensus::Message(b)));
+  EXPECT_EQ(net.driver(0).stats().evidence_sent, 1u);
 }
 
 // A store that cannot write (the file-size limit makes the WAL's next write fail with EFBIG)
