@@ -77,8 +77,8 @@ struct Driver::Impl {
 
   DriverStats stats;
   std::map<PeerId, PeerCounters> peers;
-  std::unordered_map<BlockHash, Checked> checked;  // this height's blocks, by hash
-  uint64_t propose_delay_ms = 0;                   // the pause of the current height
+  std::unordered_map<BlockHash, Checked> checked;    // this height's blocks, by hash
+  uint64_t propose_delay_ms = 0;                     // the pause of the current height
   std::optional<consensus::ProposeRequest> waiting;  // a proposal waiting out the pause
   std::map<PeerId, Behind> behind;
   std::optional<Ahead> ahead;
@@ -130,7 +130,8 @@ struct Driver::Impl {
         work.emplace_back(engine.step(*signed_m), std::nullopt);
       }
       if (out.propose) {
-        if (auto o = on_propose_request(*out.propose)) work.emplace_back(std::move(*o), std::nullopt);
+        if (auto o = on_propose_request(*out.propose))
+          work.emplace_back(std::move(*o), std::nullopt);
       }
       if (out.decided && commit_decided(std::move(*out.decided))) {
         work.clear();  // what is left belongs to the height just committed
@@ -155,8 +156,8 @@ struct Driver::Impl {
       const ChainParams& p = chain.params();
       std::vector<Tx> candidates = mempool.select(p.max_block_txs, p.max_block_bytes);
       const uint64_t time_ms = std::max(tip.header.time_ms + 1, clock.now_ms());
-      built = chain.executor().build(state, tip.header, tip.cert, candidates, time_ms,
-                                     key.pubkey());
+      built =
+          chain.executor().build(state, tip.header, tip.cert, candidates, time_ms, key.pubkey());
     });
     if (!built) return {};
     const BlockHash hash = built->block.hash();
@@ -325,8 +326,8 @@ struct Driver::Impl {
         drop(p, "block_gap");
         break;
       }
-      if (Status s = verify_certificate(cb.cert, chain.chain_id(), h, cb.block.hash(),
-                                        chain.committee(h));
+      if (Status s =
+              verify_certificate(cb.cert, chain.chain_id(), h, cb.block.hash(), chain.committee(h));
           !s) {
         drop(p, "bad_certificate");
         break;
@@ -350,9 +351,8 @@ struct Driver::Impl {
 
   Expected<TxId> add_tx(const Tx& tx) {
     std::optional<Expected<TxId>> added;
-    chain.with_state([&](const ChainState& state, const ChainTip&) {
-      added.emplace(mempool.add(tx, state));
-    });
+    chain.with_state(
+        [&](const ChainState& state, const ChainTip&) { added.emplace(mempool.add(tx, state)); });
     return std::move(*added);
   }
 
@@ -392,8 +392,8 @@ struct Driver::Impl {
 
   void send_uptime_proof() {
     const ContactInfo& c = config.contact;
-    const UptimeContact contact{c.public_ip, c.storage_port, c.storage_lmq_port,
-                                c.quorumnet_port, c.version};
+    const UptimeContact contact{c.public_ip, c.storage_port, c.storage_lmq_port, c.quorumnet_port,
+                                c.version};
     if (submit_own_tx(make_uptime_proof(key, chain.chain_id(), clock.now_ms(), contact)))
       ++stats.uptime_proofs_sent;
   }
@@ -485,7 +485,11 @@ const PeerCounters& Driver::counters(PeerId p) const {
   return it == impl_->peers.end() ? kNone : it->second;
 }
 
-const consensus::Engine& Driver::engine() const { return impl_->engine; }
-const DriverStats& Driver::stats() const { return impl_->stats; }
+const consensus::Engine& Driver::engine() const {
+  return impl_->engine;
+}
+const DriverStats& Driver::stats() const {
+  return impl_->stats;
+}
 
 }  // namespace swarmchain

@@ -54,8 +54,8 @@ Expected<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   if (!signer) return unexpected(signer.error());
   // A store that came back lower than what this node already committed (a lying disk, a
   // damaged WAL) would have it sign heights it has signed: refuse to start.
-  if (Status s = check_store_not_behind(node->chain_->tip().header.height,
-                                        (*signer)->committed_height());
+  if (Status s =
+          check_store_not_behind(node->chain_->tip().header.height, (*signer)->committed_height());
       !s)
     return unexpected(std::move(s));
   node->signer_ = std::move(*signer);
@@ -70,14 +70,16 @@ Expected<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   node->driver_ = std::make_unique<Driver>(*node->chain_, *node->mempool_, *node->signer_, *key,
                                            node->clock_, *node->net_, *node->sched_, dc);
   node->chain_->add_listener(node.get());
-  spdlog::info("chain {} ({}), tip height {} hash {}", to_hex(node->chain_->chain_id()).substr(0, 16),
-               genesis->network, node->chain_->tip().header.height.value,
-               to_hex(node->chain_->tip().hash));
+  spdlog::info("chain {} ({}), tip height {} hash {}",
+               to_hex(node->chain_->chain_id()).substr(0, 16), genesis->network,
+               node->chain_->tip().header.height.value, to_hex(node->chain_->tip().hash));
   spdlog::info("node key {}", to_hex(key->pubkey()));
   return node;
 }
 
-Node::~Node() { stop(); }
+Node::~Node() {
+  stop();
+}
 
 Status Node::start() {
   rpc::register_chain_methods(dispatcher_, *chain_, *mempool_, [this](const Tx&) {
@@ -121,9 +123,10 @@ void Node::check_failure() {
   const auto& f = driver_->failure();
   if (!f) return;
   failure_reported_ = true;
-  spdlog::error("consensus stopped: {}; this node produces and votes on nothing more until it "
-                "is restarted (/health answers 503)",
-                f->message());
+  spdlog::error(
+      "consensus stopped: {}; this node produces and votes on nothing more until it "
+      "is restarted (/health answers 503)",
+      f->message());
   std::lock_guard lock(failure_mu_);
   failure_ = f->message();
 }

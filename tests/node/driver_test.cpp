@@ -254,8 +254,7 @@ int failed_commit_scenario() {
   struct rlimit none = old;
   none.rlim_cur = size_of(".log");
   if (setrlimit(RLIMIT_FSIZE, &none) != 0) return 4;
-  const bool stopped =
-      net.run_until([&] { return net.driver(0).failure().has_value(); }, 10'000);
+  const bool stopped = net.run_until([&] { return net.driver(0).failure().has_value(); }, 10'000);
   if (setrlimit(RLIMIT_FSIZE, &old) != 0) return 5;
   if (!stopped) return 6;
   const std::string why = net.driver(0).failure()->message();

@@ -16,13 +16,16 @@ Status TestSigner::note_committed(Height h) {
   return Status::ok();
 }
 
-KeyPair node_key(std::size_t i) { return test_key(static_cast<uint8_t>(210 + i)); }
+KeyPair node_key(std::size_t i) {
+  return test_key(static_cast<uint8_t>(210 + i));
+}
 
 Genesis driver_genesis(std::size_t n) {
   Genesis g = test_genesis(4);
   g.service_nodes.clear();
   for (std::size_t i = 0; i < n; ++i)
-    g.service_nodes.push_back({node_key(i).pubkey(), test_key(static_cast<uint8_t>(230 + i)).pubkey(),
+    g.service_nodes.push_back({node_key(i).pubkey(),
+                               test_key(static_cast<uint8_t>(230 + i)).pubkey(),
                                g.params.staking_requirement});
   return g;
 }
@@ -122,9 +125,17 @@ bool DriverNet::run_until(const std::function<bool()>& pred, std::size_t max_ste
   return pred();
 }
 
-Driver& DriverNet::driver(std::size_t i) { return *nodes_[i]->driver; }
-Blockchain& DriverNet::chain(std::size_t i) { return *nodes_[i]->chain; }
-Mempool& DriverNet::mempool(std::size_t i) { return *nodes_[i]->mempool; }
-TestSigner& DriverNet::signer(std::size_t i) { return *nodes_[i]->signer; }
+Driver& DriverNet::driver(std::size_t i) {
+  return *nodes_[i]->driver;
+}
+Blockchain& DriverNet::chain(std::size_t i) {
+  return *nodes_[i]->chain;
+}
+Mempool& DriverNet::mempool(std::size_t i) {
+  return *nodes_[i]->mempool;
+}
+TestSigner& DriverNet::signer(std::size_t i) {
+  return *nodes_[i]->signer;
+}
 
 }  // namespace swarmchain::test

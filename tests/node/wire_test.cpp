@@ -52,9 +52,8 @@ wire::Blocks golden_blocks() {
 const std::pair<const char*, wire::WireMessage>* cases(std::size_t& n) {
   static const std::pair<const char*, wire::WireMessage> kCases[] = {
       {"vote", wire::WireMessage(consensus::Message(golden_vote()))},
-      {"tx", wire::WireMessage(make_transfer(swarmchain::testing::pattern<Hash>(0x11),
-                                             test_key(1), 3, test_key(2).pubkey(),
-                                             Amount::coins(5)))},
+      {"tx", wire::WireMessage(make_transfer(swarmchain::testing::pattern<Hash>(0x11), test_key(1),
+                                             3, test_key(2).pubkey(), Amount::coins(5)))},
       {"block_request", wire::WireMessage(wire::BlockRequest{Height(5), 64})},
       {"blocks", wire::WireMessage(golden_blocks())},
       {"blocks_empty", wire::WireMessage(wire::Blocks{})},
@@ -93,7 +92,9 @@ TEST(Wire, EveryKindEncodesToItsGoldenBytesAndDecodesBack) {
 
 TEST(Wire, TheBlockRequestGrammarIsTagFromCount) {
   EXPECT_EQ(to_hex(wire::encode(wire::BlockRequest{Height(5), 64})),
-            "02" "0500000000000000" "40000000");
+            "02"
+            "0500000000000000"
+            "40000000");
 }
 
 TEST(Wire, ConsensusAndTxBodiesAreTheirOwnEncodings) {
