@@ -140,6 +140,61 @@ TEST(Driver, AStragglerCatchesUpThroughBlocks) {
   EXPECT_FALSE(net.driver(3).failure().has_value());
 }
 
+// The Blocks messages node `from` sent to node `to`.
+std::vector<wire::Blocks> blocks_sent(const DriverNet& net, std::size_t from, std::size_t to) {
+  std::vector<wire::Blocks> out;
+  for (const auto& p : net.sent) {
+    if (p.from != from || p.to != to) continue;
+    auto m = wire::decode(p.bytes);
+    if (m && std::holds_alternative<wire::Blocks>(*m)) out.push_back(std::get<wire::Blocks>(*m));
+  }
+  return out;
+}
+
+TEST(Driver, APeerStillAtACommittedHeightARebroadcastLaterIsSentTheBlocksItLacks) {
+  DriverNet net(4, no_proofs());
+  net.down[3] = true;
+  net.start();
+  ASSERT_TRUE(net.run_until([&] { return net.tip(0) >= Height(3); }));
+  const uint64_t tip = net.tip(0).value;
+  Vote v;
+  v.type = VoteType::kPrevote;
+  v.height = Height(1);
+  v.validator = node_key(3).pubkey();
+  v.sign(node_key(3), net.chain(0).chain_id());
+  const Bytes late = wire::encode(consensus::Message(v));
+  net.driver(0).on_message(3, late);  // a late vote: nothing yet
+  EXPECT_TRUE(blocks_sent(net, 0, 3).empty());
+  net.clock().advance(200);  // a rebroadcast period later, still at height 1
+  net.driver(0).on_message(3, late);
+  auto sent = blocks_sent(net, 0, 3);
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_EQ(sent[0].blocks.size(), tip);
+  for (uint64_t h = 1; h <= tip; ++h) {
+    EXPECT_EQ(sent[0].blocks[h - 1].block.header.height, Height(h));
+    EXPECT_EQ(sent[0].blocks[h - 1].block.hash(), hash_at(net.chain(0), h));
+  }
+  net.driver(0).on_message(3, late);  // not again within the period
+  EXPECT_EQ(blocks_sent(net, 0, 3).size(), 1u);
+}
+
+TEST(Driver, ABlockRequestIsAnsweredWithTheCommittedBlocksAndCertificates) {
+  DriverNet net(1, no_proofs());
+  net.start();
+  ASSERT_TRUE(net.run_until([&] { return net.tip(0) >= Height(3); }));
+  net.driver(0).on_message(5, wire::encode(wire::BlockRequest{Height(2), 64}));
+  EXPECT_EQ(net.driver(0).counters(5).accepted, 1u);
+  ASSERT_FALSE(net.sent.empty());
+  const auto& p = net.sent.back();
+  EXPECT_EQ(p.to, 5u);
+  auto m = wire::decode(p.bytes);
+  ASSERT_TRUE(m && std::holds_alternative<wire::Blocks>(*m));
+  const auto& blocks = std::get<wire::Blocks>(*m).blocks;
+  ASSERT_EQ(blocks.size(), net.tip(0).value - 1);
+  EXPECT_EQ(blocks[0].block.header.height, Height(2));
+  EXPECT_EQ(blocks[0].cert, *test::read_ok(net.chain(0).store().certificate_at(Height(2))));
+}
+
 TEST(Driver, BlocksWithABadCertificateAreRefusedAndCounted) {
   DriverNet net(1, no_proofs());
   net.start();

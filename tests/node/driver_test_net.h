@@ -83,7 +83,8 @@ class DriverNet {
   ManualClock& clock() { return clock_; }
   const Genesis& genesis() const { return genesis_; }
   std::vector<bool> down;
-  // Every message sent, for tests that look at the traffic: (from, to, bytes).
+  // Every message sent, for tests that look at the traffic: (from, to, bytes); a `to` outside
+  // the net (a peer id the test made up) is recorded and not delivered.
   struct Packet {
     std::size_t from = 0;
     std::size_t to = 0;
