@@ -13,6 +13,7 @@
 // thread (the "chain strand"); nothing else writes the chain.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -67,13 +68,24 @@ struct ContactInfo {
   uint32_t public_ip = 0;  // IPv4, host order
   uint16_t storage_port = 0;
   uint16_t storage_lmq_port = 0;
-  uint16_t quorumnet_port = 0;  // the p2p port
+  uint16_t quorumnet_port = 0;               // the p2p port
+  std::array<uint16_t, 3> version{0, 1, 0};  // this node's software version
 };
 
 struct DriverConfig {
   bool send_uptime_proofs = true;
   ContactInfo contact;
   uint64_t rebroadcast_ms = 1000;
+};
+
+// What the driver did, for metrics and tests (monotonic counters).
+struct DriverStats {
+  uint64_t sign_refusals = 0;    // the Signer refused a message the engine asked to sign
+  uint64_t proposals_built = 0;  // blocks this node built and proposed
+  uint64_t blocks_decided = 0;   // blocks committed from a consensus decision
+  uint64_t blocks_synced = 0;    // blocks committed from a peer's Blocks (catch-up)
+  uint64_t evidence_sent = 0;    // evidence txs added to the mempool and broadcast
+  uint64_t uptime_proofs_sent = 0;
 };
 
 // Per-sender counters of messages dropped, and why (p2p scores peers from these).
@@ -100,6 +112,7 @@ class Driver {
   const std::optional<Status>& failure() const { return failure_; }
   const PeerCounters& counters(PeerId p) const;
   const consensus::Engine& engine() const;
+  const DriverStats& stats() const;
 
  private:
   struct Impl;
