@@ -6,8 +6,8 @@
 // TxError code and a one-line reason for the RPC caller. Checks, in this order:
 //   kTooLarge            encoded size > min(kMaxTxBytes, limits.max_bytes): could never fit
 //   kBadEncoding         version != kTxVersion
-//   kWrongChain, kZeroAmount   check_tx_stateless
-//   kFeeTooLow           fee < limits.min_fee (a flat fee per tx, not per byte)
+//   kWrongChain, kZeroAmount, kNotFree   check_tx_stateless
+//   kFeeTooLow           fee < limits.min_fee (a flat fee per tx, not per byte; paid txs only)
 //   kAmountOverflow      amount + fee overflows u64
 //   kBadSignature        signatures are checked in parallel, outside the lock
 //   kDuplicate           this txid is already pending
@@ -19,8 +19,8 @@
 //                        then this one, in a StateView of `committed`
 //   kMempoolFull         no room, and no evictable tx pays less (see eviction)
 //
-// Free txs (uptime_proof, evidence: fee 0, nonce 0, no account; tx_check.h). They skip the
-// fee floor and the nonce rules and are kept apart from the per-sender queues, keyed by their
+// Free txs (uptime_proof, evidence: fee 0, nonce 0, no account; tx_check.h). After the
+// signature check they skip the fee floor and the nonce rules and are kept apart from the per-sender queues, keyed by their
 // subject: the proving node, or the evidence's offender. Checks after the stateless ones:
 //   kDuplicate           this txid is pending; or evidence against this offender is pending;
 //                        or a proof of this node with a time_ms >= this one's is pending

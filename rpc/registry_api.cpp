@@ -8,7 +8,9 @@
 //   * Contact data comes from the node's last uptime proof (in the record, so in
 //     registry_root): public_ip "0.0.0.0" and ports 0 while it never proved (Oxen's answer for
 //     a node without a proof); last_uptime_proof is the including block's time in seconds, 0
-//     if none; storage_server_version is [major, minor, patch].
+//     if none; storage_server_version is [major, minor, patch]. get_swarm's ip / port_https
+//     (storage_port) / port_omq (storage_lmq_port) come from the same record, null before a
+//     member's first proof.
 //   * get_service_node_status: proof_age is the tip's block time minus the last proof's, in
 //     seconds (null if the node never proved) — the age every liveness rule reads.
 //   * get_registry_proof serves the tip only: the node keeps one registry, and answering for an
@@ -99,7 +101,12 @@ SwarmDirectory::Members SwarmDirectory::members_of(const RegistryState& registry
     members.reserve(pks.size());
     for (const PubKey& pk : pks) {
       const ServiceNode* sn = registry.get(pk);
-      members.push_back({pk, sn ? std::optional<PubKey>(sn->pubkey_x25519) : std::nullopt});
+      Member m{pk, std::nullopt, std::nullopt};
+      if (sn) {
+        m.x25519 = sn->pubkey_x25519;
+        if (sn->has_proof()) m.contact = sn->contact;
+      }
+      members.push_back(m);
     }
     out.emplace_back(id, std::move(members));
   }
@@ -118,9 +125,9 @@ SwarmDirectory::SwarmDirectory(const Members& members, Height height) : height_(
     for (const Member& m : swarm) {
       snodes.push_back({{"pubkey_ed25519", to_hex(m.ed25519)},
                         {"pubkey_x25519", m.x25519 ? json(to_hex(*m.x25519)) : json(nullptr)},
-                        {"ip", nullptr},
-                        {"port_https", nullptr},
-                        {"port_omq", nullptr}});
+                        {"ip", m.contact ? json(ipv4_text(m.contact->public_ip)) : json(nullptr)},
+                        {"port_https", m.contact ? json(m.contact->storage_port) : json(nullptr)},
+                        {"port_omq", m.contact ? json(m.contact->storage_lmq_port) : json(nullptr)}});
     }
     replies_.push_back(json{{"swarm_id", id},
                             {"swarm", swarm_hex(id)},

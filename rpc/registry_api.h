@@ -53,6 +53,7 @@ class SwarmDirectory {
   struct Member {
     PubKey ed25519;
     std::optional<PubKey> x25519;  // nullopt if the member has no record (never, in practice)
+    std::optional<UptimeContact> contact;  // from its last uptime proof; nullopt before one
   };
   using Members = std::vector<std::pair<SwarmId, std::vector<Member>>>;
   static Members members_of(const RegistryState& registry);
@@ -70,7 +71,8 @@ class SwarmDirectory {
   // The swarm that stores `user`'s messages; kUnassignedSwarm when there is no swarm.
   SwarmId lookup(const PubKey& user) const { return index_.lookup(user); }
   // get_swarm's result for `user`: {swarm_id, swarm, height, snodes[{pubkey_ed25519,
-  // pubkey_x25519, ip, port_https, port_omq}]}, members ascending. A null json when there is
+  // pubkey_x25519, ip, port_https, port_omq}]}, members ascending; ip and ports come from the
+  // member's last uptime proof (null before its first). A null json when there is
   // no swarm. The reference is valid as long as this directory.
   const nlohmann::json& swarm_for(const PubKey& user) const;
 

@@ -8,6 +8,8 @@
 namespace swarmchain::test {
 namespace {
 
+const UptimeContact kContact{0xc0a80107, 22021, 22020, 22025, {2, 11, 3}};
+
 class LightClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -18,8 +20,12 @@ class LightClientTest : public ::testing::Test {
     ex = std::make_unique<Executor>(g);
     ChainState state = ex->genesis_state();
     const Block genesis = ex->genesis_block();
-    auto built = ex->build(state, genesis.header, std::nullopt, {}, genesis.header.time_ms + 500,
+    // The subject (node 212) proves it is alive, so its record carries contact data.
+    const std::vector<Tx> txs = {
+        make_uptime_proof(test_key(212), ex->chain_id(), genesis.header.time_ms + 500, kContact)};
+    auto built = ex->build(state, genesis.header, std::nullopt, txs, genesis.header.time_ms + 500,
                            test_key(200).pubkey());
+    ASSERT_TRUE(built.skipped.empty());
     block = built.block;
     state.registry.apply(built.executed.registry_changes);
     ASSERT_EQ(state.registry.root(), block.header.registry_root);
@@ -71,6 +77,21 @@ TEST_F(LightClientTest, ARecordProvenAgainstACertifiedHeaderVerifies) {
   Status s = check();
   EXPECT_TRUE(s) << s.message();
   EXPECT_NE(record.swarm_id, kUnassignedSwarm);
+}
+
+TEST_F(LightClientTest, TheNodesContactDataIsProvenWithItsRecord) {
+  EXPECT_EQ(record.contact, kContact);
+  EXPECT_EQ(record.last_proof_height, block.header.height);
+  ASSERT_TRUE(check());
+  for (auto change : {+[](ServiceNode& r) { r.contact.public_ip ^= 1; },
+                      +[](ServiceNode& r) { r.contact.storage_port += 1; },
+                      +[](ServiceNode& r) { r.contact.quorumnet_port += 1; },
+                      +[](ServiceNode& r) { r.last_proof_time_ms += 1; }}) {
+    ServiceNode saved = record;
+    change(record);
+    EXPECT_FALSE(check()) << "a forged address or port must not verify";
+    record = saved;
+  }
 }
 
 TEST_F(LightClientTest, AnyChangedByteOfTheRecordFailsVerification) {

@@ -59,8 +59,12 @@ TEST_F(RegistryApiTest, ServiceNodeEntryCarriesTheRecordsValues) {
   EXPECT_EQ(e["swarm_id"], sn.swarm_id);
   EXPECT_EQ(e["swarm"], swarm_hex(sn.swarm_id));
   EXPECT_EQ(e["swarm"].get<std::string>().size(), 16u);
-  for (const char* contact : {"public_ip", "storage_port", "storage_lmq_port", "quorumnet_port"})
-    EXPECT_TRUE(e[contact].is_null()) << contact;
+  // No uptime proof yet: Oxen's answer for a node without one.
+  EXPECT_EQ(e["public_ip"], "0.0.0.0");
+  for (const char* port : {"storage_port", "storage_lmq_port", "quorumnet_port"})
+    EXPECT_EQ(e[port], 0) << port;
+  EXPECT_EQ(e["storage_server_version"], json::array({0, 0, 0}));
+  EXPECT_EQ(e["last_uptime_proof_height"], 0);
   const uint64_t req = genesis.params.staking_requirement.atomic();
   EXPECT_EQ(e["contributors"],
             (json::array({{{"address", address_from_pubkey(operator_key(7).pubkey())},
@@ -83,6 +87,23 @@ TEST_F(RegistryApiTest, ServiceNodeEntryCarriesTheRecordsValues) {
   EXPECT_EQ(e["earned_downtime_blocks"], sn.recommission_credit);
   EXPECT_EQ(e["active_since_height"], 0);
   EXPECT_EQ(e["rewards_earned"], sn.rewards_earned.atomic());
+}
+
+TEST_F(RegistryApiTest, ServiceNodeEntryCarriesTheContactDataOfItsLastUptimeProof) {
+  const KeyPair node = sn_key(7);
+  const UptimeContact contact{0xc0a80107, 22021, 22020, 22025, {2, 11, 3}};  // 192.168.1.7
+  const uint64_t stamp = chain->tip().header.time_ms + 400;
+  commit({make_uptime_proof(node, chain->chain_id(), stamp, contact)});
+  const ChainTip tip = chain->tip();
+  json r = result("get_service_nodes", {{"service_node_pubkeys", {to_hex(node.pubkey())}}});
+  const json& e = r["service_node_states"][0];
+  EXPECT_EQ(e["public_ip"], "192.168.1.7");
+  EXPECT_EQ(e["storage_port"], 22021);
+  EXPECT_EQ(e["storage_lmq_port"], 22020);
+  EXPECT_EQ(e["quorumnet_port"], 22025);
+  EXPECT_EQ(e["storage_server_version"], json::array({2, 11, 3}));
+  EXPECT_EQ(e["last_uptime_proof"], tip.header.time_ms / 1000) << "the block's time, in seconds";
+  EXPECT_EQ(e["last_uptime_proof_height"], tip.header.height.value);
 }
 
 TEST_F(RegistryApiTest, AliasGetNServiceNodesAnswersTheSame) {

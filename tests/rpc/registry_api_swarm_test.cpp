@@ -128,6 +128,28 @@ TEST_F(RegistryApiTest, GetSwarmAgreesWithABruteForceRingSearch) {
   }
 }
 
+TEST_F(RegistryApiTest, GetSwarmGivesTheAddressAndPortsOfMembersThatProvedTheyAreAlive) {
+  const KeyPair node = test::sn_key(5);
+  const UptimeContact contact{0x0a000105, 22021, 22020, 22025, {2, 11, 3}};
+  commit({make_uptime_proof(node, chain->chain_id(), chain->tip().header.time_ms + 500, contact)});
+  const SwarmId id = record(node.pubkey()).swarm_id;
+  ASSERT_NE(id, kUnassignedSwarm);
+  json r = result("get_swarm", {{"pubkey", to_hex(key_with_space(id))}});
+  ASSERT_EQ(r["swarm_id"], id);
+  bool found = false;
+  for (const json& s : r["snodes"]) {
+    if (s["pubkey_ed25519"] == to_hex(node.pubkey())) {
+      found = true;
+      EXPECT_EQ(s["ip"], "10.0.1.5");
+      EXPECT_EQ(s["port_https"], 22021);
+      EXPECT_EQ(s["port_omq"], 22020);
+    } else {
+      EXPECT_TRUE(s["ip"].is_null()) << "a member without a proof has no address yet";
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST_F(RegistryApiTest, GetSwarmAcceptsUppercaseHex) {
   const std::string hex = to_hex(test_key(77).pubkey());
   std::string upper = "05" + hex;

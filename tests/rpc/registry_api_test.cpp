@@ -51,10 +51,22 @@ TEST_F(RegistryApiTest, StatusIsTheRecordPlusLiveness) {
   EXPECT_EQ(r["credit"], record(pk).recommission_credit);
   EXPECT_TRUE(r["proof_age"].is_null());
   EXPECT_TRUE(r["next_obligation_check"].is_null());
-  EXPECT_EQ(r["liveness"], "uptime proofs and obligation checks are not active yet");
+  EXPECT_EQ(r["liveness"], "no uptime proof received yet");
   EXPECT_EQ(r["height"], 0);
   EXPECT_FALSE(r.contains("stake_limits"));
   EXPECT_FALSE(r.contains("stake_refused"));
+}
+
+TEST_F(RegistryApiTest, StatusReportsTheAgeOfTheLastUptimeProofByBlockTime) {
+  const KeyPair node = sn_key(2);
+  commit({make_uptime_proof(node, chain->chain_id(), chain->tip().header.time_ms + 500, {})});
+  const uint64_t proved_at = chain->tip().header.time_ms;
+  for (int i = 0; i < 6; ++i) commit();  // 6 blocks of 500 ms: 3 s
+  json r = result("get_service_node_status", {{"pubkey", to_hex(node.pubkey())}});
+  EXPECT_EQ(r["proof_age"], (chain->tip().header.time_ms - proved_at) / 1000);
+  EXPECT_EQ(r["proof_age"], 3);
+  EXPECT_EQ(r["last_uptime_proof"], proved_at / 1000);
+  EXPECT_EQ(r["liveness"], "uptime proofs on chain; obligation checks are not active yet");
 }
 
 TEST_F(RegistryApiTest, StatusWithAContributorSaysWhatItMayStake) {
