@@ -9,8 +9,8 @@
 //     registry_root): public_ip "0.0.0.0" and ports 0 while it never proved (Oxen's answer for
 //     a node without a proof); last_uptime_proof is the including block's time in seconds, 0
 //     if none; storage_server_version is [major, minor, patch]. get_swarm's ip / port_https
-//     (storage_port) / port_omq (storage_lmq_port) come from the same record, null before a
-//     member's first proof.
+//     (storage_port) / port_omq (storage_lmq_port) come from the same record, "0.0.0.0" and 0
+//     before a member's first proof (never null: Session clients read them as they are).
 //   * get_service_node_status: proof_age is the tip's block time minus the last proof's, in
 //     seconds (null if the node never proved) — the age every liveness rule reads.
 //   * get_registry_proof serves the tip only: the node keeps one registry, and answering for an
@@ -125,9 +125,9 @@ SwarmDirectory::SwarmDirectory(const Members& members, Height height) : height_(
     for (const Member& m : swarm) {
       snodes.push_back({{"pubkey_ed25519", to_hex(m.ed25519)},
                         {"pubkey_x25519", m.x25519 ? json(to_hex(*m.x25519)) : json(nullptr)},
-                        {"ip", m.contact ? json(ipv4_text(m.contact->public_ip)) : json(nullptr)},
-                        {"port_https", m.contact ? json(m.contact->storage_port) : json(nullptr)},
-                        {"port_omq", m.contact ? json(m.contact->storage_lmq_port) : json(nullptr)}});
+                        {"ip", m.contact ? json(ipv4_text(m.contact->public_ip)) : json("0.0.0.0")},
+                        {"port_https", m.contact ? json(m.contact->storage_port) : json(0)},
+                        {"port_omq", m.contact ? json(m.contact->storage_lmq_port) : json(0)}});
     }
     replies_.push_back(json{{"swarm_id", id},
                             {"swarm", swarm_hex(id)},
