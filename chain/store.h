@@ -19,10 +19,13 @@
 // A damaged store is refused, never silently served lower or shorter (the issue-8 attack:
 // 8 flipped bytes in the WAL made RocksDB's default point-in-time recovery drop the last
 // 12-22 blocks without a word, and the validator signed those heights again):
-//   - open: wal_recovery_mode = kAbsoluteConsistency and paranoid_checks, so any damage in the
-//     WAL fails the open with a message naming the store and what the operator can do. The
-//     cost: a WAL record torn by a power cut (or a kill -9 in the middle of the write() of a
-//     record spanning pages) is refused too; that is the operator's call, not RocksDB's.
+//   - open: wal_recovery_mode = kTolerateCorruptedTailRecords and paranoid_checks, so a
+//     checksum mismatch anywhere in the WAL fails the open with a message naming the store
+//     and what the operator can do. Only a record cut short at the very end (a write that a
+//     kill -9 or power cut interrupted before its fsync, hence never acknowledged) is dropped.
+//     What a lying disk could still hide this way (a length field damaged in the last
+//     record) the node catches one level up: the sign state keeps the last committed height
+//     and the node refuses to start below it (node/sign_state.h).
 //   - reads: checksums verified; "not found" (an empty optional, StoreError::kMissing) is kept
 //     apart from "could not read" (an error: RocksDB Corruption/IOError, or bytes that do not
 //     decode), so a damaged store never answers "no block" or "unknown transaction".
