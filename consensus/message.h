@@ -9,7 +9,8 @@
 //     value_hash[32])
 // The value is opaque to the engine (an encoded block); value_hash is its identity (the block
 // hash). Whether value_hash really is the hash of value is for the validity callback to check.
-// Decoding rejects unknown tags, trailing bytes and a value above kMaxValueBytes.
+// Decoding rejects unknown tags, trailing bytes, a value above kMaxValueBytes and a pol_round
+// that is not below round (Algorithm 1, line 28: vr < round).
 //
 // Thread-safety: plain values.
 #pragma once
