@@ -14,8 +14,20 @@ namespace swarmchain {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
+Status fsync_directory(const std::filesystem::path& dir) {
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return Status::error("cannot open directory " + dir.string() + ": " + errno_text(errno));
+  if (fsync(dfd) != 0) {
+    std::string msg = "fsync of directory " + dir.string() + " failed: " + errno_text(errno);
+    ::close(dfd);
+    return Status::error(msg);
+  }
+  ::close(dfd);
+  return Status::ok();
+}
+
 Status write_file_atomic(const std::filesystem::path& path, std::string_view data, unsigned mode,
-                         bool overwrite) {
+                         bool overwrite, DirSync sync_dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!overwrite && fs::exists(path, ec))
@@ -51,10 +63,9 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view dat
     return Status::error(msg);
   }
   if (!overwrite) ::unlink(tmp.c_str());  // link() made `path`; drop the temp name
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dfd >= 0) {
-    fsync(dfd);
-    ::close(dfd);
+  if (Status s = sync_dir(dir); !s) {
+    if (!overwrite) ::unlink(path.c_str());
+    return Status::error("cannot make " + path.string() + " durable: " + s.message());
   }
   return Status::ok();
 }
