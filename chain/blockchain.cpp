@@ -7,10 +7,12 @@
 namespace swarmchain {
 
 Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::path& dir,
-                                                      const Genesis& genesis) {
+                                                      const Genesis& genesis,
+                                                      StoreOptions options) {
   std::unique_ptr<Blockchain> bc(new Blockchain(genesis));
   const ChainState gstate = bc->executor_.genesis_state();
-  auto store = BlockStore::open(dir, genesis, bc->executor_.genesis_block(gstate), gstate);
+  auto store = BlockStore::open(dir, genesis, bc->executor_.genesis_block(gstate), gstate,
+                                std::move(options));
   if (!store) return unexpected(store.error());
   bc->store_ = std::move(*store);
   if (Status s = bc->store_->load_state(bc->state_); !s) return unexpected(std::move(s));
@@ -19,10 +21,12 @@ Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::pa
   if (!tip) return unexpected(tip.error());
   bc->tip_.header = tip->header;
   bc->tip_.hash = tip->hash();
-  bc->tip_.cert = bc->store_->certificate_at(h);
+  auto cert = bc->store_->certificate_at(h);
+  if (!cert) return unexpected(cert.error());
+  bc->tip_.cert = std::move(*cert);
   if (h.value > 0 && !bc->tip_.cert)
-    return fail(StoreError::kCorrupt, "chain store: certificate of tip block " + h.to_string() +
-                                          " is missing or corrupt");
+    return fail(StoreError::kCorrupt, "the node's chain store is damaged: the certificate of "
+                                      "tip block " + h.to_string() + " is missing");
   if (bc->state_.accounts.root() != tip->header.state_root)
     return fail(StoreError::kCorrupt,
                 "chain store: account state does not match the state root of block " +

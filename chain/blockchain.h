@@ -36,8 +36,10 @@ class Blockchain {
  public:
   // Opens (or initialises) the store in `dir` and loads the state; checks that the loaded
   // state matches the tip's state_root, so a damaged store is refused, not served.
+  // `options.memory` puts the store on a simulated disk (the simulator).
   static Expected<std::unique_ptr<Blockchain>> open(const std::filesystem::path& dir,
-                                                    const Genesis& genesis);
+                                                    const Genesis& genesis,
+                                                    StoreOptions options = {});
 
   const Executor& executor() const { return executor_; }
   const Hash& chain_id() const { return executor_.chain_id(); }

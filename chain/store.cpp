@@ -1,9 +1,11 @@
 #include "chain/store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include "common/file_util.h"
 #include "common/hex.h"
 
 namespace swarmchain {
@@ -40,137 +42,253 @@ Status io_error(const rocksdb::Status& s, const std::string& what) {
   StoreError code = s.IsCorruption() ? StoreError::kCorrupt : StoreError::kIo;
   return Status::error(code, what + ": " + s.ToString());
 }
+// A read that failed: the store is damaged (Corruption) or the disk failed (IOError).
+Status read_error(const rocksdb::Status& s, const std::string& what) {
+  return io_error(s, "the node's chain store is damaged: " + what);
+}
+Status corrupt(const std::string& what) {
+  return Status::error(StoreError::kCorrupt, "the node's chain store is damaged: " + what);
+}
+
+// What an operator reads when the store is refused at open.
+std::string damaged_text(const std::filesystem::path& path, const std::string& what) {
+  return "the chain store " + path.string() + " is damaged (" + what +
+         "); refusing to open it rather than continue from a shorter or altered chain. Restore "
+         "the datadir from a backup, or move " + path.string() +
+         " away and let the node resync from its peers";
+}
+
+rocksdb::ReadOptions read_options() {
+  rocksdb::ReadOptions ro;
+  ro.verify_checksums = true;
+  return ro;
+}
+
+rocksdb::DBOptions db_options(rocksdb::Env* env, bool create) {
+  rocksdb::DBOptions opts;
+  opts.env = env;
+  opts.create_if_missing = create;
+  opts.create_missing_column_families = create;
+  opts.error_if_exists = create;
+  opts.paranoid_checks = true;
+  // Any damage in the WAL fails the open. The default (kPointInTimeRecovery) silently stops
+  // replaying at the first bad record: the store came back 12-22 blocks lower.
+  opts.wal_recovery_mode = rocksdb::WALRecoveryMode::kAbsoluteConsistency;
+  opts.max_open_files = 256;
+  return opts;
+}
+
+struct Db {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  Db() = default;
+  Db(Db&&) = default;
+  ~Db() {
+    if (!db) return;
+    for (auto* h : cfs) db->DestroyColumnFamilyHandle(h);
+    db->Close().PermitUncheckedError();
+  }
+};
+
+Expected<Db> open_db(rocksdb::Env* env, const std::string& dir, bool create) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const char* name : kCfNames) descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  Db out;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options(env, create), dir, descs, &out.cfs, &raw);
+  if (!s.ok()) {
+    if (s.IsInvalidArgument() && !create)
+      return fail(StoreError::kNotADatadir,
+                  "cannot open chain store " + dir + ": " + s.ToString() +
+                      " (not a swarmchain store, or from an incompatible version)");
+    if (s.IsCorruption() || (s.IsIOError() && !create))
+      return fail(s.IsCorruption() ? StoreError::kCorrupt : StoreError::kIo,
+                  damaged_text(dir, s.ToString()));
+    return fail(StoreError::kIo, "cannot open chain store " + dir + ": " + s.ToString());
+  }
+  out.db.reset(raw);
+  return out;
+}
+
+// Writes a new store at `dir` (which must not hold one): genesis in one synced batch.
+Status initialise(rocksdb::Env* env, const std::string& dir, const Genesis& genesis,
+                  const Block& genesis_block, const ChainState& genesis_state) {
+  auto opened = open_db(env, dir, /*create=*/true);
+  if (!opened) return opened.error();
+  auto* db = opened->db.get();
+  auto& cf = opened->cfs;
+  rocksdb::WriteBatch batch;
+  batch.Put(cf[kMeta], "chain_id", key(genesis.chain_id()));
+  batch.Put(cf[kMeta], "genesis", slice(encode(genesis)));
+  batch.Put(cf[kMeta], "schema", be32(kSchema));
+  batch.Put(cf[kMeta], "tip", be64(0));
+  batch.Put(cf[kBlocks], be64(0), slice(genesis_block.to_bytes()));
+  batch.Put(cf[kBlockIndex], key(genesis_block.hash()), be64(0));
+  genesis_state.accounts.for_each([&](const PubKey& pk, const Account& a) {
+    batch.Put(cf[kAccounts], key(pk), slice(encode(a)));
+  });
+  genesis_state.registry.for_each([&](const ServiceNode& sn) {
+    batch.Put(cf[kRegistry], key(sn.pubkey), slice(sn.to_bytes()));
+  });
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (auto ws = db->Write(wo, &batch); !ws.ok())
+    return Status::error(StoreError::kIo, "cannot initialise chain store " + dir + ": " + ws.ToString());
+  return Status::ok();
+}
+
+// First start on the real disk: build the store in `<parent>/.<name>.initialising`, then
+// rename it to `path` and fsync the parent. A leftover of an interrupted start is removed.
+Status initialise_atomically(const std::filesystem::path& path, const Genesis& genesis,
+                             const Block& genesis_block, const ChainState& genesis_state) {
+  namespace fs = std::filesystem;
+  const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  const fs::path tmp = parent / ("." + path.filename().string() + ".initialising");
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  if (ec) return Status::error(StoreError::kIo, "cannot remove the leftover of an interrupted "
+                                                "first start " + tmp.string() + ": " + ec.message());
+  fs::create_directories(parent, ec);
+  if (ec) return Status::error(StoreError::kIo, "cannot create " + parent.string() + ": " + ec.message());
+  if (Status s = initialise(rocksdb::Env::Default(), tmp.string(), genesis, genesis_block,
+                            genesis_state);
+      !s)
+    return s;
+  if (Status s = fsync_directory(tmp); !s) return Status::error(StoreError::kIo, s.message());
+  // rename(2) replaces an empty directory: a datadir made by hand with an empty chain/ is fine.
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::error(StoreError::kIo, "cannot move the new chain store " + tmp.string() +
+                                                     " to " + path.string() + ": " + ec.message());
+  if (Status s = fsync_directory(parent); !s) return Status::error(StoreError::kIo, s.message());
+  return Status::ok();
+}
 
 }  // namespace
+
+MemoryDisk::MemoryDisk() : env_(rocksdb::NewMemEnv(rocksdb::Env::Default())) {}
+MemoryDisk::~MemoryDisk() = default;
+std::shared_ptr<MemoryDisk> MemoryDisk::create() {
+  return std::shared_ptr<MemoryDisk>(new MemoryDisk());
+}
 
 BlockStore::~BlockStore() {
   if (db_) {
     for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
-    db_->Close();
+    db_->Close().PermitUncheckedError();
   }
 }
 
-Expected<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::path& path,
+Expected<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::path& path_in,
                                                        const Genesis& genesis,
                                                        const Block& genesis_block,
-                                                       const ChainState& genesis_state) {
+                                                       const ChainState& genesis_state,
+                                                       StoreOptions options) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  bool fresh = !fs::exists(path, ec) || fs::is_empty(path, ec);
-  if (!fresh && !fs::exists(path / "CURRENT", ec))
-    return fail(StoreError::kNotADatadir,
-                path.string() + " exists and is not a swarmchain chain store (no RocksDB CURRENT "
-                                "file); refusing to touch it");
-
-  rocksdb::DBOptions opts;
-  opts.create_if_missing = fresh;
-  opts.create_missing_column_families = fresh;
-  opts.paranoid_checks = true;
-  opts.max_open_files = 256;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (const char* name : kCfNames) descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
-
-  std::unique_ptr<BlockStore> store(new BlockStore());
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(opts, path.string(), descs, &store->cfs_, &raw);
-  if (!s.ok()) {
-    if (s.IsInvalidArgument() && !fresh)
+  const fs::path path = path_in.has_filename() ? path_in : path_in.parent_path();
+  rocksdb::Env* env = options.memory ? options.memory->env_.get() : rocksdb::Env::Default();
+  if (options.memory) {
+    // In memory a simulated crash happens between calls, never inside this one: initialise in
+    // place.
+    if (env->FileExists((path / "CURRENT").string()).IsNotFound())
+      if (Status s = initialise(env, path.string(), genesis, genesis_block, genesis_state); !s)
+        return unexpected(std::move(s));
+  } else {
+    std::error_code ec;
+    const bool fresh = !fs::exists(path, ec) || fs::is_empty(path, ec);
+    if (fresh) {
+      if (Status s = initialise_atomically(path, genesis, genesis_block, genesis_state); !s)
+        return unexpected(std::move(s));
+    } else if (!fs::exists(path / "CURRENT", ec)) {
       return fail(StoreError::kNotADatadir,
-                  "cannot open chain store " + path.string() + ": " + s.ToString() +
-                      " (not a swarmchain store, or from an incompatible version)");
-    return unexpected(io_error(s, "cannot open chain store " + path.string()));
+                  path.string() + " exists and is not a swarmchain chain store (no RocksDB "
+                                  "CURRENT file); refusing to touch it");
+    }
   }
-  store->db_.reset(raw);
+
+  auto opened = open_db(env, path.string(), /*create=*/false);
+  if (!opened) return unexpected(opened.error());
+  std::unique_ptr<BlockStore> store(new BlockStore());
+  store->memory_ = std::move(options.memory);
+  store->sync_ = options.sync;
+  store->path_ = path;
+  store->db_ = std::move(opened->db);
+  store->cfs_ = std::move(opened->cfs);
   auto* db = store->db_.get();
   auto& cf = store->cfs_;
   const Hash chain_id = genesis.chain_id();
 
   std::string value;
-  s = db->Get(rocksdb::ReadOptions(), cf[kMeta], "chain_id", &value);
-  if (s.IsNotFound()) {
-    if (!fresh)
-      return fail(StoreError::kCorrupt, "chain store " + path.string() +
-                                            " has no chain id: it is corrupt or was never "
-                                            "initialised; refusing to touch it");
-    // Initialise from genesis in one synced batch.
-    rocksdb::WriteBatch batch;
-    batch.Put(cf[kMeta], "chain_id", key(chain_id));
-    batch.Put(cf[kMeta], "genesis", slice(encode(genesis)));
-    batch.Put(cf[kMeta], "schema", be32(kSchema));
-    batch.Put(cf[kMeta], "tip", be64(0));
-    batch.Put(cf[kBlocks], be64(0), slice(genesis_block.to_bytes()));
-    batch.Put(cf[kBlockIndex], key(genesis_block.hash()), be64(0));
-    genesis_state.accounts.for_each([&](const PubKey& pk, const Account& a) {
-      batch.Put(cf[kAccounts], key(pk), slice(encode(a)));
-    });
-    genesis_state.registry.for_each([&](const ServiceNode& sn) {
-      batch.Put(cf[kRegistry], key(sn.pubkey), slice(sn.to_bytes()));
-    });
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    if (auto ws = db->Write(wo, &batch); !ws.ok())
-      return unexpected(io_error(ws, "cannot initialise chain store"));
-    store->chain_id_ = chain_id;
-    store->tip_ = 0;
-    return store;
-  }
-  if (!s.ok()) return unexpected(io_error(s, "cannot read chain store meta"));
-  if (value.size() != 32)
-    return fail(StoreError::kCorrupt, "chain store " + path.string() + ": corrupt chain id");
+  rocksdb::Status s = db->Get(read_options(), cf[kMeta], "chain_id", &value);
+  if (s.IsNotFound() || (s.ok() && value.size() != 32))
+    return fail(StoreError::kCorrupt, damaged_text(path, "no valid chain id"));
+  if (!s.ok()) return fail(StoreError::kCorrupt, damaged_text(path, "meta: " + s.ToString()));
   Hash stored = Hash::from(view(value));
   if (stored != chain_id)
     return fail(StoreError::kForeignChain,
                 "datadir " + path.string() + " belongs to chain " + to_hex(stored) +
                     ", but the genesis file gives chain " + to_hex(chain_id) +
                     "; use another --datadir or the matching --genesis");
-  s = db->Get(rocksdb::ReadOptions(), cf[kMeta], "tip", &value);
+  s = db->Get(read_options(), cf[kMeta], "tip", &value);
   if (!s.ok() || value.size() != 8)
-    return fail(StoreError::kCorrupt, "chain store " + path.string() + ": tip is missing or corrupt");
+    return fail(StoreError::kCorrupt,
+                damaged_text(path, "tip is missing or unreadable" +
+                                       (s.ok() ? std::string() : ": " + s.ToString())));
   store->tip_ = read_be(value, 0, 8);
   store->chain_id_ = chain_id;
   // The tip block must be there and decode; otherwise the store is damaged.
   if (auto b = store->block_at(store->tip_height()); !b)
-    return fail(StoreError::kCorrupt, "chain store " + path.string() + ": tip block " +
-                                          std::to_string(store->tip_.load()) +
-                                          " unreadable: " + b.error().message());
+    return fail(StoreError::kCorrupt,
+                damaged_text(path, "tip block " + std::to_string(store->tip_.load()) +
+                                       " unreadable: " + b.error().message()));
   return store;
 }
 
 Expected<Block> BlockStore::block_at(Height h) const {
   std::string v;
-  auto s = db_->Get(rocksdb::ReadOptions(), cfs_[kBlocks], be64(h.value), &v);
+  auto s = db_->Get(read_options(), cfs_[kBlocks], be64(h.value), &v);
   if (s.IsNotFound()) return fail(StoreError::kMissing, "no block at height " + h.to_string());
-  if (!s.ok()) return unexpected(io_error(s, "reading block " + h.to_string()));
+  if (!s.ok()) return unexpected(read_error(s, "reading block " + h.to_string()));
   auto b = Block::from_bytes(view(v));
-  if (!b) return fail(StoreError::kCorrupt, "stored block " + h.to_string() + " is corrupt: " + b.error().message());
+  if (!b) return unexpected(corrupt("stored block " + h.to_string() + " does not decode: " + b.error().message()));
   return b;
 }
 
-std::optional<CommitCertificate> BlockStore::certificate_at(Height h) const {
+Expected<std::optional<CommitCertificate>> BlockStore::certificate_at(Height h) const {
   std::string v;
-  if (!db_->Get(rocksdb::ReadOptions(), cfs_[kCerts], be64(h.value), &v).ok()) return std::nullopt;
+  auto s = db_->Get(read_options(), cfs_[kCerts], be64(h.value), &v);
+  if (s.IsNotFound()) return std::optional<CommitCertificate>();
+  if (!s.ok()) return unexpected(read_error(s, "reading the certificate of block " + h.to_string()));
   auto c = decode_exact<CommitCertificate>(view(v));
-  if (!c) return std::nullopt;
-  return *c;
+  if (!c)
+    return unexpected(corrupt("stored certificate of block " + h.to_string() +
+                              " does not decode: " + c.error().message()));
+  return std::optional<CommitCertificate>(std::move(*c));
 }
 
-std::optional<Height> BlockStore::height_of(const BlockHash& hash) const {
+Expected<std::optional<Height>> BlockStore::height_of(const BlockHash& hash) const {
   std::string v;
-  if (!db_->Get(rocksdb::ReadOptions(), cfs_[kBlockIndex], key(hash), &v).ok() || v.size() != 8)
-    return std::nullopt;
-  return Height(read_be(v, 0, 8));
+  auto s = db_->Get(read_options(), cfs_[kBlockIndex], key(hash), &v);
+  if (s.IsNotFound()) return std::optional<Height>();
+  if (!s.ok()) return unexpected(read_error(s, "reading the block index"));
+  if (v.size() != 8) return unexpected(corrupt("block index entry of " + to_hex(hash) + " is malformed"));
+  return std::optional<Height>(Height(read_be(v, 0, 8)));
 }
 
-std::optional<TxLocation> BlockStore::find_tx(const TxId& id) const {
+Expected<std::optional<TxLocation>> BlockStore::find_tx(const TxId& id) const {
   std::string v;
-  if (!db_->Get(rocksdb::ReadOptions(), cfs_[kTxs], key(id), &v).ok() || v.size() != 12)
-    return std::nullopt;
-  return TxLocation{Height(read_be(v, 0, 8)), static_cast<uint32_t>(read_be(v, 8, 4))};
+  auto s = db_->Get(read_options(), cfs_[kTxs], key(id), &v);
+  if (s.IsNotFound()) return std::optional<TxLocation>();
+  if (!s.ok()) return unexpected(read_error(s, "reading the transaction index"));
+  if (v.size() != 12)
+    return unexpected(corrupt("transaction index entry of " + to_hex(id) + " is malformed"));
+  return std::optional<TxLocation>(
+      TxLocation{Height(read_be(v, 0, 8)), static_cast<uint32_t>(read_be(v, 8, 4))});
 }
 
-std::vector<AccountTxRef> BlockStore::account_history(const PubKey& pk, std::size_t limit) const {
+Expected<std::vector<AccountTxRef>> BlockStore::account_history(const PubKey& pk,
+                                                                std::size_t limit) const {
   std::vector<AccountTxRef> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[kAccountTxs]));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options(), cfs_[kAccountTxs]));
   const std::string prefix = key(pk);
   // Seek past the last entry of this prefix, then walk backwards: newest first.
   it->SeekForPrev(prefix + std::string(12, '\xff'));
@@ -178,10 +296,11 @@ std::vector<AccountTxRef> BlockStore::account_history(const PubKey& pk, std::siz
     auto k = it->key().ToStringView();
     if (k.size() != 44 || k.substr(0, 32) != prefix) break;
     auto v = it->value();
-    if (v.size() != 32) continue;
+    if (v.size() != 32) return unexpected(corrupt("account history entry is malformed"));
     out.push_back({Height(read_be(k, 32, 8)), static_cast<uint32_t>(read_be(k, 40, 4)),
                    Hash::from({reinterpret_cast<const uint8_t*>(v.data()), 32})});
   }
+  if (!it->status().ok()) return unexpected(read_error(it->status(), "reading the account history"));
   return out;
 }
 
@@ -251,7 +370,7 @@ Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
   }
   batch.Put(cfs_[kMeta], "tip", be64(h.value));
   rocksdb::WriteOptions wo;
-  wo.sync = true;
+  wo.sync = sync_;
   if (auto s = db_->Write(wo, &batch); !s.ok()) return io_error(s, "writing block " + h.to_string());
   tip_ = h.value;
   return Status::ok();

@@ -14,6 +14,20 @@
 // Every block is written in ONE WriteBatch with sync=true: block, certificate, indexes,
 // account changes, registry changes and the new tip. A crash leaves the store at height H or H+1, never between.
 //
+// A damaged store is refused, never silently served lower or shorter (the issue-8 attack:
+// 8 flipped bytes in the WAL made RocksDB's default point-in-time recovery drop the last
+// 12-22 blocks without a word, and the validator signed those heights again):
+//   - open: wal_recovery_mode = kAbsoluteConsistency and paranoid_checks, so any damage in the
+//     WAL fails the open with a message naming the store and what the operator can do. The
+//     cost: a WAL record torn by a power cut (or a kill -9 in the middle of the write() of a
+//     record spanning pages) is refused too; that is the operator's call, not RocksDB's.
+//   - reads: checksums verified; "not found" (an empty optional, StoreError::kMissing) is kept
+//     apart from "could not read" (an error: RocksDB Corruption/IOError, or bytes that do not
+//     decode), so a damaged store never answers "no block" or "unknown transaction".
+//   - first start: a new store is built in a temporary sibling directory and renamed into
+//     place only when complete, so a kill at any instant leaves no store (the next start
+//     initialises again, removing the leftover) or a complete one.
+//
 // Thread-safety: reads are safe from any thread. commit() must be called by one writer thread
 // at a time (the node's block producer / sync loop).
 #pragma once
@@ -35,11 +49,34 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Env;
 }  // namespace rocksdb
 
 namespace swarmchain {
 
 enum class StoreError { kOk = 0, kIo, kCorrupt, kForeignChain, kNotADatadir, kMissing };
+
+// A disk in memory (RocksDB's MemEnv) for the deterministic simulator: several opens of the
+// same path on one MemoryDisk (after the previous store was closed) see the same data, which
+// is how the simulator crashes and restarts a node. Opaque outside the store.
+// Thread-safety: as RocksDB's Env (any thread).
+class MemoryDisk {
+ public:
+  static std::shared_ptr<MemoryDisk> create();
+  ~MemoryDisk();
+  MemoryDisk(const MemoryDisk&) = delete;
+  MemoryDisk& operator=(const MemoryDisk&) = delete;
+
+ private:
+  friend class BlockStore;
+  MemoryDisk();
+  std::unique_ptr<rocksdb::Env> env_;
+};
+
+struct StoreOptions {
+  std::shared_ptr<MemoryDisk> memory;  // null = the real disk
+  bool sync = true;                    // fsync every block's batch (off only in simulations)
+};
 
 struct TxLocation {
   Height height;
@@ -55,12 +92,14 @@ struct AccountTxRef {
 class BlockStore {
  public:
   // Opens the store at `path`. A missing or empty directory is initialised from `genesis`
-  // (genesis block, its certificate-less state). An existing store must belong to the same
-  // chain id; anything else is refused with a message, and nothing is written.
+  // (genesis block, its certificate-less state), atomically (see above); a leftover of an
+  // interrupted initialisation is removed. An existing store must belong to the same chain id
+  // and be undamaged; anything else is refused with a message, and nothing is written.
   static Expected<std::unique_ptr<BlockStore>> open(const std::filesystem::path& path,
                                                     const Genesis& genesis,
                                                     const Block& genesis_block,
-                                                    const ChainState& genesis_state);
+                                                    const ChainState& genesis_state,
+                                                    StoreOptions options = {});
   ~BlockStore();
   BlockStore(const BlockStore&) = delete;
   BlockStore& operator=(const BlockStore&) = delete;
@@ -68,12 +107,14 @@ class BlockStore {
   Height tip_height() const { return Height(tip_.load()); }
   const Hash& chain_id() const { return chain_id_; }
 
+  // Reads: an error means the store could not be read (kIo, kCorrupt: the store is damaged);
+  // "not there" is kMissing for block_at and an empty optional for the others.
   Expected<Block> block_at(Height h) const;
-  std::optional<CommitCertificate> certificate_at(Height h) const;
-  std::optional<Height> height_of(const BlockHash& hash) const;
-  std::optional<TxLocation> find_tx(const TxId& id) const;
+  Expected<std::optional<CommitCertificate>> certificate_at(Height h) const;
+  Expected<std::optional<Height>> height_of(const BlockHash& hash) const;
+  Expected<std::optional<TxLocation>> find_tx(const TxId& id) const;
   // Newest first, at most `limit` entries.
-  std::vector<AccountTxRef> account_history(const PubKey& pk, std::size_t limit) const;
+  Expected<std::vector<AccountTxRef>> account_history(const PubKey& pk, std::size_t limit) const;
 
   // Loads every account and service-node record of the tip into `state` and rebuilds their
   // roots. REQUIRES: `state` is empty.
@@ -86,6 +127,9 @@ class BlockStore {
  private:
   BlockStore() = default;
   Status load_accounts(AccountState& state) const;
+  std::shared_ptr<MemoryDisk> memory_;  // outlives db_ (declared first, destroyed last)
+  bool sync_ = true;
+  std::filesystem::path path_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // indexed by the CF enum in store.cpp
   Hash chain_id_;

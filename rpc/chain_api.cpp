@@ -49,6 +49,17 @@ json certificate_to_json(const CommitCertificate& c) {
 
 namespace {
 
+// A store that could not be read is the node's fault, never "not found" (a client would
+// believe a confirmed transaction vanished): -32603 with the store's own message, which says
+// the store is damaged. Called also where an index points to a block that must be there, so a
+// kMissing here is damage too.
+Unexpected<RpcError> store_failure(const Status& s) {
+  if (s.code_as<StoreError>() == StoreError::kMissing)
+    return unexpected(RpcError::internal("the node's chain store is damaged: an index points to a "
+                                         "missing record (" + s.message() + ")"));
+  return unexpected(RpcError::internal(s.message()));
+}
+
 RpcResult get_info(const Blockchain& chain, const Mempool& mempool) {
   ChainTip tip = chain.tip();
   return json{{"height", tip.header.height.value},
@@ -80,19 +91,24 @@ RpcResult get_block(const Blockchain& chain, const json& params) {
     h = Height(*height);
   } else {
     auto found = chain.store().height_of(*hash);
-    if (!found) return unexpected(RpcError::rejected("no block with hash " + *hash_text));
-    h = *found;
+    if (!found) return store_failure(found.error());
+    if (!*found) return unexpected(RpcError::rejected("no block with hash " + *hash_text));
+    h = **found;
   }
   auto block = chain.store().block_at(h);
-  if (!block)
+  if (!block) {
+    if (block.error().code_as<StoreError>() != StoreError::kMissing)
+      return store_failure(block.error());
     return unexpected(RpcError::rejected("no block at height " + h.to_string() + " (tip is " +
                                          chain.tip().header.height.to_string() + ")"));
+  }
   json txids = json::array();
   for (const auto& tx : block->txs) txids.push_back(to_hex(tx.id()));
   json out{{"header", header_to_json(block->header)}, {"txids", txids},
            {"tx_count", block->txs.size()}};
   auto cert = chain.store().certificate_at(h);
-  out["certificate"] = cert ? certificate_to_json(*cert) : json(nullptr);
+  if (!cert) return store_failure(cert.error());
+  out["certificate"] = *cert ? certificate_to_json(**cert) : json(nullptr);
   return out;
 }
 
@@ -103,10 +119,15 @@ RpcResult get_transaction(const Blockchain& chain, const Mempool& mempool, const
   std::optional<Hash> id;
   if (!p.error()) id = fixed_hex_param<Hash>(p, "txid", text);
   if (auto err = p.error()) return unexpected(*err);
-  if (auto loc = chain.store().find_tx(*id)) {
+  auto found = chain.store().find_tx(*id);
+  if (!found) return store_failure(found.error());
+  if (const auto& loc = *found) {
     auto block = chain.store().block_at(loc->height);
-    if (!block || loc->index >= block->txs.size())
-      return unexpected(RpcError::internal("transaction index points to a missing block"));
+    if (!block) return store_failure(block.error());
+    if (loc->index >= block->txs.size())
+      return unexpected(RpcError::internal(
+          "the node's chain store is damaged: the transaction index points past block " +
+          loc->height.to_string()));
     json out = tx_to_json(block->txs[loc->index]);
     out["status"] = "confirmed";
     out["height"] = loc->height.value;
@@ -164,10 +185,16 @@ RpcResult get_account_history(const Blockchain& chain, const json& params) {
   if (!p.error()) pk = address_param(p, "address", text);
   if (limit == 0 || limit > 1000) p.fail("'limit' must be in 1..1000");
   if (auto err = p.error()) return unexpected(*err);
+  auto history = chain.store().account_history(*pk, limit);
+  if (!history) return store_failure(history.error());
   json items = json::array();
-  for (const auto& ref : chain.store().account_history(*pk, limit)) {
+  for (const auto& ref : *history) {
     auto block = chain.store().block_at(ref.height);
-    if (!block || ref.index >= block->txs.size()) continue;
+    if (!block) return store_failure(block.error());
+    if (ref.index >= block->txs.size())
+      return unexpected(RpcError::internal(
+          "the node's chain store is damaged: the account history points past block " +
+          ref.height.to_string()));
     json j = tx_to_json(block->txs[ref.index]);
     j["height"] = ref.height.value;
     j["time_ms"] = block->header.time_ms;

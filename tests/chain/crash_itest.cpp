@@ -215,12 +215,12 @@ void check_recovered_store(const fs::path& dir, uint64_t reported, bool& ahead) 
     ASSERT_TRUE(block) << "block " << h << ": " << block.error().message();
     EXPECT_EQ(block->header.prev_hash, prev) << "block " << h;
     EXPECT_EQ(block->txs.size(), kTxsPerBlock) << "block " << h;
-    auto cert = bc.store().certificate_at(Height(h));
+    auto cert = test::read_ok(bc.store().certificate_at(Height(h)));
     ASSERT_TRUE(cert) << "certificate of block " << h << " is missing";
     Status s = verify_certificate(*cert, bc.chain_id(), Height(h), block->hash(),
                                   bc.executor().committee(Height(h)));
     EXPECT_TRUE(s) << "certificate of block " << h << ": " << s.message();
-    EXPECT_EQ(bc.store().height_of(block->hash()), Height(h));
+    EXPECT_EQ(test::read_ok(bc.store().height_of(block->hash())), Height(h));
     prev = block->hash();
   }
   EXPECT_EQ(prev, tip.hash);

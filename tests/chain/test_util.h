@@ -1,7 +1,10 @@
 // Helpers for chain tests: a deterministic dev genesis with funded keys, and signed transfers.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +12,7 @@
 #include "chain/params.h"
 #include "chain/tx.h"
 #include "common/crypto.h"
+#include "common/expected.h"
 
 namespace swarmchain::test {
 
@@ -31,6 +35,16 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The answer of a store read that must not fail (a read error fails the test, as nullopt).
+template <typename T>
+std::optional<T> read_ok(const Expected<std::optional<T>>& r) {
+  if (!r) {
+    ADD_FAILURE() << "store read failed: " << r.error().message();
+    return std::nullopt;
+  }
+  return *r;
+}
 
 Tx make_transfer(const Hash& chain_id, const KeyPair& from, uint64_t nonce, const PubKey& to,
                  Amount amount, Amount fee = Amount(100'000));
