@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -74,6 +75,25 @@ struct DriverConfig {
   bool send_uptime_proofs = true;
   ContactInfo contact;
   uint64_t rebroadcast_ms = 1000;
+  // Builds this node's signed uptime-proof tx at `now_ms` (the chain rules' make_uptime_proof);
+  // unset or nullopt: no proof is sent.
+  std::function<std::optional<Tx>(const KeyPair& key, const ContactInfo& contact,
+                                  uint64_t now_ms)>
+      make_uptime_proof;
+  // Builds the evidence tx reporting an equivocation, signed by `reporter` (the chain rules'
+  // evidence tx); unset or nullopt: the evidence is not reported.
+  std::function<std::optional<Tx>(const consensus::Evidence& evidence, const KeyPair& reporter)>
+      make_evidence_tx;
+};
+
+// What the driver did, for metrics and tests (monotonic counters).
+struct DriverStats {
+  uint64_t sign_refusals = 0;     // the Signer refused a message the engine asked to sign
+  uint64_t proposals_built = 0;   // blocks this node built and proposed
+  uint64_t blocks_decided = 0;    // blocks committed from a consensus decision
+  uint64_t blocks_synced = 0;     // blocks committed from a peer's Blocks (catch-up)
+  uint64_t evidence_sent = 0;     // evidence txs added to the mempool and broadcast
+  uint64_t uptime_proofs_sent = 0;
 };
 
 // Per-sender counters of messages dropped, and why (p2p scores peers from these).
@@ -100,6 +120,7 @@ class Driver {
   const std::optional<Status>& failure() const { return failure_; }
   const PeerCounters& counters(PeerId p) const;
   const consensus::Engine& engine() const;
+  const DriverStats& stats() const;
 
  private:
   struct Impl;

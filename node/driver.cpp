@@ -1,0 +1,496 @@
+#include "node/driver.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "node/wire.h"
+
+namespace swarmchain {
+
+namespace {
+
+using Kind = DriverTimer::Kind;
+
+// How far a fresh proposal's time may be ahead of this node's clock (PBTS, design §6.2).
+// A chain parameter once the chain rules carry max_clock_drift_ms; this is its default.
+constexpr uint64_t kDefaultMaxClockDriftMs = 1000;
+// A Blocks message stops growing past this many encoded bytes (at least one block is sent).
+constexpr std::size_t kMaxBlocksBytes = 16u << 20;
+// Blocks checked during the current height, kept for commit; more are checked, not kept.
+constexpr std::size_t kMaxCheckedBlocks = 16;
+// Equivocations already reported; forgotten wholesale past this size.
+constexpr std::size_t kMaxReportedEvidence = 4096;
+
+// Design §6.2 gives the timeouts for a 2 s block (propose 1 s, prevote and precommit 0.5 s,
+// +0.25 s per round); a chain with faster blocks scales them down (the dev chain's 500 ms
+// blocks: 250/125/125/62 ms), never below 50 ms.
+consensus::TimeoutConfig timeouts_for(const ChainParams& p) {
+  const consensus::TimeoutConfig base;
+  auto scale = [&](uint64_t ms) {
+    const uint64_t target = std::min<uint64_t>(p.target_block_ms, 2000);
+    return std::max<uint64_t>(50, ms * target / 2000);
+  };
+  return consensus::TimeoutConfig{scale(base.propose_ms), scale(base.prevote_ms),
+                                  scale(base.precommit_ms), scale(base.delta_ms)};
+}
+
+bool signature_valid(const consensus::Message& m, const Hash& chain_id) {
+  return std::visit([&](const auto& x) { return x.signature_valid(chain_id); }, m);
+}
+
+}  // namespace
+
+struct Driver::Impl {
+  Impl(Driver& d, Blockchain& c, Mempool& mp, Signer& s, const KeyPair& k, const Clock& cl,
+       Network& n, Scheduler& sc, DriverConfig cfg)
+      : self(d),
+        chain(c),
+        mempool(mp),
+        signer(s),
+        key(k),
+        clock(cl),
+        net(n),
+        sched(sc),
+        config(std::move(cfg)),
+        engine(c.chain_id(), s.pubkey(), timeouts_for(c.params()),
+               [this](const consensus::Proposal& p) { return check_proposal(p); }) {}
+
+  struct Checked {
+    Block block;
+    ExecutedBlock executed;
+  };
+  // A peer seen behind us: its height, when first seen there, when last served.
+  struct Behind {
+    Height height;
+    uint64_t first_seen_ms = 0;
+    uint64_t served_ms = 0;
+    bool served = false;
+  };
+  // A peer seen at our height + 1 (it decided a block we have not): since when.
+  struct Ahead {
+    PeerId peer = 0;
+    uint64_t since_ms = 0;
+  };
+
+  Driver& self;
+  Blockchain& chain;
+  Mempool& mempool;
+  Signer& signer;
+  KeyPair key;
+  const Clock& clock;
+  Network& net;
+  Scheduler& sched;
+  DriverConfig config;
+  consensus::Engine engine;
+
+  DriverStats stats;
+  std::map<PeerId, PeerCounters> peers;
+  std::unordered_map<BlockHash, Checked> checked;  // this height's blocks, by hash
+  uint64_t propose_delay_ms = 0;                   // the pause of the current height
+  std::optional<consensus::ProposeRequest> waiting;  // a proposal waiting out the pause
+  std::map<PeerId, Behind> behind;
+  std::optional<Ahead> ahead;
+  Height last_request_from;
+  uint64_t last_request_ms = 0;
+  bool requested = false;
+  std::set<std::tuple<PubKey, uint64_t, uint32_t, uint8_t>> reported;
+
+  bool stopped() const { return self.failure_.has_value(); }
+  void fail(std::string why) {
+    if (!self.failure_) self.failure_ = Status::error(std::move(why));
+  }
+  void drop(PeerId p, const std::string& reason) { ++peers[p].dropped[reason]; }
+  void broadcast(const wire::WireMessage& m) { net.broadcast(wire::encode(m)); }
+  void send(PeerId to, const wire::WireMessage& m) { net.send(to, wire::encode(m)); }
+
+  // --- consensus --------------------------------------------------------------------------
+
+  consensus::Output start_height() {
+    const Height h = chain.tip().header.height.next();
+    checked.clear();
+    waiting.reset();
+    ahead.reset();
+    // The pause after a commit, none when txs are waiting (design §6.2).
+    propose_delay_ms = mempool.size() > 0 ? 0 : chain.params().target_block_ms;
+    return engine.start_height(h, chain.committee(h), propose_delay_ms);
+  }
+
+  // Does what the engine asks, until nothing is left. Drops are counted against `from`, the
+  // peer whose message produced `first`.
+  void run(consensus::Output first, std::optional<PeerId> from = std::nullopt) {
+    std::deque<std::pair<consensus::Output, std::optional<PeerId>>> work;
+    work.emplace_back(std::move(first), from);
+    while (!work.empty() && !stopped()) {
+      auto [out, sender] = std::move(work.front());
+      work.pop_front();
+      if (sender)
+        for (const auto& d : out.dropped) drop(*sender, consensus::drop_reason_name(d.reason));
+      for (const auto& e : out.evidence) report_evidence(e);
+      for (const auto& t : out.timers)
+        sched.schedule(t.delay_ms, DriverTimer{Kind::kConsensus, t.timeout, t.timeout.height});
+      for (auto& m : out.to_sign) {
+        auto signed_m = signer.sign(std::move(m));
+        if (!signed_m) {  // the sign-state guard refused: nothing was signed
+          ++stats.sign_refusals;
+          continue;
+        }
+        broadcast(*signed_m);
+        work.emplace_back(engine.step(*signed_m), std::nullopt);
+      }
+      if (out.propose) {
+        if (auto o = on_propose_request(*out.propose)) work.emplace_back(std::move(*o), std::nullopt);
+      }
+      if (out.decided && commit_decided(std::move(*out.decided))) {
+        work.clear();  // what is left belongs to the height just committed
+        work.emplace_back(start_height(), std::nullopt);
+      }
+    }
+  }
+
+  std::optional<consensus::Output> on_propose_request(const consensus::ProposeRequest& r) {
+    if (r.round == 0 && propose_delay_ms > 0 && mempool.size() == 0) {
+      waiting = r;
+      sched.schedule(propose_delay_ms, DriverTimer{Kind::kPropose, {}, r.height});
+      return std::nullopt;
+    }
+    return build_and_propose(r);
+  }
+
+  consensus::Output build_and_propose(const consensus::ProposeRequest& r) {
+    std::optional<Executor::Built> built;
+    chain.with_state([&](const ChainState& state, const ChainTip& tip) {
+      if (tip.header.height.next() != r.height) return;
+      const ChainParams& p = chain.params();
+      std::vector<Tx> candidates = mempool.select(p.max_block_txs, p.max_block_bytes);
+      const uint64_t time_ms = std::max(tip.header.time_ms + 1, clock.now_ms());
+      built = chain.executor().build(state, tip.header, tip.cert, candidates, time_ms,
+                                     key.pubkey());
+    });
+    if (!built) return {};
+    const BlockHash hash = built->block.hash();
+    Bytes value = built->block.to_bytes();
+    checked.insert_or_assign(hash, Checked{std::move(built->block), std::move(built->executed)});
+    ++stats.proposals_built;
+    return engine.propose(r.height, r.round, hash, std::move(value));
+  }
+
+  void wake_proposer() {
+    if (!waiting || stopped()) return;
+    const consensus::ProposeRequest r = *waiting;
+    waiting.reset();
+    run(build_and_propose(r));
+  }
+
+  // The engine's validity callback. Each refusal says why (the engine reports it in dropped).
+  Status check_proposal(const consensus::Proposal& p) {
+    auto block = Block::from_bytes(p.value);
+    if (!block) return Status::error("malformed block: " + block.error().message());
+    const BlockHash hash = block->hash();
+    if (hash != p.value_hash) return Status::error("value_hash is not the block's hash");
+    if (block->header.proposer != p.proposer)
+      return Status::error("block proposer is not the proposal's signer");
+    if (block->header.height != p.height)
+      return Status::error("block height is not the proposal's height");
+    if (p.pol_round == consensus::kNoRound) {  // PBTS: a fresh proposal's time is checked
+      const ChainTip tip = chain.tip();
+      if (block->header.time_ms <= tip.header.time_ms)
+        return Status::error(BlockError::kBadTime, "block time is not after its parent's");
+      if (block->header.time_ms > clock.now_ms() + kDefaultMaxClockDriftMs)
+        return Status::error(BlockError::kBadTime,
+                             "block time is more than the allowed drift ahead of this clock");
+    }
+    if (checked.contains(hash)) return Status::ok();
+    auto executed = chain.validate(*block);
+    if (!executed) return Status::error("invalid block: " + executed.error().message());
+    if (checked.size() < kMaxCheckedBlocks)
+      checked.emplace(hash, Checked{std::move(*block), std::move(*executed)});
+    return Status::ok();
+  }
+
+  // Commits a decision; any failure stops the driver: the committee decided a block that this
+  // node cannot commit (its store failed, or its chain differs from a quorum's).
+  bool commit_decided(consensus::Decision d) {
+    std::optional<Checked> c;
+    if (auto it = checked.find(d.value_hash); it != checked.end()) {
+      c.emplace(std::move(it->second));
+      checked.erase(it);
+    } else {  // observer path: the proposal was not validated here
+      auto block = Block::from_bytes(d.value);
+      if (!block || block->hash() != d.value_hash) {
+        fail("decided value at height " + d.height.to_string() + " is not its block");
+        return false;
+      }
+      auto executed = chain.validate(*block);
+      if (!executed) {
+        fail("decided block " + d.height.to_string() +
+             " is invalid on this node's chain: " + executed.error().message());
+        return false;
+      }
+      c.emplace(Checked{std::move(*block), std::move(*executed)});
+    }
+    if (Status s = commit_block(c->block, d.certificate, std::move(c->executed)); !s) {
+      fail("cannot commit decided block " + d.height.to_string() + ": " + s.message());
+      return false;
+    }
+    ++stats.blocks_decided;
+    return true;
+  }
+
+  // Checks what Blockchain::commit checks, so that a failure of commit itself is this node's
+  // own (the store), then commits and tells the signer and the mempool.
+  Status commit_block(const Block& block, const CommitCertificate& cert, ExecutedBlock executed) {
+    const ChainTip tip = chain.tip();
+    const Height h = block.header.height;
+    if (h != tip.header.height.next() || block.header.prev_hash != tip.hash)
+      return Status::error(BlockError::kBadPrevHash, "block does not build on the tip");
+    if (Status s = verify_certificate(cert, chain.chain_id(), h, block.hash(), chain.committee(h));
+        !s)
+      return Status::error(BlockError::kBadLastCommit, "certificate: " + s.message());
+    if (Status s = chain.commit(block, cert, std::move(executed)); !s) {
+      fail("the store could not commit block " + h.to_string() + ": " + s.message());
+      return s;
+    }
+    if (Status s = signer.note_committed(h); !s) {
+      fail("the sign state could not record block " + h.to_string() + ": " + s.message());
+      return s;
+    }
+    chain.with_state([&](const ChainState& state, const ChainTip&) {
+      mempool.on_block_committed(block.txs, state);
+    });
+    return Status::ok();
+  }
+
+  void on_consensus(PeerId from, const consensus::Message& m) {
+    const Height mh = consensus::height_of(m);
+    const Height h = engine.height();
+    // Catch-up is driven only by validly signed messages, so a peer cannot make this node
+    // serve or ask for blocks with forged ones.
+    if (mh != h && signature_valid(m, chain.chain_id())) {
+      if (mh < h)
+        peer_behind(from, mh);
+      else if (mh.value > h.value + 1)
+        request_blocks(from);
+      else if (!ahead)
+        ahead = Ahead{from, clock.now_ms()};
+    }
+    consensus::Output out = engine.step(m);
+    if (out.dropped.empty()) ++peers[from].accepted;
+    run(std::move(out), from);
+  }
+
+  // --- catch-up ---------------------------------------------------------------------------
+
+  // A peer sent a message for a height we committed: once it is still there a rebroadcast
+  // period later (not just a late vote), send it the blocks it is missing.
+  void peer_behind(PeerId p, Height peer_height) {
+    const uint64_t now = clock.now_ms();
+    Behind& b = behind[p];
+    if (b.height != peer_height) {
+      b = Behind{peer_height, now, 0, false};
+      return;
+    }
+    if (now - b.first_seen_ms < config.rebroadcast_ms) return;
+    if (b.served && now - b.served_ms < config.rebroadcast_ms) return;
+    b.served = true;
+    b.served_ms = now;
+    send_blocks(p, peer_height, wire::kMaxBlocksPerRequest);
+  }
+
+  void request_blocks(PeerId p) {
+    const Height from = chain.tip().header.height.next();
+    const uint64_t now = clock.now_ms();
+    if (requested && last_request_from == from && now - last_request_ms < config.rebroadcast_ms)
+      return;
+    requested = true;
+    last_request_from = from;
+    last_request_ms = now;
+    send(p, wire::BlockRequest{from, wire::kMaxBlocksPerRequest});
+  }
+
+  void send_blocks(PeerId p, Height from, uint32_t count) {
+    const Height tip = chain.tip().header.height;
+    wire::Blocks out;
+    std::size_t bytes = 0;
+    for (Height h = std::max(from, Height(1)); h <= tip && out.blocks.size() < count;
+         h = h.next()) {
+      auto block = chain.store().block_at(h);
+      auto cert = chain.store().certificate_at(h);
+      if (!block || !cert) break;
+      bytes += block->to_bytes().size();
+      out.blocks.push_back(wire::CertifiedBlock{std::move(*block), std::move(*cert)});
+      if (bytes >= kMaxBlocksBytes) break;
+    }
+    if (!out.blocks.empty()) send(p, out);
+  }
+
+  void on_blocks(PeerId p, const wire::Blocks& msg) {
+    bool progressed = false;
+    for (const auto& cb : msg.blocks) {
+      const Height tip = chain.tip().header.height;
+      const Height h = cb.block.header.height;
+      if (h <= tip) continue;
+      if (h != tip.next()) {
+        drop(p, "block_gap");
+        break;
+      }
+      if (Status s = verify_certificate(cb.cert, chain.chain_id(), h, cb.block.hash(),
+                                        chain.committee(h));
+          !s) {
+        drop(p, "bad_certificate");
+        break;
+      }
+      auto executed = chain.validate(cb.block);
+      if (!executed) {
+        drop(p, "bad_block");
+        break;
+      }
+      if (!commit_block(cb.block, cb.cert, std::move(*executed))) break;
+      ++stats.blocks_synced;
+      progressed = true;
+    }
+    if (stopped() || !progressed) return;
+    ++peers[p].accepted;
+    run(start_height());
+    if (msg.blocks.size() == wire::kMaxBlocksPerRequest) request_blocks(p);
+  }
+
+  // --- txs --------------------------------------------------------------------------------
+
+  Expected<TxId> add_tx(const Tx& tx) {
+    std::optional<Expected<TxId>> added;
+    chain.with_state([&](const ChainState& state, const ChainTip&) {
+      added.emplace(mempool.add(tx, state));
+    });
+    return std::move(*added);
+  }
+
+  void on_tx(PeerId p, const Tx& tx) {
+    auto added = add_tx(tx);
+    if (!added) {
+      if (added.error().code_as<TxError>() != TxError::kDuplicate) drop(p, "tx_refused");
+      return;
+    }
+    ++peers[p].accepted;
+    broadcast(tx);  // relay: a peer that has it already refuses it as a duplicate
+    wake_proposer();
+  }
+
+  // Adds a tx of this node's own (uptime proof, evidence) and sends it to the peers.
+  bool submit_own_tx(const Tx& tx) {
+    if (!add_tx(tx)) return false;
+    broadcast(tx);
+    wake_proposer();
+    return true;
+  }
+
+  void report_evidence(const consensus::Evidence& e) {
+    const Vote& v = e.first;
+    if (!reported.emplace(v.validator, v.height.value, v.round, static_cast<uint8_t>(v.type))
+             .second)
+      return;
+    if (reported.size() > kMaxReportedEvidence) reported.clear();
+    if (!config.make_evidence_tx) return;
+    auto tx = config.make_evidence_tx(e, key);
+    if (tx && submit_own_tx(*tx)) ++stats.evidence_sent;
+  }
+
+  void send_uptime_proof() {
+    if (!config.make_uptime_proof) return;
+    auto tx = config.make_uptime_proof(key, config.contact, clock.now_ms());
+    if (tx && submit_own_tx(*tx)) ++stats.uptime_proofs_sent;
+  }
+
+  // --- timers -----------------------------------------------------------------------------
+
+  void on_timer(const DriverTimer& t) {
+    switch (t.kind) {
+      case Kind::kConsensus:
+        run(engine.tick(t.timeout));
+        break;
+      case Kind::kStartHeight:
+        if (engine.height() != chain.tip().header.height.next()) run(start_height());
+        break;
+      case Kind::kPropose:
+        if (waiting && waiting->height == t.height) wake_proposer();
+        break;
+      case Kind::kRebroadcast:
+        for (const auto& m : engine.own_messages()) broadcast(m);
+        if (ahead && ahead->since_ms + config.rebroadcast_ms <= clock.now_ms())
+          request_blocks(ahead->peer);
+        sched.schedule(config.rebroadcast_ms, DriverTimer{Kind::kRebroadcast, {}, {}});
+        break;
+      case Kind::kUptimeProof:
+        send_uptime_proof();
+        sched.schedule(chain.params().proof_interval_s * 1000,
+                       DriverTimer{Kind::kUptimeProof, {}, {}});
+        break;
+    }
+  }
+};
+
+Driver::Driver(Blockchain& chain, Mempool& mempool, Signer& signer, const KeyPair& node_key,
+               const Clock& clock, Network& net, Scheduler& sched, DriverConfig config)
+    : impl_(std::make_unique<Impl>(*this, chain, mempool, signer, node_key, clock, net, sched,
+                                   std::move(config))) {}
+
+Driver::~Driver() = default;
+
+void Driver::start() {
+  if (failure_) return;
+  impl_->sched.schedule(impl_->config.rebroadcast_ms,
+                        DriverTimer{DriverTimer::Kind::kRebroadcast, {}, {}});
+  if (impl_->config.send_uptime_proofs) {
+    impl_->send_uptime_proof();
+    impl_->sched.schedule(impl_->chain.params().proof_interval_s * 1000,
+                          DriverTimer{DriverTimer::Kind::kUptimeProof, {}, {}});
+  }
+  impl_->run(impl_->start_height());
+}
+
+void Driver::on_message(PeerId from, ByteView bytes) {
+  if (failure_) return;
+  auto m = wire::decode(bytes);
+  if (!m) {
+    impl_->drop(from, "malformed");
+    return;
+  }
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, consensus::Message>) {
+          impl_->on_consensus(from, x);
+        } else if constexpr (std::is_same_v<T, Tx>) {
+          impl_->on_tx(from, x);
+        } else if constexpr (std::is_same_v<T, wire::BlockRequest>) {
+          ++impl_->peers[from].accepted;
+          impl_->send_blocks(from, x.from, x.count);
+        } else {
+          impl_->on_blocks(from, x);
+        }
+      },
+      *m);
+}
+
+void Driver::on_timer(const DriverTimer& t) {
+  if (failure_) return;
+  impl_->on_timer(t);
+}
+
+void Driver::on_new_tx() {
+  if (failure_) return;
+  impl_->wake_proposer();
+}
+
+const PeerCounters& Driver::counters(PeerId p) const {
+  static const PeerCounters kNone;
+  auto it = impl_->peers.find(p);
+  return it == impl_->peers.end() ? kNone : it->second;
+}
+
+const consensus::Engine& Driver::engine() const { return impl_->engine; }
+const DriverStats& Driver::stats() const { return impl_->stats; }
+
+}  // namespace swarmchain

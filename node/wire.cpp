@@ -1,0 +1,94 @@
+#include "node/wire.h"
+
+#include <type_traits>
+
+namespace swarmchain::wire {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+}  // namespace
+
+Bytes encode(const WireMessage& m) {
+  Writer w;
+  std::visit(Overloaded{
+                 [&](const consensus::Message& c) {
+                   w.u8(static_cast<uint8_t>(Tag::kConsensus));
+                   w.raw(consensus::encode_message(c));
+                 },
+                 [&](const Tx& tx) {
+                   w.u8(static_cast<uint8_t>(Tag::kTx));
+                   tx.encode(w);
+                 },
+                 [&](const BlockRequest& r) {
+                   w.u8(static_cast<uint8_t>(Tag::kBlockRequest));
+                   w.height(r.from);
+                   w.u32(r.count);
+                 },
+                 [&](const Blocks& b) {
+                   w.u8(static_cast<uint8_t>(Tag::kBlocks));
+                   w.varint(b.blocks.size());
+                   for (const auto& cb : b.blocks) {
+                     cb.block.encode(w);
+                     cb.cert.encode(w);
+                   }
+                 },
+             },
+             m);
+  return w.take();
+}
+
+Expected<WireMessage> decode(ByteView bytes) {
+  if (bytes.empty()) return fail(DecodeError::kTruncated, "empty message");
+  const ByteView body = bytes.subspan(1);
+  switch (bytes[0]) {
+    case static_cast<uint8_t>(Tag::kConsensus): {
+      auto m = consensus::decode_message(body);
+      if (!m) return unexpected(m.error());
+      return WireMessage(std::move(*m));
+    }
+    case static_cast<uint8_t>(Tag::kTx): {
+      auto tx = Tx::from_bytes(body);
+      if (!tx) return unexpected(tx.error());
+      return WireMessage(std::move(*tx));
+    }
+    case static_cast<uint8_t>(Tag::kBlockRequest): {
+      Reader r(body);
+      BlockRequest req;
+      req.from = r.height();
+      req.count = r.u32();
+      if (Status s = r.finish(); !s) return unexpected(std::move(s));
+      if (req.count == 0 || req.count > kMaxBlocksPerRequest)
+        return fail(DecodeError::kBadValue, "block request count out of range");
+      return WireMessage(req);
+    }
+    case static_cast<uint8_t>(Tag::kBlocks): {
+      Reader r(body);
+      Blocks out;
+      const uint64_t n = r.count(kMaxBlocksPerRequest);
+      for (uint64_t i = 0; i < n && r.ok(); ++i) {
+        CertifiedBlock cb;
+        cb.block = Block::decode(r);
+        cb.cert = CommitCertificate::decode(r);
+        out.blocks.push_back(std::move(cb));
+      }
+      if (Status s = r.finish(); !s) return unexpected(std::move(s));
+      return WireMessage(std::move(out));
+    }
+    default:
+      return fail(DecodeError::kBadEnum, "unknown wire tag " + std::to_string(bytes[0]));
+  }
+}
+
+const char* kind_name(const WireMessage& m) {
+  static constexpr const char* kNames[] = {"consensus", "tx", "block_request", "blocks"};
+  return kNames[m.index()];
+}
+
+}  // namespace swarmchain::wire
