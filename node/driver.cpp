@@ -318,9 +318,9 @@ struct Driver::Impl {
          h = h.next()) {
       auto block = chain.store().block_at(h);
       auto cert = chain.store().certificate_at(h);
-      if (!block || !cert) break;
+      if (!block || !cert || !*cert) break;
       bytes += block->to_bytes().size();
-      out.blocks.push_back(wire::CertifiedBlock{std::move(*block), std::move(*cert)});
+      out.blocks.push_back(wire::CertifiedBlock{std::move(*block), std::move(**cert)});
       if (bytes >= kMaxBlocksBytes) break;
     }
     if (!out.blocks.empty()) send(p, out);
