@@ -35,7 +35,7 @@ class Scenario {
     never_proved_.insert(ghost_key().pubkey());
     for (NodeIndex i = 0; i < opt.nodes; ++i) {
       SimNodeSetup s{i, node_key(i), plan_.role[i], plan_.skew_ms[i],
-                     sim_driver_config(i, plan_.role[i] != Role::kSilent)};
+                     sim_driver_config(i, plan_.role[i] != Role::kSilent), opt.verbose};
       nodes_.push_back(std::make_unique<SimNode>(world_, genesis_, s, checker_, never_proved_));
       OutgoingFilter f = make_byzantine_filter(plan_.role[i], s.key, chain_id_, opt.nodes, byz_[i]);
       if (opt.latency) f = latency_probe(i);
@@ -61,6 +61,7 @@ class Scenario {
   bool finished();
   void check_progress();
   bool deregistered(const PubKey& pk) const;
+  std::string node_states() const;
 
   uint64_t seed_;
   ScenarioOptions opt_;
@@ -192,6 +193,24 @@ bool Scenario::deregistered(const PubKey& pk) const {
   return true;
 }
 
+std::string Scenario::node_states() const {
+  std::string s;
+  for (const auto& n : nodes_) {
+    s += "  node " + std::to_string(n->index()) + " (" + role_name(n->role()) + "): ";
+    if (!n->up()) {
+      s += "down\n";
+      continue;
+    }
+    const consensus::Engine& e = n->driver().engine();
+    s += "tip " + n->height().to_string() + ", engine h " + e.height().to_string() + " r " +
+         std::to_string(e.round()) + " " + consensus::step_name(e.step_kind()) +
+         (e.is_member() ? "" : " (not a member)") + ", committee of " +
+         std::to_string(e.committee().size()) +
+         (e.locked_round() ? ", locked at r " + std::to_string(*e.locked_round()) : "") + "\n";
+  }
+  return s;
+}
+
 bool Scenario::finished() {
   if (!calm_) return false;
   for (const auto& n : nodes_)
@@ -247,7 +266,7 @@ ScenarioResult Scenario::run() {
     check_progress();
   }
   r.ok = checker_.ok();
-  if (!r.ok) r.failure = *checker_.failure();
+  if (!r.ok) r.failure = *checker_.failure() + "\n" + node_states();
   r.trace = world_.trace_hash();
   r.steps = world_.steps();
   r.sim_ms = world_.now_ms();

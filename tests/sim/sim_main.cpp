@@ -66,9 +66,12 @@ int main(int argc, char** argv) {
   app.add_flag("--verbose", opt.verbose, "print every event");
   app.add_flag("--latency", latency, "commit latency of 4 nodes, 5 ms delay, no faults");
   app.add_flag("--no-faults", no_faults, "a calm network and honest nodes only");
+  bool no_byzantine = false;
+  app.add_flag("--no-byzantine", no_byzantine, "faults, but every node honest");
   CLI11_PARSE(app, argc, argv);
   if (!swarmchain::crypto_init()) return 2;
   opt.faults.faults = !no_faults;
+  opt.faults.byzantine = !no_byzantine;
   if (latency) return run_latency(opt);
 
   if (*seed_opt) {
@@ -94,7 +97,8 @@ int main(int argc, char** argv) {
     ++failed;
     std::cout << "FAIL seed " << s << " (" << opt.nodes << " nodes): " << r.failure << "\n"
               << r.plan << "replay: sim --seed " << s << " --nodes " << opt.nodes
-              << " --heights " << opt.heights << (no_faults ? " --no-faults" : "") << "\n";
+              << " --heights " << opt.heights << (no_faults ? " --no-faults" : "")
+              << (no_byzantine ? " --no-byzantine" : "") << "\n";
   }
   std::cout << passed << " passed, " << failed << " failed\n";
   return failed == 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 #include "tests/sim/sim_node.h"
 
+#include <iostream>
 #include <utility>
 
 #include "node/wire.h"
@@ -12,6 +13,7 @@ SimNode::SimNode(SimWorld& world, const Genesis& genesis, SimNodeSetup setup,
     : world_(world),
       genesis_(genesis),
       setup_(std::move(setup)),
+      verbose_(setup_.verbose),
       checker_(checker),
       never_proved_(never_proved),
       clock_(world.queue(), genesis.genesis_time_ms, setup_.skew_ms),
@@ -79,6 +81,10 @@ Status SimNode::submit(const Tx& tx) {
 
 void SimNode::on_block_committed(const Block& block, const CommitCertificate& cert) {
   checker_.on_commit(setup_.index, block, cert);
+  if (verbose_)
+    std::cout << "t=" << world_.now_ms() << " node " << setup_.index << " committed height "
+              << block.header.height.to_string() << " round " << cert.round << ", "
+              << block.txs.size() << " txs\n";
   chain_->with_state([&](const ChainState& s, const ChainTip&) {
     checker_.on_state(setup_.index, s.height,
                       Roots{s.accounts.root(), s.registry.root()});

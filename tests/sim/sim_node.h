@@ -32,6 +32,7 @@ struct SimNodeSetup {
   Role role = Role::kHonest;
   int64_t skew_ms = 0;
   DriverConfig config;
+  bool verbose = false;  // print every commit
 };
 
 class SimNode final : public SimHost, private ChainListener {
@@ -65,6 +66,7 @@ class SimNode final : public SimHost, private ChainListener {
   SimWorld& world_;
   Genesis genesis_;
   SimNodeSetup setup_;
+  bool verbose_ = false;
   InvariantChecker& checker_;
   const std::set<PubKey>& never_proved_;
   NodeClock clock_;
