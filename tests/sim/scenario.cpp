@@ -207,6 +207,13 @@ std::string Scenario::node_states() const {
          (e.is_member() ? "" : " (not a member)") + ", committee of " +
          std::to_string(e.committee().size()) +
          (e.locked_round() ? ", locked at r " + std::to_string(*e.locked_round()) : "") + "\n";
+    for (NodeIndex p = 0; p < nodes_.size(); ++p) {
+      const PeerCounters& pc = n->driver().counters(p);
+      if (pc.dropped.empty()) continue;
+      s += "    from " + std::to_string(p) + " dropped:";
+      for (const auto& [why, count] : pc.dropped) s += " " + why + "=" + std::to_string(count);
+      s += "\n";
+    }
   }
   return s;
 }
