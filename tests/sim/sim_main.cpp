@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   app.add_flag("--verbose", opt.verbose, "print every event");
   app.add_flag("--latency", latency, "commit latency of 4 nodes, 5 ms delay, no faults");
   app.add_flag("--no-faults", no_faults, "a calm network and honest nodes only");
+  app.add_option("--fault-ms", opt.faults.fault_phase_ms, "length of the fault phase (simulated)");
   bool no_byzantine = false;
   app.add_flag("--no-byzantine", no_byzantine, "faults, but every node honest");
   CLI11_PARSE(app, argc, argv);
@@ -97,7 +98,7 @@ int main(int argc, char** argv) {
     ++failed;
     std::cout << "FAIL seed " << s << " (" << opt.nodes << " nodes): " << r.failure << "\n"
               << r.plan << "replay: sim --seed " << s << " --nodes " << opt.nodes
-              << " --heights " << opt.heights << (no_faults ? " --no-faults" : "")
+              << " --heights " << opt.heights << " --fault-ms " << opt.faults.fault_phase_ms << (no_faults ? " --no-faults" : "")
               << (no_byzantine ? " --no-byzantine" : "") << "\n";
   }
   std::cout << passed << " passed, " << failed << " failed\n";
