@@ -206,7 +206,8 @@ std::string Scenario::node_states() const {
          std::to_string(e.round()) + " " + consensus::step_name(e.step_kind()) +
          (e.is_member() ? "" : " (not a member)") + ", committee of " +
          std::to_string(e.committee().size()) +
-         (e.locked_round() ? ", locked at r " + std::to_string(*e.locked_round()) : "") + "\n";
+         (e.locked_round() ? ", locked at r " + std::to_string(*e.locked_round()) : "") +
+         ", sign refusals " + std::to_string(n->driver().stats().sign_refusals) + "\n";
     for (NodeIndex p = 0; p < nodes_.size(); ++p) {
       const PeerCounters& pc = n->driver().counters(p);
       if (pc.dropped.empty()) continue;
@@ -222,6 +223,8 @@ bool Scenario::finished() {
   if (!calm_) return false;
   for (const auto& n : nodes_)
     if (n->role() == Role::kHonest && (!n->up() || n->height().value < opt_.heights)) return false;
+  // Evidence ends in a deregistration only where the chain rules build evidence txs.
+  if (!sim_driver_config(0, true).make_evidence_tx) return true;
   for (NodeIndex i = 0; i < nodes_.size(); ++i)
     if (byz_[i].double_votes > 0 && !deregistered(nodes_[i]->key().pubkey())) return false;
   return true;

@@ -26,7 +26,7 @@ struct ScenarioOptions {
   FaultOptions faults;          // faults.faults = false: calm network, every node honest
   bool workload = true;         // transfers, registrations, unlock
   uint64_t progress_bound_ms = 30'000;  // once calm, a new height at least this often
-  uint64_t max_sim_ms = 400'000;
+  uint64_t max_sim_ms = 200'000;
   bool verbose = false;         // print every event and commit
   bool latency = false;         // record commit latency (fixed delay, no faults)
 };
