@@ -62,19 +62,23 @@ FaultPlan make_fault_plan(uint64_t seed, std::size_t n, const FaultOptions& opt)
     plan.skew_ms[i] = static_cast<int64_t>(below(static_cast<uint64_t>(2 * half_drift + 1))) -
                       half_drift;
 
-  // Byzantine nodes: at most f, chosen among all nodes.
-  const std::size_t f = (n - 1) / 3;
+  // Byzantine nodes: at most f, chosen among the pool (the nodes that sit on committees).
+  const std::size_t pool = opt.byzantine_pool == 0 ? n : std::min(opt.byzantine_pool, n);
+  const std::size_t f = std::min((n - 1) / 3, opt.byzantine_max == 0 ? n : opt.byzantine_max);
   if (opt.byzantine && f > 0) {
-    std::vector<NodeIndex> order(n);
-    for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<NodeIndex>(i);
+    std::vector<NodeIndex> order(pool);
+    for (std::size_t i = 0; i < pool; ++i) order[i] = static_cast<NodeIndex>(i);
     std::shuffle(order.begin(), order.end(), rng);
     const std::size_t count = below(f + 1);
-    for (std::size_t k = 0; k < count; ++k)
+    for (std::size_t k = 0; k < count; ++k) {
       plan.role[order[k]] = static_cast<Role>(1 + below(3));
+      if (!opt.double_voters && plan.role[order[k]] == Role::kDoubleVoter)
+        plan.role[order[k]] = Role::kEquivocatingProposer;
+    }
   }
 
   // Crashes of honest nodes, each restarted before the fault phase ends.
-  const std::size_t crashes = below(3);
+  const std::size_t crashes = below(3) * (opt.crashes ? 1 : 0);
   for (std::size_t k = 0; k < crashes; ++k) {
     const NodeIndex node = static_cast<NodeIndex>(below(n));
     if (!plan.honest(node)) continue;

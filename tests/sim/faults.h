@@ -55,6 +55,10 @@ struct FaultPlan {
 struct FaultOptions {
   bool faults = true;       // false: no loss, fixed delay, no crash, partition or byzantine node
   bool byzantine = true;    // allow byzantine nodes (within f)
+  bool double_voters = true;  // byzantine roles include the double voter
+  bool crashes = true;      // honest nodes crash and restart
+  std::size_t byzantine_pool = 0;  // byzantine nodes are among nodes 0..pool-1 (0: all)
+  std::size_t byzantine_max = 0;   // at most this many (0: f = (n - 1) / 3)
   uint64_t max_drift_ms = 500;
   uint64_t fault_phase_ms = 20'000;
   uint64_t calm_delay_ms = 5;

@@ -13,6 +13,7 @@
 #include "tests/sim/invariants.h"
 #include "tests/sim/sim_genesis.h"
 #include "tests/sim/sim_node.h"
+#include "tests/sim/sim_rules.h"
 #include "tests/sim/sim_world.h"
 
 namespace swarmchain::sim {
@@ -35,7 +36,7 @@ class Scenario {
     never_proved_.insert(ghost_key().pubkey());
     for (NodeIndex i = 0; i < opt.nodes; ++i) {
       SimNodeSetup s{i, node_key(i), plan_.role[i], plan_.skew_ms[i],
-                     sim_driver_config(i, plan_.role[i] != Role::kSilent), opt.verbose};
+                     sim_driver_config(i, plan_.role[i] != Role::kSilent, chain_id_), opt.verbose};
       nodes_.push_back(std::make_unique<SimNode>(world_, genesis_, s, checker_, never_proved_));
       OutgoingFilter f = make_byzantine_filter(plan_.role[i], s.key, chain_id_, opt.nodes, byz_[i]);
       if (opt.latency) f = latency_probe(i);
@@ -49,8 +50,13 @@ class Scenario {
  private:
   FaultOptions fault_options() const {
     FaultOptions f = opt_.faults;
-    // Byzantine nodes stay below a third of the smallest committee the workload can leave.
-    if (genesis_nodes(opt_.nodes) < 4) f.byzantine = false;
+    // Byzantine nodes sit on the genesis committee and stay below a third of the smallest
+    // committee the workload can leave (an honest genesis node unlocks from 7 nodes up).
+    const std::size_t g = genesis_nodes(opt_.nodes);
+    const std::size_t leaving = opt_.nodes >= 7 ? 1 : 0;
+    f.byzantine_pool = g;
+    f.byzantine_max = (g - 1 - leaving) / 3;
+    if (f.byzantine_max == 0) f.byzantine = false;
     return f;
   }
   OutgoingFilter latency_probe(NodeIndex i);
@@ -224,7 +230,7 @@ bool Scenario::finished() {
   for (const auto& n : nodes_)
     if (n->role() == Role::kHonest && (!n->up() || n->height().value < opt_.heights)) return false;
   // Evidence ends in a deregistration only where the chain rules build evidence txs.
-  if (!sim_driver_config(0, true).make_evidence_tx) return true;
+  if (!chain_rules_present()) return true;
   for (NodeIndex i = 0; i < nodes_.size(); ++i)
     if (byz_[i].double_votes > 0 && !deregistered(nodes_[i]->key().pubkey())) return false;
   return true;

@@ -1,5 +1,7 @@
 #include "tests/sim/sim_genesis.h"
 
+#include "tests/sim/sim_rules.h"
+
 namespace swarmchain::sim {
 
 namespace {
@@ -30,6 +32,7 @@ Genesis sim_genesis(std::size_t nodes) {
   g.params.dereg_lock_blocks = 8;
   g.params.proof_interval_s = 4;
   g.params.proof_lifetime_s = 40;
+  apply_chain_rules(g.params);
   const Amount stake = g.params.staking_requirement;
   for (std::size_t i = 0; i < nodes; ++i) {
     g.accounts.push_back({operator_key(i).pubkey(), Amount::coins(1000)});
@@ -40,8 +43,9 @@ Genesis sim_genesis(std::size_t nodes) {
   return g;
 }
 
-DriverConfig sim_driver_config(std::size_t index, bool proofs) {
+DriverConfig sim_driver_config(std::size_t index, bool proofs, const Hash& chain_id) {
   DriverConfig c;
+  apply_chain_rules(c, chain_id);
   c.send_uptime_proofs = proofs;
   c.contact.public_ip = 0x0A000001u + static_cast<uint32_t>(index);
   c.contact.storage_port = 22020;

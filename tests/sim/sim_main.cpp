@@ -67,12 +67,16 @@ int main(int argc, char** argv) {
   app.add_flag("--latency", latency, "commit latency of 4 nodes, 5 ms delay, no faults");
   app.add_flag("--no-faults", no_faults, "a calm network and honest nodes only");
   app.add_option("--fault-ms", opt.faults.fault_phase_ms, "length of the fault phase (simulated)");
-  bool no_byzantine = false;
+  bool no_byzantine = false, no_crash = false, no_double_voter = false;
+  app.add_flag("--no-crash", no_crash, "no crash and restart");
+  app.add_flag("--no-double-voter", no_double_voter, "no double voter among the byzantine roles");
   app.add_flag("--no-byzantine", no_byzantine, "faults, but every node honest");
   CLI11_PARSE(app, argc, argv);
   if (!swarmchain::crypto_init()) return 2;
   opt.faults.faults = !no_faults;
   opt.faults.byzantine = !no_byzantine;
+  opt.faults.crashes = !no_crash;
+  opt.faults.double_voters = !no_double_voter;
   if (latency) return run_latency(opt);
 
   if (*seed_opt) {
@@ -99,7 +103,8 @@ int main(int argc, char** argv) {
     std::cout << "FAIL seed " << s << " (" << opt.nodes << " nodes): " << r.failure << "\n"
               << r.plan << "replay: sim --seed " << s << " --nodes " << opt.nodes
               << " --heights " << opt.heights << " --fault-ms " << opt.faults.fault_phase_ms << (no_faults ? " --no-faults" : "")
-              << (no_byzantine ? " --no-byzantine" : "") << "\n";
+              << (no_byzantine ? " --no-byzantine" : "") << (no_crash ? " --no-crash" : "")
+              << (no_double_voter ? " --no-double-voter" : "") << "\n";
   }
   std::cout << passed << " passed, " << failed << " failed\n";
   return failed == 0 ? 0 : 1;
