@@ -24,6 +24,7 @@ Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::pa
   auto cert = bc->store_->certificate_at(h);
   if (!cert) return unexpected(cert.error());
   bc->tip_.cert = std::move(*cert);
+  bc->state_.time_ms = tip->header.time_ms;
   if (h.value > 0 && !bc->tip_.cert)
     return fail(StoreError::kCorrupt, "the node's chain store is damaged: the certificate of "
                                       "tip block " + h.to_string() + " is missing");
@@ -35,6 +36,12 @@ Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::pa
   if (bc->state_.registry.root() != tip->header.registry_root)
     return fail(StoreError::kCorrupt,
                 "chain store: service-node registry does not match the registry root of block " +
+                    h.to_string() + "; the datadir is damaged");
+  if (committee_hash(bc->executor_.committee(bc->state_, h)) != tip->header.committee_hash ||
+      committee_hash(bc->executor_.committee(bc->state_, h.next())) !=
+          tip->header.next_committee_hash)
+    return fail(StoreError::kCorrupt,
+                "chain store: the stored committees do not match the committee hashes of block " +
                     h.to_string() + "; the datadir is damaged");
   return bc;
 }
@@ -57,7 +64,7 @@ void Blockchain::with_state(
 
 std::vector<PubKey> Blockchain::committee(Height h) const {
   std::shared_lock lock(mu_);
-  return executor_.committee(h);
+  return executor_.committee(state_, h);
 }
 
 Expected<ExecutedBlock> Blockchain::validate(const Block& block, bool signatures_checked) const {
@@ -90,6 +97,10 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
     state_.accounts.apply(executed.changes, executed.accounts_update);
     state_.registry.apply(executed.registry_changes, executed.registry_update);
     state_.height = block.header.height;
+    state_.time_ms = block.header.time_ms;
+    if (executed.next_committee)
+      state_.committees.insert_or_assign(executed.next_committee->first,
+                                         std::move(executed.next_committee->second));
     tip_.header = block.header;
     tip_.hash = block.hash();
     tip_.cert = cert;

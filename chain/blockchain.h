@@ -51,7 +51,8 @@ class Blockchain {
   // Runs fn with the committed state (accounts, registry) under the shared lock.
   void with_state(const std::function<void(const ChainState&, const ChainTip&)>& fn) const;
 
-  // The committee that certifies blocks at height h (known for h <= tip + 1).
+  // The committee that certifies blocks at height h (known for h <= tip + 1, past epochs
+  // included; empty beyond).
   std::vector<PubKey> committee(Height h) const;
 
   // Checks `block` as the child of the tip and executes it, without changing anything. The

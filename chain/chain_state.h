@@ -1,8 +1,18 @@
-// ChainState: everything a block changes, as of one height: the accounts (state_root) and the
-// service-node registry (registry_root). The executor reads it; Blockchain owns and updates it.
+// ChainState: everything a block changes, as of one height: the accounts (state_root), the
+// service-node registry (registry_root) and the committees of every epoch so far (committed
+// through the headers' committee hashes). The executor reads it; Blockchain owns and updates it.
+//
+// Epochs (design §6.1): epoch e covers heights [e·E + 1, (e+1)·E], E = epoch_blocks; the
+// genesis block (height 0) belongs to epoch 0. The committee of epoch e+1 is computed while
+// executing block (e+1)·E, the last block of epoch e (chain/executor.h). Past epochs are kept:
+// certificates of old blocks and evidence about old votes are checked against them.
 //
 // Thread-safety: none of its own; Blockchain guards it with its shared mutex.
 #pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
 
 #include "chain/account_state.h"
 #include "chain/params.h"
@@ -12,10 +22,30 @@
 
 namespace swarmchain {
 
+// epoch -> its committee (ordered: the proposer of (h, r) is committee[(h + r) mod n]).
+using EpochCommittees = std::map<uint64_t, std::vector<PubKey>>;
+
+inline uint64_t epoch_of(Height h, uint64_t epoch_blocks) {
+  return h.value == 0 ? 0 : (h.value - 1) / epoch_blocks;
+}
+// Whether h is the last block of its epoch (where the next epoch's committee is drawn).
+inline bool is_epoch_last(Height h, uint64_t epoch_blocks) {
+  return h.value != 0 && h.value % epoch_blocks == 0;
+}
+
 struct ChainState {
-  Height height;  // the block this state is the result of
+  Height height;         // the block this state is the result of
+  uint64_t time_ms = 0;  // that block's time
   AccountState accounts;
   RegistryState registry;
+  EpochCommittees committees;
+
+  // The committee of height h, or nullptr if its epoch is not known (h > height + 1, or an
+  // epoch not reached yet).
+  const std::vector<PubKey>* committee(Height h, uint64_t epoch_blocks) const {
+    auto it = committees.find(epoch_of(h, epoch_blocks));
+    return it == committees.end() ? nullptr : &it->second;
+  }
 };
 
 // The registry's view of the chain parameters.

@@ -5,6 +5,7 @@
 #include "common/hex.h"
 #include "common/merkle.h"
 #include "common/parallel.h"
+#include "registry/uptime_rules.h"
 
 namespace swarmchain {
 
@@ -17,6 +18,11 @@ RegistryParams registry_params(const ChainParams& p) {
   r.block_reward = p.block_reward;
   r.swarm.min_swarm_size = p.min_swarm_size;
   r.swarm.ideal_swarm_size = p.ideal_swarm_size;
+  r.proof_interval_s = p.proof_interval_s;
+  r.proof_lifetime_s = p.proof_lifetime_s;
+  r.proof_skew_ms = p.proof_skew_ms;
+  r.dereg_lock_blocks = p.dereg_lock_blocks;
+  r.epoch_blocks = p.epoch_blocks;
   return r;
 }
 
@@ -25,13 +31,64 @@ Executor::Executor(const Genesis& genesis)
       chain_id_(genesis.chain_id()),
       registry_params_(swarmchain::registry_params(genesis.params)) {
   for (const auto& sn : genesis_.service_nodes) {
-    if (committee_.size() >= genesis_.params.committee_size) break;
-    committee_.push_back(sn.pubkey);
+    if (genesis_committee_.size() >= genesis_.params.committee_size) break;
+    genesis_committee_.push_back(sn.pubkey);
   }
+}
+
+const char* block_error_name(BlockError e) {
+  switch (e) {
+    case BlockError::kOk: return "ok";
+    case BlockError::kBadHeight: return "bad_height";
+    case BlockError::kBadPrevHash: return "bad_prev_hash";
+    case BlockError::kBadTime: return "bad_time";
+    case BlockError::kBadTxRoot: return "bad_tx_root";
+    case BlockError::kBadStateRoot: return "bad_state_root";
+    case BlockError::kBadRegistryRoot: return "bad_registry_root";
+    case BlockError::kBadCommittee: return "bad_committee";
+    case BlockError::kBadLastCommit: return "bad_last_commit";
+    case BlockError::kTooManyTxs: return "too_many_txs";
+    case BlockError::kTooLarge: return "too_large";
+    case BlockError::kBadTx: return "bad_tx";
+    case BlockError::kBadProposer: return "bad_proposer";
+  }
+  return "unknown";
+}
+
+Fault fault_of(const Status& s) {
+  const int c = s.code();
+  return c >= kBlockErrorBase && c <= static_cast<int>(BlockError::kLastBlockError)
+             ? Fault::kInvalid
+             : Fault::kLocal;
+}
+
+std::vector<PubKey> Executor::committee(const ChainState& state, Height h) const {
+  const std::vector<PubKey>* c = state.committee(h, genesis_.params.epoch_blocks);
+  return c ? *c : std::vector<PubKey>{};
+}
+
+std::vector<PubKey> Executor::committee_after(const StateView& view, const ChainState& state,
+                                              const BlockHeader& h) const {
+  if (!is_epoch_last(h.height, genesis_.params.epoch_blocks)) return committee(state, h.height);
+  std::vector<PubKey> eligible;
+  for (const ServiceNode& sn : view.registry.all())  // once per epoch: O(n) is fine
+    if (committee_eligible(sn, registry_params_, h.time_ms)) eligible.push_back(sn.pubkey);
+  if (eligible.empty()) {  // carry over (see executor.h), without deregistered members
+    std::vector<PubKey> previous = committee(state, h.height);
+    std::vector<PubKey> kept;
+    for (const PubKey& pk : previous) {
+      const std::optional<ServiceNode> sn = view.registry.get(pk);
+      if (sn && !sn->is_deregistered()) kept.push_back(pk);
+    }
+    return kept.empty() ? previous : kept;
+  }
+  return select_committee(std::move(eligible), genesis_.params.committee_size, h.prev_hash);
 }
 
 ChainState Executor::genesis_state() const {
   ChainState s;
+  s.time_ms = genesis_.genesis_time_ms;
+  s.committees[0] = genesis_committee_;
   for (const auto& a : genesis_.accounts) s.accounts.load(a.pubkey, Account{a.balance, 0});
   s.accounts.rebuild();
   std::vector<GenesisStake> stakes;
@@ -66,7 +123,7 @@ Block Executor::genesis_block(const ChainState& state) const {
   b.header.tx_root = merkle_empty_root();
   b.header.state_root = state.accounts.root();
   b.header.registry_root = state.registry.root();
-  b.header.committee_hash = committee_hash(committee_);
+  b.header.committee_hash = committee_hash(genesis_committee_);
   b.header.next_committee_hash = b.header.committee_hash;
   // prev_hash carries the chain id, so the genesis block hash commits to the genesis file.
   b.header.prev_hash = chain_id_;
@@ -101,10 +158,10 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
     return fail(BlockError::kTooManyTxs, "block has too many transactions");
   if (block.to_bytes().size() > params().max_block_bytes)
     return fail(BlockError::kTooLarge, "block exceeds max_block_bytes");
-  if (h.committee_hash != committee_hash(committee(h.height)) ||
-      h.next_committee_hash != committee_hash(committee(h.height.next())))
+  const std::vector<PubKey> members = committee(state, h.height);
+  if (h.committee_hash != committee_hash(members))
     return fail(BlockError::kBadCommittee, "block names the wrong committee");
-  if (std::find(committee_.begin(), committee_.end(), h.proposer) == committee_.end())
+  if (std::find(members.begin(), members.end(), h.proposer) == members.end())
     return fail(BlockError::kBadProposer, "block proposer is not in the committee");
   // The parent's certificate: absent only for the child of genesis.
   if (parent.height.value == 0) {
@@ -116,7 +173,7 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
     if (h.last_commit_hash != block.last_commit->hash())
       return fail(BlockError::kBadLastCommit, "last_commit_hash does not match last commit");
     if (Status s = verify_certificate(*block.last_commit, chain_id_, parent.height, parent.hash(),
-                                      committee(parent.height));
+                                      committee(state, parent.height));
         !s)
       return fail(BlockError::kBadLastCommit, "last commit: " + s.message());
     (void)parent_cert;
@@ -131,13 +188,21 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
   for (std::size_t i = 0; i < block.txs.size(); ++i) {
     const Tx& tx = block.txs[i];
     Status s = check_tx_stateless(tx, chain_id_);
-    if (s) s = apply_tx(view, tx, TxEnv{chain_id_, registry_params_, h.height, uint32_t(i)});
-    if (!s) return fail(BlockError::kBadTx, "tx " + std::to_string(i) + " (" + to_hex(tx.id()) +
-                                                "): " + s.message());
+    if (s)
+      s = apply_tx(view, tx, TxEnv{chain_id_, registry_params_, h.height, uint32_t(i), h.time_ms});
+    if (!s)
+      return fail(BlockError::kBadTx, "tx " + std::to_string(i) + " (" + to_hex(tx.id()) + ", " +
+                                          tx_type_name(tx.type()) + ") refused: " +
+                                          tx_rejection_name(s.code()) + ": " + s.message());
   }
   if (!finish_block(view, h.height, h.prev_hash))
     return fail(BlockError::kBadTx, "a reward or returned stake overflows an account balance");
+  std::vector<PubKey> next = committee_after(view, state, h);
+  if (h.next_committee_hash != committee_hash(next))
+    return fail(BlockError::kBadCommittee, "block names the wrong next committee");
   ExecutedBlock out = executed(view, state);
+  if (is_epoch_last(h.height, params().epoch_blocks))
+    out.next_committee.emplace(epoch_of(h.height.next(), params().epoch_blocks), std::move(next));
   if (out.state_root() != h.state_root)
     return fail(BlockError::kBadStateRoot, "state_root does not match the executed state");
   if (out.registry_root() != h.registry_root)
@@ -155,8 +220,7 @@ Executor::Built Executor::build(const ChainState& state, const BlockHeader& pare
   b.header.prev_hash = parent.hash();
   b.header.time_ms = std::max(time_ms, parent.time_ms + 1);
   b.header.proposer = proposer;
-  b.header.committee_hash = committee_hash(committee(b.header.height));
-  b.header.next_committee_hash = committee_hash(committee(b.header.height.next()));
+  b.header.committee_hash = committee_hash(committee(state, b.header.height));
   if (parent.height.value > 0 && parent_cert) {
     b.last_commit = parent_cert;
     b.header.last_commit_hash = parent_cert->hash();
@@ -172,7 +236,8 @@ Executor::Built Executor::build(const ChainState& state, const BlockHeader& pare
     Status s = check_tx_stateless(tx, chain_id_);
     if (s)
       s = apply_tx(view, tx,
-                   TxEnv{chain_id_, registry_params_, b.header.height, uint32_t(b.txs.size())});
+                   TxEnv{chain_id_, registry_params_, b.header.height, uint32_t(b.txs.size()),
+                         b.header.time_ms});
     if (!s) {
       out.skipped.push_back(i);
       continue;
@@ -184,7 +249,12 @@ Executor::Built Executor::build(const ChainState& state, const BlockHeader& pare
   // Payouts cannot overflow in practice (total supply is far below 2^64); if one did, the
   // block is built without end-of-block effects and validate() refuses it, loudly.
   (void)finish_block(view, b.header.height, b.header.prev_hash);
+  std::vector<PubKey> next = committee_after(view, state, b.header);
+  b.header.next_committee_hash = committee_hash(next);
   out.executed = executed(view, state);
+  if (is_epoch_last(b.header.height, params().epoch_blocks))
+    out.executed.next_committee.emplace(epoch_of(b.header.height.next(), params().epoch_blocks),
+                                        std::move(next));
   b.header.state_root = out.executed.state_root();
   b.header.registry_root = out.executed.registry_root();
   return out;

@@ -2,6 +2,27 @@
 // (design §4.3). It does not write anything: the result (ExecutedBlock) is committed by the
 // store in one WriteBatch, so a block is applied entirely or not at all.
 //
+// Committees (design §6.1). Epoch 0 is the genesis service nodes (at most committee_size, in
+// genesis order). The committee of epoch e+1 is drawn while executing block (e+1)·E (the last
+// block of epoch e), from that block's post-state: the active nodes whose last uptime proof is
+// at most proof_lifetime_s old by that block's time (registry/uptime_rules.h), all of them
+// sorted by pubkey if they are at most committee_size, else a uniform sample seeded with that
+// block's prev_hash. Not the block's own hash: the header already commits to
+// next_committee_hash, so its hash cannot seed what it commits to (and a proposer grinding its
+// own header must not pick the next committee). If no node is eligible, the committee carries
+// over, less its members that were deregistered or are gone (an offender caught by evidence
+// must not keep certifying; if that leaves nobody, it carries over whole): a chain must not halt
+// because every proof lapsed (e.g. after a network-wide outage), and a node that never ran
+// still never enters. The result goes into
+// ExecutedBlock::next_committee and the block's next_committee_hash.
+//
+// Whose fault (fault_of): every BlockError means the block is invalid — its proposer (or the
+// peer that relayed it) is at fault, and the reason says which rule, and for a bad tx which tx
+// (index, id) and why (the TxError / RegistryError name and message). Any other code (a
+// StoreError from the disk, a bug) means WE failed: the block may be fine, and no peer must be
+// punished for it. BlockError codes start at kBlockErrorBase so they never collide with the
+// codes of other modules in one Status.
+//
 // Thread-safety: const methods are thread-safe; signature checks use parallel_for internally.
 #pragma once
 
@@ -16,9 +37,11 @@
 
 namespace swarmchain {
 
+inline constexpr int kBlockErrorBase = 200;
+
 enum class BlockError {
   kOk = 0,
-  kBadHeight,
+  kBadHeight = kBlockErrorBase,
   kBadPrevHash,
   kBadTime,
   kBadTxRoot,
@@ -30,7 +53,16 @@ enum class BlockError {
   kTooLarge,
   kBadTx,
   kBadProposer,
+  kLastBlockError = kBadProposer,
 };
+const char* block_error_name(BlockError e);
+
+enum class Fault {
+  kInvalid,  // the block (or tx) breaks a rule: the sender/proposer is at fault
+  kLocal,    // we failed (disk, bug): nobody else is to blame
+};
+// kInvalid for a BlockError code, kLocal for anything else (REQUIRES: !s.is_ok()).
+Fault fault_of(const Status& s);
 
 // What a valid block does to the state, with the tree work already done: Blockchain::commit
 // applies it as it is (AccountState/RegistryState::apply(changes, update)).
@@ -39,6 +71,8 @@ struct ExecutedBlock {
   AccountState::Update accounts_update;
   RegistryChanges registry_changes;
   RegistryState::Update registry_update;
+  // Set in the last block of an epoch: (next epoch, its committee).
+  std::optional<std::pair<uint64_t, std::vector<PubKey>>> next_committee;
 
   const Hash& state_root() const { return accounts_update.root; }
   const Hash& registry_root() const { return registry_update.root; }
@@ -52,9 +86,11 @@ class Executor {
   const ChainParams& params() const { return genesis_.params; }
   const Genesis& genesis() const { return genesis_; }
   const RegistryParams& registry_params() const { return registry_params_; }
-  // The committee that certifies blocks. Until the registry drives it (issue 4/consensus), it
-  // is the genesis service nodes, at most committee_size of them, in genesis order.
-  const std::vector<PubKey>& committee(Height) const { return committee_; }
+  // The committee that certifies blocks at height h, from `state` (known for every
+  // h <= state.height + 1; empty beyond).
+  std::vector<PubKey> committee(const ChainState& state, Height h) const;
+  // Epoch 0's committee: the genesis service nodes, at most committee_size, in genesis order.
+  const std::vector<PubKey>& genesis_committee() const { return genesis_committee_; }
 
   // The genesis block (height 0) and the state it starts. Its hash anchors the chain.
   ChainState genesis_state() const;
@@ -90,11 +126,14 @@ class Executor {
   // credits; false if a credit would overflow (the block is then invalid).
   bool finish_block(StateView& view, Height h, const BlockHash& prev_hash) const;
   ExecutedBlock executed(StateView& view, const ChainState& state) const;
+  // The committee of h+1 after block `h` ran into `view` (see above).
+  std::vector<PubKey> committee_after(const StateView& view, const ChainState& state,
+                                      const BlockHeader& h) const;
 
   Genesis genesis_;
   Hash chain_id_;
   RegistryParams registry_params_;
-  std::vector<PubKey> committee_;
+  std::vector<PubKey> genesis_committee_;
 };
 
 }  // namespace swarmchain

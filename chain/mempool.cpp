@@ -23,6 +23,12 @@ std::optional<Amount> min_replacement_fee(Amount old) {
 // Signatures per thread: one ed25519 verification costs about as much as starting a thread.
 constexpr std::size_t kSignaturesPerThread = 16;
 
+// What a free tx is about: the proving node, or the offender of the evidence.
+PubKey free_subject(const Tx& tx) {
+  if (const auto* e = std::get_if<EvidencePayload>(&tx.payload)) return e->first.validator;
+  return tx.sender;
+}
+
 }  // namespace
 
 Mempool::Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry)
@@ -31,7 +37,7 @@ Mempool::Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry)
 // The block rules as the next block (committed.height + 1) would apply them. Registry rules
 // that depend on the tx's position (reward-queue index) do not refuse anything.
 TxEnv Mempool::env(const ChainState& committed) const {
-  return TxEnv{chain_id_, registry_, committed.height.next(), 0};
+  return TxEnv{chain_id_, registry_, committed.height.next(), 0, committed.time_ms};
 }
 
 Expected<TxId> Mempool::add(const Tx& tx, const ChainState& committed) {
@@ -68,7 +74,7 @@ Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx) const {
     p.status = std::move(s);
     return p;
   }
-  if (tx.fee < limits_.min_fee) {
+  if (!tx.is_free() && tx.fee < limits_.min_fee) {
     p.status = Status::error(TxError::kFeeTooLow, "fee " + tx.fee.to_string() +
                                                       " is below the mempool minimum " +
                                                       limits_.min_fee.to_string());
@@ -86,6 +92,7 @@ Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx) const {
 Expected<TxId> Mempool::admit_locked(const Tx& tx, const Prepared& p,
                                      const ChainState& committed) {
   if (!p.status) return unexpected(p.status);
+  if (tx.is_free()) return admit_free_locked(tx, p, committed);
   if (by_id_.contains(p.id))
     return fail(TxError::kDuplicate, "transaction " + to_hex(p.id) + " is already in the mempool");
 
@@ -159,8 +166,54 @@ Expected<TxId> Mempool::admit_locked(const Tx& tx, const Prepared& p,
   return p.id;
 }
 
+Expected<TxId> Mempool::admit_free_locked(const Tx& tx, const Prepared& p,
+                                          const ChainState& committed) {
+  if (free_ids_.contains(p.id))
+    return fail(TxError::kDuplicate, "transaction " + to_hex(p.id) + " is already in the mempool");
+  const FreeKey key{tx.type(), free_subject(tx)};
+  const auto old = free_.find(key);
+  if (old != free_.end()) {
+    if (tx.type() == TxType::kEvidence)
+      return fail(TxError::kDuplicate,
+                  "evidence against " + to_hex(key.second) + " is already in the mempool");
+    const auto& pending = std::get<UptimeProofPayload>(old->second.tx.payload);
+    if (std::get<UptimeProofPayload>(tx.payload).time_ms <= pending.time_ms)
+      return fail(TxError::kDuplicate, "a proof of " + to_hex(key.second) +
+                                           " at least as new is already in the mempool");
+  }
+  StateView view(committed);
+  if (Status s = apply_tx(view, tx, env(committed)); !s) return unexpected(std::move(s));
+  const std::size_t old_size = old == free_.end() ? 0 : old->second.size;
+  const std::size_t count = by_id_.size() + free_ids_.size() + (old == free_.end() ? 1 : 0);
+  if (count > limits_.max_count || bytes_ - old_size + p.size > limits_.max_bytes)
+    return fail(TxError::kMempoolFull, "mempool is full (" + std::to_string(size_unlocked()) +
+                                           " txs, " + std::to_string(bytes_) + " bytes)");
+  if (old != free_.end()) {
+    free_ids_.erase(old->second.id);
+    bytes_ -= old_size;
+    free_.erase(old);
+  }
+  free_[key] = Entry{tx, p.id, p.size, next_seq_++};
+  free_ids_[p.id] = key;
+  bytes_ += p.size;
+  return p.id;
+}
+
+void Mempool::recheck_free_locked(const ChainState& state) {
+  for (auto it = free_.begin(); it != free_.end();) {
+    StateView view(state);
+    if (apply_tx(view, it->second.tx, env(state))) {
+      ++it;
+      continue;
+    }
+    free_ids_.erase(it->second.id);
+    bytes_ -= it->second.size;
+    it = free_.erase(it);
+  }
+}
+
 Status Mempool::make_room_locked(const PubKey& sender, Amount fee, std::size_t size) {
-  std::size_t count = by_id_.size();
+  std::size_t count = by_id_.size() + free_ids_.size();
   std::size_t bytes = bytes_;
   auto full = [&] { return count + 1 > limits_.max_count || bytes + size > limits_.max_bytes; };
   if (!full()) return Status::ok();
@@ -185,7 +238,7 @@ Status Mempool::make_room_locked(const PubKey& sender, Amount fee, std::size_t s
     if (!pick || !(pick->fee < fee))
       return Status::error(
           TxError::kMempoolFull,
-          "mempool is full (" + std::to_string(by_id_.size()) + " txs, " +
+          "mempool is full (" + std::to_string(size_unlocked()) + " txs, " +
               std::to_string(bytes_) + " bytes)" +
               (pick ? "; the fee must exceed " + pick->fee.to_string() +
                           ", the lowest fee that can be evicted"
@@ -276,9 +329,15 @@ std::vector<Tx> Mempool::select(std::size_t max_txs, std::size_t max_bytes) cons
   };
   std::vector<Tx> out;
   std::lock_guard lock(mu_);
+  std::size_t used = 0;
+  for (const auto& [key, e] : free_) {
+    if (out.size() >= max_txs) break;
+    if (used + e.size > max_bytes) continue;
+    used += e.size;
+    out.push_back(e.tx);
+  }
   std::priority_queue<Cursor, std::vector<Cursor>, decltype(lower)> heads(lower);
   for (const auto& [sender, txs] : by_sender_) heads.push({txs.begin(), txs.end()});
-  std::size_t used = 0;
   while (out.size() < max_txs && !heads.empty()) {
     Cursor c = heads.top();
     heads.pop();
@@ -299,6 +358,13 @@ void Mempool::on_block_committed(const std::vector<Tx>& included, const ChainSta
   std::lock_guard lock(mu_);
   std::set<PubKey> affected;
   for (const auto& [id, sender] : ids) {
+    if (auto f = free_ids_.find(id); f != free_ids_.end()) {
+      auto e = free_.find(f->second);
+      bytes_ -= e->second.size;
+      free_.erase(e);
+      free_ids_.erase(f);
+      continue;
+    }
     affected.insert(sender);
     auto found = by_id_.find(id);
     if (found == by_id_.end()) continue;
@@ -316,11 +382,12 @@ void Mempool::on_block_committed(const std::vector<Tx>& included, const ChainSta
     if (txs.begin()->first < new_state.accounts.get(sender).value_or(Account{}).nonce) affected.insert(sender);
   }
   for (const PubKey& sender : affected) recheck_sender_locked(sender, new_state);
+  recheck_free_locked(new_state);
 }
 
 std::size_t Mempool::size() const {
   std::lock_guard lock(mu_);
-  return by_id_.size();
+  return size_unlocked();
 }
 
 std::size_t Mempool::bytes() const {
@@ -330,11 +397,12 @@ std::size_t Mempool::bytes() const {
 
 bool Mempool::contains(const TxId& id) const {
   std::lock_guard lock(mu_);
-  return by_id_.contains(id);
+  return by_id_.contains(id) || free_ids_.contains(id);
 }
 
 std::optional<Tx> Mempool::get(const TxId& id) const {
   std::lock_guard lock(mu_);
+  if (auto f = free_ids_.find(id); f != free_ids_.end()) return free_.at(f->second).tx;
   auto found = by_id_.find(id);
   if (found == by_id_.end()) return std::nullopt;
   return by_sender_.at(found->second.first).at(found->second.second).tx;

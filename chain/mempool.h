@@ -19,8 +19,24 @@
 //                        then this one, in a StateView of `committed`
 //   kMempoolFull         no room, and no evictable tx pays less (see eviction)
 //
+// Free txs (uptime_proof, evidence: fee 0, nonce 0, no account; tx_check.h). They skip the
+// fee floor and the nonce rules and are kept apart from the per-sender queues, keyed by their
+// subject: the proving node, or the evidence's offender. Checks after the stateless ones:
+//   kDuplicate           this txid is pending; or evidence against this offender is pending;
+//                        or a proof of this node with a time_ms >= this one's is pending
+//   apply_tx             against `committed`, with the committed tip's time as block time:
+//                        refused early when the node is unknown, the proof too soon, skewed or
+//                        replayed, or the evidence invalid (same codes as in a block)
+//   kMempoolFull         no room: free txs never evict anything and are never evicted
+// At most one proof per node is pending: a newer proof (larger time_ms) replaces the older.
+// select() puts free txs first (they cost the block little and keep the registry live),
+// ordered by (type, subject). on_block_committed drops the included ones and re-checks every
+// pending free tx against the new state (a proof included from another relay makes ours
+// too soon; a deregistered offender makes the evidence moot).
+//
 // Byte accounting. A tx weighs its canonical encoding, Tx::to_bytes().size(); bytes() is the
-// sum over pending txs and never exceeds limits.max_bytes; size() never exceeds max_count.
+// sum over pending txs (paid and free) and never exceeds limits.max_bytes; size() never
+// exceeds max_count.
 //
 // Per-sender invariant. The pending nonces of a sender are contiguous and start at the
 // sender's committed nonce, so select() never proposes a tx that waits on a missing one.
@@ -86,7 +102,8 @@ class Mempool {
   // (a later tx may rely on an earlier one of the same batch). One result per tx, in order.
   std::vector<Expected<TxId>> add_batch(std::span<const Tx> txs, const ChainState& committed);
 
-  // Block candidates, at most `max_txs` txs and `max_bytes` encoded bytes: each sender's txs
+  // Block candidates, at most `max_txs` txs and `max_bytes` encoded bytes: free txs first (see
+  // above), then each sender's txs
   // in nonce order; across senders the head with the highest fee first, ties to the earlier
   // arrival. Deterministic for a given sequence of calls. A sender whose next tx does not fit
   // in the bytes left is skipped from then on (its later txs would leave a gap).
@@ -135,6 +152,8 @@ class Mempool {
 
   Prepared prepare_unlocked(const Tx& tx) const;
   Expected<TxId> admit_locked(const Tx& tx, const Prepared& p, const ChainState& committed);
+  Expected<TxId> admit_free_locked(const Tx& tx, const Prepared& p, const ChainState& committed);
+  void recheck_free_locked(const ChainState& state);
   Status make_room_locked(const PubKey& sender, Amount fee, std::size_t size);
   void insert_locked(const Tx& tx, const TxId& id, std::size_t size);
   // Removes the entry at `it` from `txs` and the indexes; returns the next iterator. The caller
@@ -148,6 +167,7 @@ class Mempool {
   std::optional<EvictKey> last_key_locked(const PubKey& sender) const;
 
   TxEnv env(const ChainState& committed) const;
+  std::size_t size_unlocked() const { return by_id_.size() + free_ids_.size(); }
   const Hash chain_id_;
   const MempoolLimits limits_;
   const RegistryParams registry_;
@@ -156,6 +176,10 @@ class Mempool {
   std::map<PubKey, SenderTxs> by_sender_;
   std::unordered_map<TxId, std::pair<PubKey, uint64_t>> by_id_;  // -> (sender, nonce)
   std::set<EvictKey> evictable_;                                 // one per sender: its last tx
+  // Free txs by (type, subject); their ids -> key.
+  using FreeKey = std::pair<TxType, PubKey>;
+  std::map<FreeKey, Entry> free_;
+  std::unordered_map<TxId, FreeKey> free_ids_;
   std::size_t bytes_ = 0;
   uint64_t next_seq_ = 0;
 };

@@ -26,6 +26,11 @@ ChainParams ChainParams::dev() {
   p.epoch_blocks = 10;
   p.proof_interval_s = 20;
   p.proof_lifetime_s = 60;
+  p.max_clock_drift_ms = 1000;
+  p.timeout_propose_ms = 500;
+  p.timeout_prevote_ms = 250;
+  p.timeout_precommit_ms = 250;
+  p.timeout_delta_ms = 125;
   return p;
 }
 
@@ -45,6 +50,12 @@ void ChainParams::encode(Writer& w) const {
   w.u64(proof_lifetime_s);
   w.u64(max_block_bytes);
   w.u32(max_block_txs);
+  w.u64(max_clock_drift_ms);
+  w.u64(timeout_propose_ms);
+  w.u64(timeout_prevote_ms);
+  w.u64(timeout_precommit_ms);
+  w.u64(timeout_delta_ms);
+  w.u64(proof_skew_ms);
 }
 
 ChainParams ChainParams::decode(Reader& r) {
@@ -64,6 +75,12 @@ ChainParams ChainParams::decode(Reader& r) {
   p.proof_lifetime_s = r.u64();
   p.max_block_bytes = r.u64();
   p.max_block_txs = r.u32();
+  p.max_clock_drift_ms = r.u64();
+  p.timeout_propose_ms = r.u64();
+  p.timeout_prevote_ms = r.u64();
+  p.timeout_precommit_ms = r.u64();
+  p.timeout_delta_ms = r.u64();
+  p.proof_skew_ms = r.u64();
   return p;
 }
 
@@ -83,6 +100,12 @@ Status ChainParams::validate() const {
   if (max_block_bytes < 1024 || max_block_bytes > (64u << 20))
     return Status::error("max_block_bytes must be in 1 KiB..64 MiB");
   if (max_block_txs == 0) return Status::error("max_block_txs must be > 0");
+  if (proof_interval_s == 0 || proof_lifetime_s < proof_interval_s)
+    return Status::error("need 0 < proof_interval_s <= proof_lifetime_s");
+  if (max_clock_drift_ms == 0) return Status::error("max_clock_drift_ms must be > 0");
+  if (timeout_propose_ms == 0 || timeout_prevote_ms == 0 || timeout_precommit_ms == 0)
+    return Status::error("consensus timeouts must be > 0");
+  if (proof_skew_ms == 0) return Status::error("proof_skew_ms must be > 0");
   return Status::ok();
 }
 
@@ -175,7 +198,13 @@ json params_to_json(const ChainParams& p) {
               {"proof_interval_s", p.proof_interval_s},
               {"proof_lifetime_s", p.proof_lifetime_s},
               {"max_block_bytes", p.max_block_bytes},
-              {"max_block_txs", p.max_block_txs}};
+              {"max_block_txs", p.max_block_txs},
+              {"max_clock_drift_ms", p.max_clock_drift_ms},
+              {"timeout_propose_ms", p.timeout_propose_ms},
+              {"timeout_prevote_ms", p.timeout_prevote_ms},
+              {"timeout_precommit_ms", p.timeout_precommit_ms},
+              {"timeout_delta_ms", p.timeout_delta_ms},
+              {"proof_skew_ms", p.proof_skew_ms}};
 }
 
 // Starts from a preset ("preset": "dev" | "main-like", default main-like) and overrides fields.
@@ -191,7 +220,9 @@ Expected<ChainParams> params_from_json(const json& j) {
       "preset", "target_block_ms", "staking_requirement", "min_operator_stake",
       "max_contributors", "unlock_delay_blocks", "dereg_lock_blocks", "block_reward",
       "committee_size", "epoch_blocks", "min_swarm_size", "ideal_swarm_size",
-      "proof_interval_s", "proof_lifetime_s", "max_block_bytes", "max_block_txs"};
+      "proof_interval_s", "proof_lifetime_s", "max_block_bytes", "max_block_txs",
+      "max_clock_drift_ms", "timeout_propose_ms", "timeout_prevote_ms", "timeout_precommit_ms",
+      "timeout_delta_ms", "proof_skew_ms"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!known.count(it.key())) return fail("unknown genesis param \"" + it.key() + "\"");
   auto u64 = [&](const char* k, uint64_t& out) {
@@ -218,6 +249,12 @@ Expected<ChainParams> params_from_json(const json& j) {
   u64("proof_lifetime_s", p.proof_lifetime_s);
   u64("max_block_bytes", p.max_block_bytes);
   u32("max_block_txs", p.max_block_txs);
+  u64("max_clock_drift_ms", p.max_clock_drift_ms);
+  u64("timeout_propose_ms", p.timeout_propose_ms);
+  u64("timeout_prevote_ms", p.timeout_prevote_ms);
+  u64("timeout_precommit_ms", p.timeout_precommit_ms);
+  u64("timeout_delta_ms", p.timeout_delta_ms);
+  u64("proof_skew_ms", p.proof_skew_ms);
   return p;
 }
 

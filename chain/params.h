@@ -9,7 +9,9 @@
 //             max_contributors u32 || unlock_delay_blocks u64 || dereg_lock_blocks u64 ||
 //             block_reward u64 || committee_size u32 || epoch_blocks u64 ||
 //             min_swarm_size u32 || ideal_swarm_size u32 || proof_interval_s u64 ||
-//             proof_lifetime_s u64 || max_block_bytes u64 || max_block_txs u32
+//             proof_lifetime_s u64 || max_block_bytes u64 || max_block_txs u32 ||
+//             max_clock_drift_ms u64 || timeout_propose_ms u64 || timeout_prevote_ms u64 ||
+//             timeout_precommit_ms u64 || timeout_delta_ms u64 || proof_skew_ms u64
 //   account = pubkey[32] || balance u64
 //   service_node = pubkey[32] || operator[32] || stake u64
 #pragma once
@@ -42,6 +44,15 @@ struct ChainParams {
   uint64_t proof_lifetime_s = 7500;
   uint64_t max_block_bytes = 4u << 20;
   uint32_t max_block_txs = 20'000;
+  // Consensus (design §6.2): a proposal stamped more than this ahead of a validator's clock
+  // gets a nil prevote; round timeouts grow by timeout_delta_ms per round.
+  uint64_t max_clock_drift_ms = 2000;
+  uint64_t timeout_propose_ms = 1000;
+  uint64_t timeout_prevote_ms = 500;
+  uint64_t timeout_precommit_ms = 500;
+  uint64_t timeout_delta_ms = 250;
+  // An uptime proof's time may differ from the block time by at most this much (§7.4).
+  uint64_t proof_skew_ms = 5 * 60 * 1000;
 
   static ChainParams main_like();
   static ChainParams dev();

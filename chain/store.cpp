@@ -12,9 +12,9 @@ namespace swarmchain {
 
 namespace {
 
-enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kRegistry, kCfCount };
-const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs", "registry"};
-constexpr uint32_t kSchema = 2;
+enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kRegistry, kCommittees, kCfCount };
+const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs", "registry", "committees"};
+constexpr uint32_t kSchema = 3;  // 3: the committees column family
 
 std::string be64(uint64_t v) {
   std::string s(8, '\0');
@@ -37,6 +37,22 @@ std::string key(const FixedBytes<N, T>& f) {
   return std::string(reinterpret_cast<const char*>(f.data.data()), N);
 }
 ByteView view(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+
+std::string encode_committee(const std::vector<PubKey>& members) {
+  Writer w;
+  w.varint(members.size());
+  for (const PubKey& pk : members) w.fixed(pk);
+  return std::string(reinterpret_cast<const char*>(w.data().data()), w.data().size());
+}
+
+std::optional<std::vector<PubKey>> decode_committee(std::string_view v) {
+  Reader r(ByteView(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
+  std::vector<PubKey> out;
+  const uint64_t n = r.count(CommitCertificate::kMaxSigs);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) out.push_back(r.fixed<PubKey>());
+  if (!r.finish()) return std::nullopt;
+  return out;
+}
 
 Status io_error(const rocksdb::Status& s, const std::string& what) {
   StoreError code = s.IsCorruption() ? StoreError::kCorrupt : StoreError::kIo;
@@ -130,6 +146,8 @@ Status initialise(rocksdb::Env* env, const std::string& dir, const Genesis& gene
   genesis_state.registry.for_each([&](const ServiceNode& sn) {
     batch.Put(cf[kRegistry], key(sn.pubkey), slice(sn.to_bytes()));
   });
+  for (const auto& [epoch, members] : genesis_state.committees)
+    batch.Put(cf[kCommittees], be64(epoch), encode_committee(members));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   if (auto ws = db->Write(wo, &batch); !ws.ok())
@@ -320,6 +338,14 @@ Status BlockStore::load_state(ChainState& state) const {
   }
   if (!it->status().ok()) return io_error(it->status(), "reading the registry");
   state.registry.rebuild();
+  std::unique_ptr<rocksdb::Iterator> ci(db_->NewIterator(read_options(), cfs_[kCommittees]));
+  for (ci->SeekToFirst(); ci->Valid(); ci->Next()) {
+    auto members = decode_committee(ci->value().ToStringView());
+    if (ci->key().size() != 8 || !members)
+      return Status::error(StoreError::kCorrupt, "corrupt epoch committee in chain store");
+    state.committees[read_be(ci->key().ToStringView(), 0, 8)] = std::move(*members);
+  }
+  if (!ci->status().ok()) return io_error(ci->status(), "reading the committees");
   return Status::ok();
 }
 
@@ -368,6 +394,9 @@ Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
     if (!sn) batch.Delete(cfs_[kRegistry], key(pk));
     else batch.Put(cfs_[kRegistry], key(pk), slice(sn->to_bytes()));
   }
+  if (executed.next_committee)
+    batch.Put(cfs_[kCommittees], be64(executed.next_committee->first),
+              encode_committee(executed.next_committee->second));
   batch.Put(cfs_[kMeta], "tip", be64(h.value));
   rocksdb::WriteOptions wo;
   wo.sync = sync_;

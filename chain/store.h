@@ -10,6 +10,8 @@
 //   accounts     pubkey -> encoded Account
 //   account_txs  pubkey || height u64 BE || index u32 BE -> txid   (sender and recipient)
 //   registry     sn pubkey -> encoded ServiceNode (registry/service_node.h)
+//   committees   epoch u64 BE -> varint count || pubkey[32]... (the epoch's committee, in order;
+//                chain/chain_state.h)
 //
 // Every block is written in ONE WriteBatch with sync=true: block, certificate, indexes,
 // account changes, registry changes and the new tip. A crash leaves the store at height H or H+1, never between.
@@ -116,8 +118,8 @@ class BlockStore {
   // Newest first, at most `limit` entries.
   Expected<std::vector<AccountTxRef>> account_history(const PubKey& pk, std::size_t limit) const;
 
-  // Loads every account and service-node record of the tip into `state` and rebuilds their
-  // roots. REQUIRES: `state` is empty.
+  // Loads every account, service-node record and epoch committee of the tip into `state` and
+  // rebuilds their roots. REQUIRES: `state` is empty.
   Status load_state(ChainState& state) const;
 
   // Writes block tip+1 with its certificate and its executed changes (accounts, registry),

@@ -18,6 +18,18 @@ struct PayloadEncoder {
     w.amount(p.amount);
   }
   void operator()(const RequestUnlockPayload& p) const { w.fixed(p.sn_pubkey); }
+  void operator()(const UptimeProofPayload& p) const {
+    w.u64(p.time_ms);
+    w.u32(p.contact.public_ip);
+    w.u16(p.contact.storage_port);
+    w.u16(p.contact.storage_lmq_port);
+    w.u16(p.contact.quorumnet_port);
+    for (uint16_t v : p.contact.version) w.u16(v);
+  }
+  void operator()(const EvidencePayload& p) const {
+    p.first.encode(w);
+    p.second.encode(w);
+  }
 };
 
 struct MovedAmount {
@@ -25,6 +37,8 @@ struct MovedAmount {
   Amount operator()(const RegisterNodePayload& p) const { return p.operator_amount; }
   Amount operator()(const StakePayload& p) const { return p.amount; }
   Amount operator()(const RequestUnlockPayload&) const { return Amount(); }
+  Amount operator()(const UptimeProofPayload&) const { return Amount(); }
+  Amount operator()(const EvidencePayload&) const { return Amount(); }
 };
 }  // namespace
 
@@ -81,6 +95,24 @@ Tx Tx::decode(Reader& r) {
       tx.payload = p;
       break;
     }
+    case TxType::kUptimeProof: {
+      UptimeProofPayload p;
+      p.time_ms = r.u64();
+      p.contact.public_ip = r.u32();
+      p.contact.storage_port = r.u16();
+      p.contact.storage_lmq_port = r.u16();
+      p.contact.quorumnet_port = r.u16();
+      for (uint16_t& v : p.contact.version) v = r.u16();
+      tx.payload = p;
+      break;
+    }
+    case TxType::kEvidence: {
+      EvidencePayload p;
+      p.first = Vote::decode(r);
+      p.second = Vote::decode(r);
+      tx.payload = p;
+      break;
+    }
   }
   tx.signature = r.fixed<Signature>();
   return tx;
@@ -116,8 +148,24 @@ const char* tx_type_name(TxType t) {
       return "stake";
     case TxType::kRequestUnlock:
       return "request_unlock";
+    case TxType::kUptimeProof:
+      return "uptime_proof";
+    case TxType::kEvidence:
+      return "evidence";
   }
   return "unknown";
+}
+
+Tx make_uptime_proof(const KeyPair& node_key, const Hash& chain_id, uint64_t time_ms,
+                     const UptimeContact& contact) {
+  Tx tx;
+  tx.chain_id = chain_id;
+  tx.sender = node_key.pubkey();
+  tx.nonce = 0;
+  tx.fee = Amount();
+  tx.payload = UptimeProofPayload{time_ms, contact};
+  tx.sign(node_key);
+  return tx;
 }
 
 }  // namespace swarmchain

@@ -7,11 +7,21 @@
 //              register_node  (1): registration (registry/service_node.h) || operator_amount u64
 //              stake          (2): sn_pubkey[32] || amount u64
 //              request_unlock (3): sn_pubkey[32]
+//              uptime_proof   (4): time_ms u64 || contact (registry/service_node.h: public_ip u32 ||
+//                                  storage_port u16 || storage_lmq_port u16 ||
+//                                  quorumnet_port u16 || version u16 u16 u16)
+//              evidence       (5): vote || vote (common/commit.h)
 // txid = H("swarmchain/txid/v1" || full encoding).
 // The decoder rejects unknown versions and types, trailing bytes, and a tx over kMaxTxBytes.
 //
 // Fees are burned (docs/protocol.md): nobody can profit from stuffing their own blocks with
 // fee-paying txs, and the block reward is the only issuance.
+//
+// Free txs: uptime_proof (the sender is the service node's key, which holds no account) and
+// evidence (any sender) carry fee 0 and nonce 0 and touch no account. They cannot be spammed:
+// a proof is valid at most once per node per proof_interval_s/2, evidence at most once per
+// offender (it deregisters it) and only with two validly signed conflicting votes of a
+// committee member — what only the offender's own key can make. (tx_check.h, §free txs.)
 #pragma once
 
 #include <cstdint>
@@ -20,14 +30,22 @@
 #include "common/amount.h"
 #include "common/bytes.h"
 #include "common/codec.h"
+#include "common/commit.h"
 #include "common/crypto.h"
 #include "common/expected.h"
 #include "registry/service_node.h"
 
 namespace swarmchain {
 
-enum class TxType : uint8_t { kTransfer = 0, kRegisterNode = 1, kStake = 2, kRequestUnlock = 3 };
-constexpr uint8_t kMaxTxType = 3;
+enum class TxType : uint8_t {
+  kTransfer = 0,
+  kRegisterNode = 1,
+  kStake = 2,
+  kRequestUnlock = 3,
+  kUptimeProof = 4,
+  kEvidence = 5,
+};
+constexpr uint8_t kMaxTxType = 5;
 constexpr uint8_t kTxVersion = 1;
 constexpr std::size_t kMaxTxBytes = 64 * 1024;
 
@@ -55,9 +73,24 @@ struct RequestUnlockPayload {
   friend bool operator==(const RequestUnlockPayload&, const RequestUnlockPayload&) = default;
 };
 
+// Signed by the node key: the tx sender is the service node's pubkey (design §7.4).
+struct UptimeProofPayload {
+  uint64_t time_ms = 0;  // the node's clock when it made the proof
+  UptimeContact contact;
+  friend bool operator==(const UptimeProofPayload&, const UptimeProofPayload&) = default;
+};
+
+// Two conflicting votes of one validator (design §6.5).
+struct EvidencePayload {
+  Vote first;
+  Vote second;
+  friend bool operator==(const EvidencePayload&, const EvidencePayload&) = default;
+};
+
 // The variant index is the TxType.
-using TxPayload =
-    std::variant<TransferPayload, RegisterNodePayload, StakePayload, RequestUnlockPayload>;
+using TxPayload = std::variant<TransferPayload, RegisterNodePayload, StakePayload,
+                               RequestUnlockPayload, UptimeProofPayload, EvidencePayload>;
+static_assert(std::variant_size_v<TxPayload> == kMaxTxType + 1);
 
 struct Tx {
   uint8_t version = kTxVersion;
@@ -69,6 +102,8 @@ struct Tx {
   Signature signature;
 
   TxType type() const { return static_cast<TxType>(payload.index()); }
+  // uptime_proof and evidence: fee 0, nonce 0, no account touched.
+  bool is_free() const { return type() == TxType::kUptimeProof || type() == TxType::kEvidence; }
   void encode(Writer& w) const;
   static Tx decode(Reader& r);
   static Expected<Tx> from_bytes(ByteView b);
@@ -89,5 +124,10 @@ struct Tx {
 };
 
 const char* tx_type_name(TxType t);
+
+// The uptime proof a service node sends every proof_interval_s: sender = node key, fee 0,
+// nonce 0, signed by the node key.
+Tx make_uptime_proof(const KeyPair& node_key, const Hash& chain_id, uint64_t time_ms,
+                     const UptimeContact& contact);
 
 }  // namespace swarmchain

@@ -1,6 +1,11 @@
 #include "chain/tx_check.h"
 
+#include <algorithm>
+#include <string>
+
 #include "common/address.h"
+#include "common/hex.h"
+#include "registry/uptime_rules.h"
 
 namespace swarmchain {
 
@@ -20,6 +25,11 @@ const char* tx_error_name(TxError e) {
     case TxError::kDuplicate: return "duplicate";
     case TxError::kFeeTooLow: return "fee_too_low";
     case TxError::kTooLarge: return "too_large";
+    case TxError::kNotFree: return "not_free";
+    case TxError::kEvidenceNotConflicting: return "evidence_not_conflicting";
+    case TxError::kEvidenceBadSignature: return "evidence_bad_signature";
+    case TxError::kEvidenceNotInCommittee: return "evidence_not_in_committee";
+    case TxError::kEvidenceFromFuture: return "evidence_from_future";
   }
   return "unknown";
 }
@@ -32,6 +42,9 @@ Status check_tx_stateless(const Tx& tx, const Hash& chain_id) {
                          "unsupported transaction version " + std::to_string(tx.version));
   if (tx.chain_id != chain_id)
     return Status::error(TxError::kWrongChain, "transaction is for another chain (chain id mismatch)");
+  if (tx.is_free() && (tx.fee != Amount() || tx.nonce != 0))
+    return Status::error(TxError::kNotFree, std::string(tx_type_name(tx.type())) +
+                                                " must have fee 0 and nonce 0");
   if (const auto* t = std::get_if<TransferPayload>(&tx.payload)) {
     if (t->amount.atomic() == 0)
       return Status::error(TxError::kZeroAmount, "transfer amount must be greater than zero");
@@ -65,58 +78,121 @@ Account StateView::get(const PubKey& pk) const {
 
 namespace {
 
-// The registry part of a register/stake/unlock tx. Runs after the account checks passed, and
-// before any account is changed, so a refusal leaves the whole view unchanged.
-Status apply_registry_part(StateView& view, const Tx& tx, const TxEnv& env) {
-  if (const auto* r = std::get_if<RegisterNodePayload>(&tx.payload))
-    return apply_registration(view.registry, env.registry, env.chain_id, tx.sender,
-                              r->registration, r->operator_amount, env.height, env.tx_index);
-  if (const auto* st = std::get_if<StakePayload>(&tx.payload))
-    return apply_stake(view.registry, env.registry, tx.sender, st->sn_pubkey, st->amount,
-                       env.height, env.tx_index);
-  if (const auto* u = std::get_if<RequestUnlockPayload>(&tx.payload))
-    return apply_request_unlock(view.registry, env.registry, tx.sender, u->sn_pubkey, env.height);
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+// The account part of a paid tx: exact nonce, balance >= amount + fee. Returns the sender's
+// account after it (not yet written to the view).
+Expected<Account> charge(const StateView& view, const Tx& tx) {
+  Account sender = view.get(tx.sender);
+  if (tx.nonce < sender.nonce)
+    return fail(TxError::kNonceTooLow, "nonce " + std::to_string(tx.nonce) +
+                                           " too low: account nonce is " +
+                                           std::to_string(sender.nonce));
+  if (tx.nonce > sender.nonce)
+    return fail(TxError::kNonceTooHigh,
+                "nonce " + std::to_string(tx.nonce) + " too high: expected " +
+                    std::to_string(sender.nonce) + " (txs must not leave a gap)");
+  auto cost = tx.total_cost();
+  if (!cost) return fail(TxError::kAmountOverflow, "amount + fee overflows");
+  auto left = sender.balance.checked_sub(*cost);
+  if (!left)
+    return fail(TxError::kInsufficientBalance,
+                "insufficient balance: have " + sender.balance.to_string() + ", need " +
+                    cost->to_string() + " (amount + fee)");
+  sender.balance = *left;
+  sender.nonce += 1;
+  return sender;
+}
+
+Status apply_transfer(StateView& view, const Tx& tx, const TransferPayload& t) {
+  auto sender = charge(view, tx);
+  if (!sender) return sender.error();
+  if (t.to == tx.sender) {  // self-transfer: only the fee and the nonce change
+    sender->balance = *sender->balance.checked_add(t.amount);
+    view.set(tx.sender, *sender);
+    return Status::ok();
+  }
+  if (!view.credit(t.to, t.amount))
+    return Status::error(TxError::kAmountOverflow, "recipient balance would overflow");
+  view.set(tx.sender, *sender);
   return Status::ok();
+}
+
+// register_node / stake / request_unlock: the account part first, then the registry rule
+// (which changes nothing when it refuses), then the sender's account. The stake (if any) leaves
+// the balance into the node's record; it comes back through unlock (design §5.2).
+template <typename RegistryRule>
+Status apply_staking(StateView& view, const Tx& tx, RegistryRule&& rule) {
+  auto sender = charge(view, tx);
+  if (!sender) return sender.error();
+  if (Status s = rule(); !s) return s;
+  view.set(tx.sender, *sender);
+  return Status::ok();
+}
+
+Status apply_evidence(StateView& view, const EvidencePayload& e, const TxEnv& env) {
+  const Vote& a = e.first;
+  const Vote& b = e.second;
+  if (!votes_conflict(a, b))
+    return Status::error(TxError::kEvidenceNotConflicting,
+                         "evidence votes do not conflict (they must be one validator's votes "
+                         "for two blocks at the same height, round and step)");
+  if (!a.signature_valid(env.chain_id) || !b.signature_valid(env.chain_id))
+    return Status::error(TxError::kEvidenceBadSignature,
+                         "an evidence vote's signature is invalid for this chain");
+  if (a.height > env.height)
+    return Status::error(TxError::kEvidenceFromFuture,
+                         "evidence votes are for height " + a.height.to_string() +
+                             ", above the block's " + env.height.to_string());
+  const auto it = view.committees.find(epoch_of(a.height, env.registry.epoch_blocks));
+  if (it == view.committees.end() ||
+      std::find(it->second.begin(), it->second.end(), a.validator) == it->second.end())
+    return Status::error(TxError::kEvidenceNotInCommittee,
+                         to_hex(a.validator) + " did not sit in the committee of height " +
+                             a.height.to_string());
+  return apply_deregistration(view.registry, env.registry, a.validator, env.height);
 }
 
 }  // namespace
 
 Status apply_tx(StateView& view, const Tx& tx, const TxEnv& env) {
-  Account sender = view.get(tx.sender);
-  if (tx.nonce < sender.nonce)
-    return Status::error(TxError::kNonceTooLow, "nonce " + std::to_string(tx.nonce) +
-                                                    " too low: account nonce is " +
-                                                    std::to_string(sender.nonce));
-  if (tx.nonce > sender.nonce)
-    return Status::error(TxError::kNonceTooHigh,
-                         "nonce " + std::to_string(tx.nonce) + " too high: expected " +
-                             std::to_string(sender.nonce) + " (txs must not leave a gap)");
-  auto cost = tx.total_cost();
-  if (!cost) return Status::error(TxError::kAmountOverflow, "amount + fee overflows");
-  auto left = sender.balance.checked_sub(*cost);
-  if (!left)
-    return Status::error(TxError::kInsufficientBalance,
-                         "insufficient balance: have " + sender.balance.to_string() + ", need " +
-                             cost->to_string() + " (amount + fee)");
-  sender.balance = *left;
-  sender.nonce += 1;
-
-  if (const auto* t = std::get_if<TransferPayload>(&tx.payload)) {
-    if (t->to == tx.sender) {  // self-transfer: only the fee and the nonce change
-      sender.balance = *sender.balance.checked_add(t->amount);
-      view.set(tx.sender, sender);
-      return Status::ok();
-    }
-    if (!view.credit(t->to, t->amount))
-      return Status::error(TxError::kAmountOverflow, "recipient balance would overflow");
-    view.set(tx.sender, sender);
-    return Status::ok();
-  }
-  // register_node / stake / request_unlock: the stake (if any) leaves the balance into the
-  // node's record; it comes back through unlock (design §5.2).
-  if (Status s = apply_registry_part(view, tx, env); !s) return s;
-  view.set(tx.sender, sender);
-  return Status::ok();
+  if (tx.is_free() && (tx.fee != Amount() || tx.nonce != 0))
+    return Status::error(TxError::kNotFree, std::string(tx_type_name(tx.type())) +
+                                                " must have fee 0 and nonce 0");
+  return std::visit(
+      Overloaded{
+          [&](const TransferPayload& t) { return apply_transfer(view, tx, t); },
+          [&](const RegisterNodePayload& r) {
+            return apply_staking(view, tx, [&] {
+              return apply_registration(view.registry, env.registry, env.chain_id, tx.sender,
+                                        r.registration, r.operator_amount, env.height,
+                                        env.tx_index);
+            });
+          },
+          [&](const StakePayload& st) {
+            return apply_staking(view, tx, [&] {
+              return apply_stake(view.registry, env.registry, tx.sender, st.sn_pubkey,
+                                 st.amount, env.height, env.tx_index);
+            });
+          },
+          [&](const RequestUnlockPayload& u) {
+            return apply_staking(view, tx, [&] {
+              return apply_request_unlock(view.registry, env.registry, tx.sender, u.sn_pubkey,
+                                          env.height);
+            });
+          },
+          [&](const UptimeProofPayload& p) {
+            return apply_uptime_proof(view.registry, env.registry, tx.sender, p.time_ms,
+                                      p.contact, env.height, env.time_ms);
+          },
+          [&](const EvidencePayload& e) { return apply_evidence(view, e, env); },
+      },
+      tx.payload);
 }
 
 }  // namespace swarmchain

@@ -3,6 +3,22 @@
 //
 // Every refusal carries a TxError and a one-line reason for the user (returned by
 // send_raw_transaction).
+//
+// Dispatch is exhaustive: apply_tx visits the payload with one handler per type, so a new
+// payload type does not compile until it has its rule (it cannot fall through as "ok").
+//
+// Free txs (uptime_proof, evidence) must have fee 0 and nonce 0 (kNotFree) and touch no
+// account: the sender of a proof is a node key, and evidence may come from anyone.
+//   uptime_proof: registry/uptime_rules.h (node registered, time within proof_skew_ms of the
+//                 block time, not a replay, not sooner than proof_interval_s/2 after the last).
+//   evidence:     both votes validly signed for this chain (kEvidenceBadSignature), conflicting
+//                 (votes_conflict; kEvidenceNotConflicting), of a height <= the block's
+//                 (kEvidenceFromFuture), by a member of that height's committee
+//                 (kEvidenceNotInCommittee); the offender must still be registered
+//                 (kUnknownNode / kNodeDeregistered). Effect: apply_deregistration.
+//   Spam: evidence is valid once per offender (it deregisters it) and needs two conflicting
+//   signatures that only the offender's key can make; a proof at most once per node per
+//   proof_interval_s/2. Neither can be repeated for free, so neither needs a fee.
 #pragma once
 
 #include "chain/chain_state.h"
@@ -26,6 +42,11 @@ enum class TxError {
   kDuplicate,
   kFeeTooLow,
   kTooLarge,
+  kNotFree,                 // uptime_proof / evidence with a fee or a nonce
+  kEvidenceNotConflicting,  // the two votes are not a double vote
+  kEvidenceBadSignature,    // a vote's signature is invalid for this chain
+  kEvidenceNotInCommittee,  // the voter did not sit in the committee of the votes' height
+  kEvidenceFromFuture,      // the votes' height is above the block's
   // Registry rule violations carry a RegistryError code (>= 100, registry/staking_rules.h).
 };
 
@@ -41,7 +62,8 @@ Status check_tx_stateless(const Tx& tx, const Hash& chain_id);
 // state.
 class StateView {
  public:
-  explicit StateView(const ChainState& base) : base_(base.accounts), registry(base.registry) {}
+  explicit StateView(const ChainState& base)
+      : base_(base.accounts), committees(base.committees), registry(base.registry) {}
   Account get(const PubKey& pk) const;
   void set(const PubKey& pk, const Account& a) { changes_[pk] = a; }
   // Adds `amount` to an account (block rewards, returned stakes); false on overflow.
@@ -54,6 +76,7 @@ class StateView {
   AccountChanges changes_;
 
  public:
+  const EpochCommittees& committees;  // read-only: a block's txs never change committees
   RegistryView registry;
 };
 
@@ -63,11 +86,12 @@ struct TxEnv {
   const RegistryParams& registry;
   Height height;          // of the block the tx is in
   uint32_t tx_index = 0;  // its position in the block
+  uint64_t time_ms = 0;   // the block's time (the mempool uses the committed tip's)
 };
 
-// Applies `tx` to `view` if every stateful rule holds (exact nonce, balance >= amount + fee,
-// no overflow, the registry's rules for register/stake/unlock); otherwise leaves `view`
-// unchanged and says why.
+// Applies `tx` to `view` if every stateful rule holds (paid txs: exact nonce, balance >=
+// amount + fee, no overflow, the registry's rules for register/stake/unlock; free txs: the
+// rules above); otherwise leaves `view` unchanged and says why.
 Status apply_tx(StateView& view, const Tx& tx, const TxEnv& env);
 
 }  // namespace swarmchain

@@ -17,6 +17,26 @@ Expected<PubKey> create_dev_keystore(const fs::path& path) {
   if (!s) return unexpected(std::move(s));
   return kp.pubkey();
 }
+
+// A keystore left complete by an interrupted first start is reused; a missing one is created.
+Expected<PubKey> reuse_or_create_keystore(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return create_dev_keystore(path);
+  auto addr = Keystore::read_address(path);
+  if (!addr) return unexpected(addr.error());
+  return parse_address(*addr);
+}
+
+// write_file_atomic's temp files (".<name>.tmp-XXXXXX") that a kill left behind.
+void remove_temp_files(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos)
+      fs::remove(e.path(), ec);
+  }
+}
 }  // namespace
 
 Expected<DevSetup> ensure_dev_datadir(const fs::path& datadir, std::size_t dev_accounts,
@@ -38,12 +58,19 @@ Expected<DevSetup> ensure_dev_datadir(const fs::path& datadir, std::size_t dev_a
                 "fresh devnet.");
   fs::create_directories(datadir, ec);
   if (ec) return fail("cannot create " + datadir.string() + ": " + ec.message());
+  // Anything here without genesis.json is the work of an interrupted first start.
+  out.resumed = !fs::is_empty(datadir, ec);
+  if (out.resumed)
+    out.note = "dev datadir " + datadir.string() +
+               " was left half made by an interrupted first start (no genesis.json); completing "
+               "it, reusing the keys already written";
+  remove_temp_files(datadir);
+  remove_temp_files(datadir / "dev-accounts");
 
-  auto node_key = fs::exists(datadir / "node_key") ? load_node_key(datadir / "node_key")
-                                                   : create_node_key(datadir / "node_key");
+  const fs::path key_path = datadir / "node_key";
+  auto node_key = fs::exists(key_path, ec) ? load_node_key(key_path) : create_node_key(key_path);
   if (!node_key) return unexpected(node_key.error());
-  auto wallet = fs::exists(out.wallet_path) ? parse_address(*Keystore::read_address(out.wallet_path))
-                                            : create_dev_keystore(out.wallet_path);
+  auto wallet = reuse_or_create_keystore(out.wallet_path);
   if (!wallet) return unexpected(wallet.error());
 
   Genesis g;
@@ -51,14 +78,19 @@ Expected<DevSetup> ensure_dev_datadir(const fs::path& datadir, std::size_t dev_a
   g.genesis_time_ms = now_ms;
   g.params = ChainParams::dev();
   g.accounts.push_back({*wallet, Amount::coins(kDevWalletCoins)});
-  if (dev_accounts > 0) fs::create_directories(datadir / "dev-accounts", ec);
+  if (dev_accounts > 0) {
+    fs::create_directories(datadir / "dev-accounts", ec);
+    if (ec) return fail("cannot create " + (datadir / "dev-accounts").string() + ": " + ec.message());
+  }
   for (std::size_t i = 1; i <= dev_accounts; ++i) {
-    auto pk = create_dev_keystore(datadir / "dev-accounts" / ("account-" + std::to_string(i) + ".json"));
+    auto pk = reuse_or_create_keystore(datadir / "dev-accounts" /
+                                       ("account-" + std::to_string(i) + ".json"));
     if (!pk) return unexpected(pk.error());
     g.accounts.push_back({*pk, Amount::coins(kDevAccountCoins)});
   }
   g.service_nodes.push_back({node_key->pubkey(), *wallet, g.params.staking_requirement});
   if (Status s = g.validate(); !s) return unexpected(std::move(s));
+  // Last: genesis.json marks the datadir complete.
   if (Status s = write_file_atomic(out.genesis_path, g.to_json(), 0644, false); !s)
     return unexpected(std::move(s));
   out.wallet_address = address_from_pubkey(*wallet);

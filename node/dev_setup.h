@@ -7,6 +7,13 @@
 //   dev-accounts/     with --dev-accounts N: N more funded keystores (password "dev")
 //   genesis.json      dev preset params, the funded accounts and the node as the one SN
 // Later starts reuse them, so the chain id stays the same and the chain resumes.
+//
+// The first start is made so that a kill at any instant leaves a datadir the next start
+// completes, never one refused forever: every file appears whole (write_file_atomic), and
+// genesis.json, written last, marks the datadir complete. Without it the datadir is half made:
+// the files already there (each complete) are reused, the missing ones created, leftover temp
+// files removed, and `note` says so. The chain store is created only after genesis.json, and
+// atomically itself (chain/store.h).
 #pragma once
 
 #include <filesystem>
@@ -21,7 +28,9 @@ struct DevSetup {
   std::filesystem::path wallet_path;
   std::string wallet_address;
   std::string password;
-  bool created = false;  // true on the first start
+  bool created = false;  // true on the first start (also one that completes a half-made datadir)
+  bool resumed = false;  // the datadir was left half made by an interrupted first start
+  std::string note;      // for the operator when resumed
 };
 
 inline constexpr const char* kDevPassword = "dev";

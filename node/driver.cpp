@@ -14,9 +14,6 @@ namespace {
 
 using Kind = DriverTimer::Kind;
 
-// How far a fresh proposal's time may be ahead of this node's clock (PBTS, design §6.2).
-// A chain parameter once the chain rules carry max_clock_drift_ms; this is its default.
-constexpr uint64_t kDefaultMaxClockDriftMs = 1000;
 // A Blocks message stops growing past this many encoded bytes (at least one block is sent).
 constexpr std::size_t kMaxBlocksBytes = 16u << 20;
 // Blocks checked during the current height, kept for commit; more are checked, not kept.
@@ -24,17 +21,9 @@ constexpr std::size_t kMaxCheckedBlocks = 16;
 // Equivocations already reported; forgotten wholesale past this size.
 constexpr std::size_t kMaxReportedEvidence = 4096;
 
-// Design §6.2 gives the timeouts for a 2 s block (propose 1 s, prevote and precommit 0.5 s,
-// +0.25 s per round); a chain with faster blocks scales them down (the dev chain's 500 ms
-// blocks: 250/125/125/62 ms), never below 50 ms.
 consensus::TimeoutConfig timeouts_for(const ChainParams& p) {
-  const consensus::TimeoutConfig base;
-  auto scale = [&](uint64_t ms) {
-    const uint64_t target = std::min<uint64_t>(p.target_block_ms, 2000);
-    return std::max<uint64_t>(50, ms * target / 2000);
-  };
-  return consensus::TimeoutConfig{scale(base.propose_ms), scale(base.prevote_ms),
-                                  scale(base.precommit_ms), scale(base.delta_ms)};
+  return consensus::TimeoutConfig{p.timeout_propose_ms, p.timeout_prevote_ms,
+                                  p.timeout_precommit_ms, p.timeout_delta_ms};
 }
 
 bool signature_valid(const consensus::Message& m, const Hash& chain_id) {
@@ -198,7 +187,7 @@ struct Driver::Impl {
       const ChainTip tip = chain.tip();
       if (block->header.time_ms <= tip.header.time_ms)
         return Status::error(BlockError::kBadTime, "block time is not after its parent's");
-      if (block->header.time_ms > clock.now_ms() + kDefaultMaxClockDriftMs)
+      if (block->header.time_ms > clock.now_ms() + chain.params().max_clock_drift_ms)
         return Status::error(BlockError::kBadTime,
                              "block time is more than the allowed drift ahead of this clock");
     }
@@ -318,7 +307,7 @@ struct Driver::Impl {
          h = h.next()) {
       auto block = chain.store().block_at(h);
       auto cert = chain.store().certificate_at(h);
-      if (!block || !cert || !*cert) break;
+      if (!block || !cert || !*cert) break;  // a store read error is the node's, seen on /health
       bytes += block->to_bytes().size();
       out.blocks.push_back(wire::CertifiedBlock{std::move(*block), std::move(**cert)});
       if (bytes >= kMaxBlocksBytes) break;
@@ -386,21 +375,27 @@ struct Driver::Impl {
     return true;
   }
 
+  // Equivocation becomes an evidence tx (design §6.5): fee 0, nonce 0, sent by this node.
   void report_evidence(const consensus::Evidence& e) {
     const Vote& v = e.first;
     if (!reported.emplace(v.validator, v.height.value, v.round, static_cast<uint8_t>(v.type))
              .second)
       return;
     if (reported.size() > kMaxReportedEvidence) reported.clear();
-    if (!config.make_evidence_tx) return;
-    auto tx = config.make_evidence_tx(e, key);
-    if (tx && submit_own_tx(*tx)) ++stats.evidence_sent;
+    Tx tx;
+    tx.chain_id = chain.chain_id();
+    tx.sender = key.pubkey();
+    tx.payload = EvidencePayload{e.first, e.second};
+    tx.sign(key);
+    if (submit_own_tx(tx)) ++stats.evidence_sent;
   }
 
   void send_uptime_proof() {
-    if (!config.make_uptime_proof) return;
-    auto tx = config.make_uptime_proof(key, config.contact, clock.now_ms());
-    if (tx && submit_own_tx(*tx)) ++stats.uptime_proofs_sent;
+    const ContactInfo& c = config.contact;
+    const UptimeContact contact{c.public_ip, c.storage_port, c.storage_lmq_port,
+                                c.quorumnet_port, c.version};
+    if (submit_own_tx(make_uptime_proof(key, chain.chain_id(), clock.now_ms(), contact)))
+      ++stats.uptime_proofs_sent;
   }
 
   // --- timers -----------------------------------------------------------------------------

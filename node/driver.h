@@ -13,8 +13,8 @@
 // thread (the "chain strand"); nothing else writes the chain.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,21 +69,13 @@ struct ContactInfo {
   uint16_t storage_port = 0;
   uint16_t storage_lmq_port = 0;
   uint16_t quorumnet_port = 0;  // the p2p port
+  std::array<uint16_t, 3> version{0, 1, 0};  // this node's software version
 };
 
 struct DriverConfig {
   bool send_uptime_proofs = true;
   ContactInfo contact;
   uint64_t rebroadcast_ms = 1000;
-  // Builds this node's signed uptime-proof tx at `now_ms` (the chain rules' make_uptime_proof);
-  // unset or nullopt: no proof is sent.
-  std::function<std::optional<Tx>(const KeyPair& key, const ContactInfo& contact,
-                                  uint64_t now_ms)>
-      make_uptime_proof;
-  // Builds the evidence tx reporting an equivocation, signed by `reporter` (the chain rules'
-  // evidence tx); unset or nullopt: the evidence is not reported.
-  std::function<std::optional<Tx>(const consensus::Evidence& evidence, const KeyPair& reporter)>
-      make_evidence_tx;
 };
 
 // What the driver did, for metrics and tests (monotonic counters).

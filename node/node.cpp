@@ -2,28 +2,73 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/clock.h"
 #include "common/hex.h"
 #include "node/node_key.h"
+#include "node/sign_state.h"
 #include "rpc/chain_api.h"
 #include "rpc/registry_api.h"
 
 namespace swarmchain {
 
+namespace {
+
+// No peers: the dev node's committee is this node alone, and nothing leaves it. p2p (issue 9)
+// replaces this with the real transport; the driver does not change.
+class NullNetwork final : public Network {
+ public:
+  void broadcast(ByteView) override {}
+  void send(PeerId, ByteView) override {}
+};
+
+}  // namespace
+
+// The driver's timers, as timers of the event loop (the driver is called back on the loop).
+class Node::LoopScheduler final : public Scheduler {
+ public:
+  explicit LoopScheduler(Node& node) : node_(node) {}
+  void schedule(uint64_t delay_ms, const DriverTimer& t) override {
+    node_.loop_->post_after(delay_ms, [n = &node_, t] {
+      n->driver_->on_timer(t);
+      n->check_failure();
+    });
+  }
+
+ private:
+  Node& node_;
+};
+
 Expected<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
-  std::unique_ptr<Node> node(new Node(config));
   const auto genesis_path =
       config.genesis_path.empty() ? config.datadir / "genesis.json" : config.genesis_path;
   auto genesis = Genesis::load(genesis_path);
   if (!genesis) return unexpected(genesis.error());
   auto key = load_node_key(config.datadir / "node_key");
   if (!key) return unexpected(key.error());
+  std::unique_ptr<Node> node(new Node(config, *key));
   auto chain = Blockchain::open(config.datadir / "chain", *genesis);
   if (!chain) return unexpected(chain.error());
   node->chain_ = std::move(*chain);
+
+  node->sign_store_ = std::make_unique<FileSignStateStore>(config.datadir / "sign_state");
+  auto signer = GuardedSigner::open(*key, node->chain_->chain_id(), *node->sign_store_);
+  if (!signer) return unexpected(signer.error());
+  // A store that came back lower than what this node already committed (a lying disk, a
+  // damaged WAL) would have it sign heights it has signed: refuse to start.
+  if (Status s = check_store_not_behind(node->chain_->tip().header.height,
+                                        (*signer)->committed_height());
+      !s)
+    return unexpected(std::move(s));
+  node->signer_ = std::move(*signer);
+
   node->mempool_ = std::make_unique<Mempool>(node->chain_->chain_id(), MempoolLimits{},
                                              node->chain_->executor().registry_params());
-  node->finalizer_ = std::make_unique<SoloFinalizer>(*key);
+  node->loop_ = std::make_unique<EventLoop>(node->clock_);
+  node->net_ = std::make_unique<NullNetwork>();
+  node->sched_ = std::make_unique<LoopScheduler>(*node);
+  DriverConfig dc;
+  dc.send_uptime_proofs = true;
+  node->driver_ = std::make_unique<Driver>(*node->chain_, *node->mempool_, *node->signer_, *key,
+                                           node->clock_, *node->net_, *node->sched_, dc);
   node->chain_->add_listener(node.get());
   spdlog::info("chain {} ({}), tip height {} hash {}", to_hex(node->chain_->chain_id()).substr(0, 16),
                genesis->network, node->chain_->tip().header.height.value,
@@ -35,7 +80,12 @@ Expected<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
 Node::~Node() { stop(); }
 
 Status Node::start() {
-  rpc::register_chain_methods(dispatcher_, *chain_, *mempool_);
+  rpc::register_chain_methods(dispatcher_, *chain_, *mempool_, [this](const Tx&) {
+    loop_->post([this] {
+      driver_->on_new_tx();
+      check_failure();
+    });
+  });
   rpc::register_registry_methods(dispatcher_, *chain_);
   rpc::HttpServerOptions opts;
   opts.host = config_.rpc_host;
@@ -43,57 +93,50 @@ Status Node::start() {
   opts.worker_threads = config_.rpc_threads;
   rpc_ = std::make_unique<rpc::HttpServer>(opts, dispatcher_);
   rpc_->set_health([this] {
+    if (auto why = failure()) return nlohmann::json{{"status", "failed"}, {"reason", *why}};
     auto tip = chain_->tip();
     return nlohmann::json{{"status", "ok"}, {"height", tip.header.height.value}};
   });
   if (Status s = rpc_->start(); !s) return s;
   spdlog::info("RPC listening on http://{}:{}/json_rpc", config_.rpc_host, rpc_->port());
-  loop_ = std::thread([this] { chain_loop(); });
+  loop_->post([this] {
+    driver_->start();
+    check_failure();
+  });
+  loop_thread_ = std::thread([this] { loop_->run(); });
   return Status::ok();
 }
 
 void Node::stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_ && !loop_.joinable() && !rpc_) return;
-    stopping_ = true;
-  }
-  cv_.notify_all();
   if (rpc_) {
     rpc_->stop();
     rpc_.reset();
   }
-  if (loop_.joinable()) loop_.join();
+  if (loop_) loop_->stop();  // the event in flight (a block being committed) finishes first
+  if (loop_thread_.joinable()) loop_thread_.join();
 }
 
-void Node::chain_loop() {
-  const auto interval = std::chrono::milliseconds(chain_->params().target_block_ms);
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    // Wait out the block interval (woken early only by stop()).
-    if (cv_.wait_for(lock, interval, [this] { return stopping_; })) break;
-    lock.unlock();
-    produce_one();  // a block in flight is finished before the loop looks at stopping_ again
-    lock.lock();
-  }
+void Node::check_failure() {
+  if (failure_reported_) return;
+  const auto& f = driver_->failure();
+  if (!f) return;
+  failure_reported_ = true;
+  spdlog::error("consensus stopped: {}; this node produces and votes on nothing more until it "
+                "is restarted (/health answers 503)",
+                f->message());
+  std::lock_guard lock(failure_mu_);
+  failure_ = f->message();
 }
 
-void Node::produce_one() {
-  SystemClock clock;
-  const auto& p = chain_->params();
-  std::vector<Tx> candidates = mempool_->select(p.max_block_txs, p.max_block_bytes);
-  auto fb = finalizer_->finalize_next(*chain_, candidates, clock.now_ms());
-  if (!fb) return;
-  if (Status s = chain_->commit(fb->block, fb->cert, /*signatures_checked=*/true); !s)
-    spdlog::error("cannot commit block {}: {}", fb->block.header.height.value, s.message());
+std::optional<std::string> Node::failure() const {
+  std::lock_guard lock(failure_mu_);
+  return failure_;
 }
 
-void Node::on_block_committed(const Block& block, const CommitCertificate&) {
-  chain_->with_state([&](const ChainState& state, const ChainTip&) {
-    mempool_->on_block_committed(block.txs, state);
-  });
-  spdlog::info("block {} {} txs {}", block.header.height.value, to_hex(block.hash()),
-               block.txs.size());
+void Node::on_block_committed(const Block& block, const CommitCertificate& cert) {
+  // The driver has told the mempool and the signer; this is the node's log line.
+  spdlog::info("block {} {} txs {} round {}", block.header.height.value, to_hex(block.hash()),
+               block.txs.size(), cert.round);
 }
 
 }  // namespace swarmchain

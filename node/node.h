@@ -1,22 +1,30 @@
-// Node: the composition root. Wires the chain (store + state), the mempool, the finalizer and
-// the RPC server, and runs the chain loop: every target_block_ms, ask the finalizer for the
-// next block and commit it.
+// Node: the composition root. Wires the chain (store + state), the mempool, the signer, the
+// consensus Driver and the RPC server. The Driver runs on one EventLoop thread, the chain
+// strand: it is the only writer of the chain (design §6.3). The dev node is the same engine
+// with a committee of one and a network with no peers.
 //
-// Thread-safety: start()/stop() from the main thread. The chain loop thread is the only writer
-// of the chain; RPC worker threads read the chain and add to the mempool.
+// If the driver fails on this node's side (the store could not commit a decided block), the
+// node logs it once, /health answers 503 with the reason, and nothing more is produced.
+//
+// Thread-safety: open()/start()/stop() from the main thread. The event-loop thread owns the
+// Driver and writes the chain; RPC worker threads read the chain, add to the mempool and post
+// to the loop.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "chain/blockchain.h"
 #include "chain/mempool.h"
-#include "node/finalizer.h"
+#include "common/clock.h"
+#include "node/driver.h"
+#include "node/event_loop.h"
+#include "node/sign_state.h"
+#include "node/signer.h"
 #include "rpc/http_server.h"
 #include "rpc/json_rpc.h"
 
@@ -32,13 +40,14 @@ struct NodeConfig {
 
 class Node final : public ChainListener {
  public:
-  // Loads the genesis, the node key and the chain; refuses a foreign or damaged datadir.
+  // Loads the genesis, the node key, the chain and the sign state; refuses a foreign or
+  // damaged datadir, and a store that is behind what this node already committed.
   static Expected<std::unique_ptr<Node>> open(const NodeConfig& config);
   ~Node() override;
 
   Status start();
-  // Stops accepting RPC, lets the block in flight finish, then returns; the chain (RocksDB)
-  // closes when the Node is destroyed. Safe to call more than once.
+  // Stops accepting RPC, lets the event in flight (a block being committed) finish, then
+  // returns; the chain (RocksDB) closes when the Node is destroyed. Safe to call more than once.
   void stop();
 
   uint16_t rpc_port() const { return rpc_ ? rpc_->port() : 0; }
@@ -47,21 +56,29 @@ class Node final : public ChainListener {
   void on_block_committed(const Block& block, const CommitCertificate& cert) override;
 
  private:
-  explicit Node(NodeConfig c) : config_(std::move(c)) {}
-  void chain_loop();
-  void produce_one();
+  class LoopScheduler;
+  explicit Node(NodeConfig c, KeyPair key) : config_(std::move(c)), key_(std::move(key)) {}
+  // On the loop thread, after every call into the driver: reports a failure once.
+  void check_failure();
+  std::optional<std::string> failure() const;
 
   NodeConfig config_;
+  KeyPair key_;
+  SystemClock clock_;
   std::unique_ptr<Blockchain> chain_;
   std::unique_ptr<Mempool> mempool_;
-  std::unique_ptr<Finalizer> finalizer_;
+  std::unique_ptr<FileSignStateStore> sign_store_;  // <datadir>/sign_state; outlives signer_
+  std::unique_ptr<Signer> signer_;
+  std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<Network> net_;
+  std::unique_ptr<Scheduler> sched_;
+  std::unique_ptr<Driver> driver_;  // used on the loop thread only
   rpc::Dispatcher dispatcher_;
   std::unique_ptr<rpc::HttpServer> rpc_;
-  std::thread loop_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  uint64_t last_block_ms_ = 0;
+  std::thread loop_thread_;
+  bool failure_reported_ = false;  // loop thread
+  mutable std::mutex failure_mu_;
+  std::optional<std::string> failure_;  // guarded by failure_mu_: read by /health
 };
 
 }  // namespace swarmchain

@@ -49,11 +49,18 @@ const char* node_state_name(NodeState s) {
       return "active";
     case NodeState::kDecommissioned:
       return "decommissioned";
+    case NodeState::kDeregistered:
+      return "deregistered";
   }
   return "unknown";
 }
 
 // ---- ServiceNode ----
+
+std::string ipv4_text(uint32_t ip) {
+  return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 0xff) + "." +
+         std::to_string((ip >> 8) & 0xff) + "." + std::to_string(ip & 0xff);
+}
 
 std::optional<std::size_t> ServiceNode::contributor_index(const PubKey& address) const {
   for (std::size_t i = 0; i < contributors.size(); ++i)
@@ -86,6 +93,14 @@ void ServiceNode::encode(Writer& w) const {
   w.height(last_decommission_height);
   w.u64(swarm_id);
   w.amount(rewards_earned);
+  w.height(last_proof_height);
+  w.u64(last_proof_time_ms);
+  w.u64(last_proof_sent_ms);
+  w.u32(contact.public_ip);
+  w.u16(contact.storage_port);
+  w.u16(contact.storage_lmq_port);
+  w.u16(contact.quorumnet_port);
+  for (uint16_t v : contact.version) w.u16(v);
 }
 
 ServiceNode ServiceNode::decode(Reader& r) {
@@ -108,7 +123,7 @@ ServiceNode ServiceNode::decode(Reader& r) {
   sn.staking_requirement = r.amount();
   sn.registration_height = r.height();
   sn.active_since_height = r.height();
-  sn.state = r.enumeration<NodeState>(static_cast<uint8_t>(NodeState::kDecommissioned));
+  sn.state = r.enumeration<NodeState>(static_cast<uint8_t>(NodeState::kDeregistered));
   sn.requested_unlock_height = r.height();
   sn.last_reward_height = r.height();
   sn.last_reward_index = r.u32();
@@ -117,6 +132,14 @@ ServiceNode ServiceNode::decode(Reader& r) {
   sn.last_decommission_height = r.height();
   sn.swarm_id = r.u64();
   sn.rewards_earned = r.amount();
+  sn.last_proof_height = r.height();
+  sn.last_proof_time_ms = r.u64();
+  sn.last_proof_sent_ms = r.u64();
+  sn.contact.public_ip = r.u32();
+  sn.contact.storage_port = r.u16();
+  sn.contact.storage_lmq_port = r.u16();
+  sn.contact.quorumnet_port = r.u16();
+  for (uint16_t& v : sn.contact.version) v = r.u16();
   return sn;
 }
 

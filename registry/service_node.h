@@ -4,11 +4,23 @@
 //   sn = pubkey[32] || pubkey_x25519[32] || operator[32] || fee_bps u16 ||
 //        vector<contributor, 10> contributors || total_contributed u64 || total_reserved u64 ||
 //        staking_requirement u64 || registration_height u64 || active_since_height u64 ||
-//        state u8 (0 awaiting, 1 active, 2 decommissioned) || requested_unlock_height u64 ||
-//        last_reward_height u64 || last_reward_index u32 || decommission_count u32 ||
-//        recommission_credit u64 || last_decommission_height u64 || swarm_id u64 ||
-//        rewards_earned u64
+//        state u8 (0 awaiting, 1 active, 2 decommissioned, 3 deregistered) ||
+//        requested_unlock_height u64 || last_reward_height u64 || last_reward_index u32 ||
+//        decommission_count u32 || recommission_credit u64 || last_decommission_height u64 ||
+//        swarm_id u64 || rewards_earned u64 || last_proof_height u64 || last_proof_time_ms u64 ||
+//        last_proof_sent_ms u64 || contact
 //   contributor = address[32] || amount u64 || reserved u64
+//   contact     = public_ip u32 || storage_port u16 || storage_lmq_port u16 ||
+//                 quorumnet_port u16 || version u16 u16 u16
+// The last_proof_* fields and the contact come from the node's latest uptime_proof tx
+// (registry/uptime_rules.h): last_proof_time_ms is the time of the BLOCK that included it (every
+// time rule reads block time), last_proof_sent_ms the node's own stamp in the proof (kept so a
+// replayed old proof is refused). All zero until the first proof. The contact data is inside
+// registry_root, so a light client can check a swarm member's address and ports.
+// A deregistered record (state 3) stays only while its stakes are frozen: it is out of every
+// swarm, the reward queue and committees, and it expires at requested_unlock_height (set to
+// deregistration height + dereg_lock_blocks) through the ordinary unlock path, which returns
+// the stakes.
 // active_since_height is 0 while the node never became active (height 0 is the genesis, whose
 // nodes are active from it, so "active since 0" is told apart by state == active).
 // contributors[0] is the operator. Decoding rejects more than 10 contributors, fee_bps > 10000
@@ -25,6 +37,7 @@
 // Thread-safety: plain values.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,7 +57,12 @@ namespace swarmchain {
 inline constexpr uint16_t kMaxFeeBps = 10'000;
 inline constexpr std::size_t kMaxContributorsLimit = 10;  // decoder cap; params may be lower
 
-enum class NodeState : uint8_t { kAwaiting = 0, kActive = 1, kDecommissioned = 2 };
+enum class NodeState : uint8_t {
+  kAwaiting = 0,
+  kActive = 1,
+  kDecommissioned = 2,
+  kDeregistered = 3,
+};
 const char* node_state_name(NodeState s);
 
 struct Contributor {
@@ -53,6 +71,20 @@ struct Contributor {
   Amount reserved;  // spot reserved at registration (0 for an open contributor)
   friend bool operator==(const Contributor&, const Contributor&) = default;
 };
+
+// What a node advertises in its uptime proofs (design §7.4). public_ip is IPv4 in host order
+// (a.b.c.d = a<<24 | b<<16 | c<<8 | d); version is the storage server's (major, minor, patch).
+struct UptimeContact {
+  uint32_t public_ip = 0;
+  uint16_t storage_port = 0;
+  uint16_t storage_lmq_port = 0;
+  uint16_t quorumnet_port = 0;
+  std::array<uint16_t, 3> version{};
+  friend bool operator==(const UptimeContact&, const UptimeContact&) = default;
+};
+
+// Dotted text of a host-order IPv4 address ("0.0.0.0" for 0).
+std::string ipv4_text(uint32_t ip);
 
 struct ServiceNode {
   PubKey pubkey;
@@ -74,6 +106,13 @@ struct ServiceNode {
   Height last_decommission_height;
   SwarmId swarm_id = kUnassignedSwarm;
   Amount rewards_earned;  // sum of block rewards paid out for this node (all contributors)
+  Height last_proof_height;         // block that included the latest uptime proof (0 = none)
+  uint64_t last_proof_time_ms = 0;  // that block's time
+  uint64_t last_proof_sent_ms = 0;  // the proof's own time_ms
+  UptimeContact contact;
+
+  bool has_proof() const { return last_proof_time_ms != 0 || last_proof_height != Height(); }
+  bool is_deregistered() const { return state == NodeState::kDeregistered; }
 
   bool is_active() const { return state == NodeState::kActive; }
   bool is_fully_funded() const { return total_contributed >= staking_requirement; }

@@ -68,6 +68,10 @@ const char* registry_error_name(RegistryError e) {
     case RegistryError::kUnlockAlreadyRequested: return "unlock_already_requested";
     case RegistryError::kUnlockNotAllowed: return "unlock_not_allowed";
     case RegistryError::kZeroAmount: return "zero_amount";
+    case RegistryError::kNodeDeregistered: return "node_deregistered";
+    case RegistryError::kProofTimeSkew: return "proof_time_skew";
+    case RegistryError::kProofTooSoon: return "proof_too_soon";
+    case RegistryError::kProofReplayed: return "proof_replayed";
   }
   return "unknown_registry_error";
 }
@@ -269,6 +273,9 @@ Status apply_stake(RegistryView& v, const RegistryParams& p, const PubKey& sende
     return Status::error(RegistryError::kUnknownNode,
                          "no service node " + key_hex(sn_pubkey) + " is registered");
   }
+  if (sn->is_deregistered())
+    return Status::error(RegistryError::kNodeDeregistered,
+                         "service node " + key_hex(sn_pubkey) + " was deregistered");
   Expected<StakeLimits> limits = stake_limits(p, *sn, sender);
   if (!limits) return limits.error();
   const std::optional<std::size_t> idx = sn->contributor_index(sender);
@@ -317,6 +324,11 @@ Status apply_request_unlock(RegistryView& v, const RegistryParams& p, const PubK
     return Status::error(RegistryError::kUnknownNode,
                          "no service node " + key_hex(sn_pubkey) + " is registered");
   }
+  if (sn->is_deregistered())
+    return Status::error(RegistryError::kNodeDeregistered,
+                         "service node " + key_hex(sn_pubkey) +
+                             " was deregistered; its stakes return at height " +
+                             sn->requested_unlock_height.to_string());
   if (!sn->contributor_index(sender)) {
     return Status::error(RegistryError::kNotAContributor,
                          "the sender is not a contributor of service node " +

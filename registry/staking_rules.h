@@ -38,6 +38,12 @@ struct RegistryParams {
   uint64_t unlock_delay_blocks = 40;
   Amount block_reward;
   SwarmParams swarm;
+  // Liveness (design §5.4, §7.4; registry/uptime_rules.h).
+  uint64_t proof_interval_s = 3600;
+  uint64_t proof_lifetime_s = 7500;
+  uint64_t proof_skew_ms = 5 * 60 * 1000;
+  uint64_t dereg_lock_blocks = 1'296'000;
+  uint64_t epoch_blocks = 300;
 };
 
 enum class RegistryError {
@@ -61,6 +67,10 @@ enum class RegistryError {
   kUnlockAlreadyRequested,
   kUnlockNotAllowed,      // awaiting node: only the operator may unlock it
   kZeroAmount,
+  kNodeDeregistered,      // the node was deregistered; its stakes are frozen
+  kProofTimeSkew,         // uptime proof time too far from the block time
+  kProofTooSoon,          // a proof of this node was included less than interval/2 ago
+  kProofReplayed,         // not newer than the node's last included proof
 };
 const char* registry_error_name(RegistryError e);
 

@@ -203,7 +203,9 @@ RpcResult get_account_history(const Blockchain& chain, const json& params) {
   return json{{"address", text}, {"transactions", items}};
 }
 
-RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool, const json& params) {
+RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool,
+                               const std::function<void(const Tx&)>& on_tx_added,
+                               const json& params) {
   Params p(params);
   p.allow_only({"tx_hex"});
   std::string hex = p.required_string("tx_hex");
@@ -226,12 +228,14 @@ RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool, const 
   if (!result)
     return unexpected(RpcError::rejected(
         result.error().message(), json{{"reason", tx_rejection_name(result.error().code())}}));
+  if (on_tx_added) on_tx_added(*tx);
   return json{{"txid", to_hex(*result)}, {"status", "pending"}};
 }
 
 }  // namespace
 
-void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool) {
+void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool,
+                            std::function<void(const Tx&)> on_tx_added) {
   d.add("get_info", [&](const json&) { return get_info(chain, mempool); });
   d.add("get_height", [&](const json&) -> RpcResult {
     ChainTip tip = chain.tip();
@@ -242,7 +246,9 @@ void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mem
   d.add("get_account", [&](const json& p) { return get_account(chain, mempool, p); });
   d.add("get_account_history", [&](const json& p) { return get_account_history(chain, p); });
   d.add("send_raw_transaction",
-        [&](const json& p) { return send_raw_transaction(chain, mempool, p); });
+        [&chain, &mempool, on_tx_added = std::move(on_tx_added)](const json& p) {
+          return send_raw_transaction(chain, mempool, on_tx_added, p);
+        });
   d.add("get_fee_estimate", [&](const json&) -> RpcResult {
     return json{{"fee", mempool.fee_estimate().atomic()}, {"unit", "atomic per transaction"}};
   });

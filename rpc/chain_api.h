@@ -7,6 +7,8 @@
 // Thread-safety: handlers run concurrently on the HTTP worker threads.
 #pragma once
 
+#include <functional>
+
 #include "chain/blockchain.h"
 #include "chain/mempool.h"
 #include "rpc/json_rpc.h"
@@ -15,7 +17,10 @@ namespace swarmchain::rpc {
 
 inline constexpr const char* kNodeVersion = "0.1.0";
 
-void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool);
+// `on_tx_added` (optional) runs on the handler's thread after send_raw_transaction admitted
+// a tx: the node posts it to its chain strand (a waiting proposer proposes at once).
+void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool,
+                            std::function<void(const Tx&)> on_tx_added = {});
 
 // JSON shapes shared by several methods (and by tests).
 nlohmann::json tx_to_json(const Tx& tx);

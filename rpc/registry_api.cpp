@@ -5,6 +5,12 @@
 //     order. `fields` names entry fields only, each with a boolean; false leaves the field out.
 //   * active_since_height is null while the node never became active (state "awaiting"): the
 //     record stores 0 then, which would read as "active since genesis".
+//   * Contact data comes from the node's last uptime proof (in the record, so in
+//     registry_root): public_ip "0.0.0.0" and ports 0 while it never proved (Oxen's answer for
+//     a node without a proof); last_uptime_proof is the including block's time in seconds, 0
+//     if none; storage_server_version is [major, minor, patch].
+//   * get_service_node_status: proof_age is the tip's block time minus the last proof's, in
+//     seconds (null if the node never proved) — the age every liveness rule reads.
 //   * get_registry_proof serves the tip only: the node keeps one registry, and answering for an
 //     older height with today's record would be a proof of the wrong thing.
 #include "rpc/registry_api.h"
@@ -38,7 +44,8 @@ const std::vector<std::string_view>& service_node_field_names() {
       "total_contributed", "total_reserved", "staking_requirement", "operator_address",
       "operator_fee", "registration_height", "requested_unlock_height", "active", "funded",
       "state", "last_uptime_proof", "last_reward_block_height", "last_reward_transaction_index",
-      "decommission_count", "earned_downtime_blocks", "active_since_height", "rewards_earned"};
+      "decommission_count", "earned_downtime_blocks", "active_since_height", "rewards_earned",
+      "storage_server_version", "last_uptime_proof_height"};
   return names;
 }
 
@@ -56,11 +63,11 @@ json service_node_to_json(const ServiceNode& sn) {
               {"pubkey_x25519", to_hex(sn.pubkey_x25519)},
               {"swarm_id", sn.swarm_id},
               {"swarm", swarm_hex(sn.swarm_id)},
-              // Contact data arrives with uptime proofs (a later issue); unknown until then.
-              {"public_ip", nullptr},
-              {"storage_port", nullptr},
-              {"storage_lmq_port", nullptr},
-              {"quorumnet_port", nullptr},
+              {"public_ip", ipv4_text(sn.contact.public_ip)},
+              {"storage_port", sn.contact.storage_port},
+              {"storage_lmq_port", sn.contact.storage_lmq_port},
+              {"quorumnet_port", sn.contact.quorumnet_port},
+              {"storage_server_version", sn.contact.version},
               {"contributors", std::move(contributors)},
               {"total_contributed", sn.total_contributed.atomic()},
               {"total_reserved", sn.total_reserved.atomic()},
@@ -72,7 +79,8 @@ json service_node_to_json(const ServiceNode& sn) {
               {"active", sn.is_active()},
               {"funded", sn.is_fully_funded()},
               {"state", node_state_name(sn.state)},
-              {"last_uptime_proof", 0},
+              {"last_uptime_proof", sn.last_proof_time_ms / 1000},
+              {"last_uptime_proof_height", sn.last_proof_height.value},
               {"last_reward_block_height", sn.last_reward_height.value},
               {"last_reward_transaction_index", sn.last_reward_index},
               {"decommission_count", sn.decommission_count},
@@ -348,17 +356,24 @@ RpcResult get_service_node_status(const Blockchain& chain, const json& params) {
 
   std::optional<ServiceNode> sn;
   Height height;
+  uint64_t tip_time_ms = 0;
   chain.with_state([&](const ChainState& state, const ChainTip& tip) {
     if (const ServiceNode* found = state.registry.get(*pk)) sn = *found;
     height = tip.header.height;
+    tip_time_ms = tip.header.time_ms;
   });
   if (!sn) return unexpected(no_node(text));
   json out = service_node_to_json(*sn);
   out["height"] = height.value;
   out["credit"] = sn->recommission_credit;
-  out["proof_age"] = nullptr;
+  out["proof_age"] = sn->has_proof() ? json((tip_time_ms > sn->last_proof_time_ms
+                                                 ? tip_time_ms - sn->last_proof_time_ms
+                                                 : 0) /
+                                            1000)
+                                     : json(nullptr);
   out["next_obligation_check"] = nullptr;
-  out["liveness"] = "uptime proofs and obligation checks are not active yet";
+  out["liveness"] = sn->has_proof() ? "uptime proofs on chain; obligation checks are not active yet"
+                                    : "no uptime proof received yet";
   if (contributor) {
     auto limits = stake_limits(chain.executor().registry_params(), *sn, *contributor);
     if (limits)
@@ -398,7 +413,7 @@ RpcResult get_registry_proof(const Blockchain& chain, const json& params) {
     for (const MerkleStep& s : proof->steps)
       steps.push_back({{"sibling_on_left", s.sibling_on_left}, {"hash", to_hex(s.sibling)}});
     json committee = json::array();
-    for (const PubKey& member : chain.executor().committee(tip_height))
+    for (const PubKey& member : chain.executor().committee(state, tip_height))
       committee.push_back(to_hex(member));
     out = json{{"height", tip_height.value},
                {"block_hash", to_hex(tip.hash)},

@@ -218,7 +218,7 @@ void check_recovered_store(const fs::path& dir, uint64_t reported, bool& ahead) 
     auto cert = test::read_ok(bc.store().certificate_at(Height(h)));
     ASSERT_TRUE(cert) << "certificate of block " << h << " is missing";
     Status s = verify_certificate(*cert, bc.chain_id(), Height(h), block->hash(),
-                                  bc.executor().committee(Height(h)));
+                                  bc.committee(Height(h)));
     EXPECT_TRUE(s) << "certificate of block " << h << ": " << s.message();
     EXPECT_EQ(test::read_ok(bc.store().height_of(block->hash())), Height(h));
     prev = block->hash();

@@ -66,6 +66,12 @@ Genesis golden_genesis() {
   p.proof_lifetime_s = 60;
   p.max_block_bytes = 4u << 20;
   p.max_block_txs = 20'000;
+  p.max_clock_drift_ms = 1001;
+  p.timeout_propose_ms = 502;
+  p.timeout_prevote_ms = 253;
+  p.timeout_precommit_ms = 254;
+  p.timeout_delta_ms = 125;
+  p.proof_skew_ms = 300'000;
   g.accounts = {{test_key(1).pubkey(), Amount::coins(1000)},
                 {test_key(2).pubkey(), Amount(2'000'000'005)},
                 {test_key(3).pubkey(), Amount(7)}};
@@ -144,6 +150,33 @@ Tx golden_register_node() {
 Tx golden_stake() { return golden_signed(9, StakePayload{test_key(50).pubkey(), Amount::coins(15)}); }
 Tx golden_request_unlock() { return golden_signed(10, RequestUnlockPayload{test_key(50).pubkey()}); }
 
+UptimeContact golden_contact() {
+  return UptimeContact{0x0a000102, 22021, 22020, 22025, {2, 11, 3}};  // 10.0.1.2
+}
+// Node key 50 proves it is alive: sender = node key, fee 0, nonce 0.
+Tx golden_uptime_proof() {
+  return make_uptime_proof(test_key(50), golden_chain_id(), 1'700'000'020'500ULL, golden_contact());
+}
+// Validator key 200 precommitted two blocks at (41, round 2); key 3 submits it.
+Vote golden_vote(uint8_t block_byte) {
+  Vote v;
+  v.type = VoteType::kPrecommit;
+  v.height = Height(41);
+  v.round = 2;
+  v.block_hash = pattern<Hash>(block_byte);
+  v.validator = test_key(200).pubkey();
+  v.sign(test_key(200), golden_chain_id());
+  return v;
+}
+Tx golden_evidence() {
+  Tx tx;
+  tx.chain_id = golden_chain_id();
+  tx.sender = test_key(3).pubkey();
+  tx.payload = EvidencePayload{golden_vote(0x40), golden_vote(0x41)};
+  tx.sign(test_key(3));
+  return tx;
+}
+
 json tx_vector(const Tx& tx) {
   return json{{"hex", to_hex(tx.to_bytes())},
               {"txid", to_hex(tx.id())},
@@ -175,6 +208,8 @@ json build_golden() {
       {"tx_register_node", tx_vector(golden_register_node())},
       {"tx_stake", tx_vector(golden_stake())},
       {"tx_request_unlock", tx_vector(golden_request_unlock())},
+      {"tx_uptime_proof", tx_vector(golden_uptime_proof())},
+      {"tx_evidence", tx_vector(golden_evidence())},
   };
 }
 
@@ -280,7 +315,9 @@ TEST(AccountEncoding, EncodesToTheGoldenBytesAndDecodesBack) {
 TEST(TxEncoding, RegistryTxsEncodeToTheGoldenBytesAndDecodeBack) {
   const std::pair<const char*, Tx> cases[] = {{"tx_register_node", golden_register_node()},
                                               {"tx_stake", golden_stake()},
-                                              {"tx_request_unlock", golden_request_unlock()}};
+                                              {"tx_request_unlock", golden_request_unlock()},
+                                              {"tx_uptime_proof", golden_uptime_proof()},
+                                              {"tx_evidence", golden_evidence()}};
   for (const auto& [name, tx] : cases) {
     SCOPED_TRACE(name);
     EXPECT_EQ(to_hex(tx.to_bytes()), g(name, "hex"));
@@ -309,7 +346,7 @@ TEST(TxEncoding, RegisterNodePayloadIsTheRegistrationThenTheOperatorAmount) {
 
 TEST(TxEncoding, AnUnknownTxTypeIsRefused) {
   Bytes b = golden_stake().to_bytes();
-  b[1 + 32] = 4;  // the type byte
+  b[1 + 32] = 6;  // the type byte; 0..5 are known
   auto tx = Tx::from_bytes(b);
   ASSERT_FALSE(tx);
   EXPECT_EQ(tx.error().code_as<DecodeError>(), DecodeError::kBadEnum);
@@ -339,6 +376,29 @@ TEST(TxEncoding, TransferFollowsTheGrammarFieldByField) {
                                le_hex(123'456'789, 8) + to_hex(tx.signature);
   EXPECT_EQ(to_hex(tx.to_bytes()), expected);
   EXPECT_EQ(tx.to_bytes().size(), 186u);
+}
+
+TEST(TxEncoding, UptimeProofFollowsTheGrammarFieldByField) {
+  const Tx tx = golden_uptime_proof();
+  const std::string expected = "01" + to_hex(golden_chain_id()) + "04" +
+                               to_hex(test_key(50).pubkey()) + le_hex(0, 8) + le_hex(0, 8) +
+                               le_hex(1'700'000'020'500ULL, 8) + le_hex(0x0a000102, 4) +
+                               le_hex(22021, 2) + le_hex(22020, 2) + le_hex(22025, 2) +
+                               le_hex(2, 2) + le_hex(11, 2) + le_hex(3, 2) +
+                               to_hex(tx.signature);
+  EXPECT_EQ(to_hex(tx.to_bytes()), expected);
+  EXPECT_TRUE(tx.signature_valid());
+}
+
+TEST(TxEncoding, EvidenceIsTwoVotesInTheirOwnEncoding) {
+  const Tx tx = golden_evidence();
+  const auto& e = std::get<EvidencePayload>(tx.payload);
+  const std::string expected = "01" + to_hex(golden_chain_id()) + "05" +
+                               to_hex(test_key(3).pubkey()) + le_hex(0, 8) + le_hex(0, 8) +
+                               to_hex(encode(e.first)) + to_hex(encode(e.second)) +
+                               to_hex(tx.signature);
+  EXPECT_EQ(to_hex(tx.to_bytes()), expected);
+  EXPECT_TRUE(votes_conflict(e.first, e.second));
 }
 
 TEST(TxEncoding, TxidIsTheTaggedHashOfTheFullEncoding) {

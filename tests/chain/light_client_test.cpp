@@ -23,7 +23,7 @@ class LightClientTest : public ::testing::Test {
     block = built.block;
     state.registry.apply(built.executed.registry_changes);
     ASSERT_EQ(state.registry.root(), block.header.registry_root);
-    committee = ex->committee(block.header.height);
+    committee = ex->committee(state, block.header.height);
     cert = CommitCertificate{block.header.height, 0, block.hash(), {}};
     for (std::size_t i = 0; i < committee.size(); ++i) {
       const KeyPair& k = signer(committee[i]);

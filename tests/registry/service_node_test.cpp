@@ -64,6 +64,10 @@ ServiceNode golden_node() {
   sn.last_decommission_height = Height(29);
   sn.swarm_id = 0x0123456789abcdefULL;
   sn.rewards_earned = Amount(3'000'000'007ULL);
+  sn.last_proof_height = Height(40);
+  sn.last_proof_time_ms = 1'700'000'040'000ULL;
+  sn.last_proof_sent_ms = 1'700'000'039'900ULL;
+  sn.contact = UptimeContact{0xc0a80107, 22021, 22020, 22025, {2, 11, 3}};  // 192.168.1.7
   return sn;
 }
 
@@ -142,8 +146,9 @@ std::string blake2b_tagged_hex(std::string_view tag, const Bytes& data) {
 // Byte offsets in the golden record's encoding (grammar in service_node.h).
 constexpr std::size_t kFeeOffset = 3 * 32;
 constexpr std::size_t kContributorCountOffset = kFeeOffset + 2;
-// After the state byte: 6 u64 fields and 2 u32 fields.
-constexpr std::size_t kBytesAfterState = 6 * 8 + 2 * 4;
+// After the state byte: 6 u64 fields and 2 u32 fields, then the proof fields (3 u64) and the
+// contact (u32, 3 u16 ports, 3 u16 version).
+constexpr std::size_t kBytesAfterState = 6 * 8 + 2 * 4 + 3 * 8 + 4 + 3 * 2 + 3 * 2;
 
 // ---- generator ----
 
@@ -192,6 +197,10 @@ TEST(ServiceNodeEncoding, FollowsTheGrammarFieldByField) {
   // unlock height, reward position, decommission fields, swarm, rewards earned
   expected += le_hex(5000, 8) + le_hex(33, 8) + le_hex(2, 4) + le_hex(1, 4) + le_hex(720, 8) +
               le_hex(29, 8) + le_hex(0x0123456789abcdefULL, 8) + le_hex(3'000'000'007ULL, 8);
+  // last proof height, block time, node's stamp, then the contact
+  expected += le_hex(40, 8) + le_hex(1'700'000'040'000ULL, 8) + le_hex(1'700'000'039'900ULL, 8);
+  expected += le_hex(0xc0a80107, 4) + le_hex(22021, 2) + le_hex(22020, 2) + le_hex(22025, 2) +
+              le_hex(2, 2) + le_hex(11, 2) + le_hex(3, 2);
   EXPECT_EQ(to_hex(sn.to_bytes()), expected);
 }
 
@@ -263,14 +272,15 @@ TEST(ServiceNodeDecoding, RejectsAnUnknownState) {
   Bytes b = golden_node().to_bytes();
   const std::size_t state_offset = b.size() - kBytesAfterState - 1;
   ASSERT_EQ(b[state_offset], 1);  // the golden record is active
-  b[state_offset] = 3;
+  b[state_offset] = 4;
   auto decoded = decode_exact<ServiceNode>(b);
   ASSERT_FALSE(decoded);
   EXPECT_EQ(code_of(decoded.error()), DecodeError::kBadEnum);
 }
 
 TEST(ServiceNodeDecoding, AcceptsEveryKnownState) {
-  for (NodeState s : {NodeState::kAwaiting, NodeState::kActive, NodeState::kDecommissioned}) {
+  for (NodeState s : {NodeState::kAwaiting, NodeState::kActive, NodeState::kDecommissioned,
+                      NodeState::kDeregistered}) {
     ServiceNode sn = golden_node();
     sn.state = s;
     auto decoded = decode_exact<ServiceNode>(sn.to_bytes());
@@ -290,6 +300,13 @@ TEST(ServiceNode, StatesHaveReadableNames) {
   EXPECT_STREQ(node_state_name(NodeState::kAwaiting), "awaiting");
   EXPECT_STREQ(node_state_name(NodeState::kActive), "active");
   EXPECT_STREQ(node_state_name(NodeState::kDecommissioned), "decommissioned");
+  EXPECT_STREQ(node_state_name(NodeState::kDeregistered), "deregistered");
+}
+
+TEST(ServiceNode, Ipv4TextIsDottedDecimalOfTheHostOrderAddress) {
+  EXPECT_EQ(ipv4_text(0xc0a80107), "192.168.1.7");
+  EXPECT_EQ(ipv4_text(0), "0.0.0.0");
+  EXPECT_EQ(ipv4_text(0xffffffff), "255.255.255.255");
 }
 
 // ---- Registration ----

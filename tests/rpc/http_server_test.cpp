@@ -175,6 +175,16 @@ TEST_F(HttpServerTest, UnknownPathIsNotFound) {
   EXPECT_EQ(res->status, 404);
 }
 
+TEST_F(HttpServerTest, HealthAnswers503WithTheReasonWhenTheNodeFailed) {
+  HttpServer s(local_options(), dispatcher);
+  s.set_health([] { return json{{"status", "failed"}, {"reason", "the store could not commit"}}; });
+  start(s);
+  auto res = httplib::Client("127.0.0.1", s.port()).Get("/health");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(json::parse(res->body).at("reason"), "the store could not commit");
+}
+
 TEST_F(HttpServerTest, HealthAndMetricsUseTheirProviders) {
   HttpServer s(local_options(), dispatcher);
   s.set_health([] { return json{{"status", "syncing"}, {"height", 7}}; });

@@ -78,7 +78,7 @@ class RegistryApiTest : public ::testing::Test {
 
   // Commits the next block with `txs` (all must apply), certified by the whole committee.
   void commit(const std::vector<Tx>& txs = {}) {
-    const auto& committee = chain->executor().committee(chain->tip().header.height.next());
+    const std::vector<PubKey> committee = chain->committee(chain->tip().header.height.next());
     Block b;
     chain->with_state([&](const ChainState& state, const ChainTip& tip) {
       auto built = chain->executor().build(state, tip.header, tip.cert, txs,

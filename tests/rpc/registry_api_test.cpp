@@ -124,7 +124,7 @@ TEST_F(RegistryApiTest, RegistryProofVerifiesAgainstTheCertifiedHeader) {
   std::vector<PubKey> committee;
   for (const json& m : r["committee"])
     committee.push_back(*fixed_from_hex<PubKey>(m.get<std::string>()));
-  EXPECT_EQ(committee, chain->executor().committee(tip.header.height));
+  EXPECT_EQ(committee, chain->committee(tip.header.height));
   Status cs =
       verify_certificate(*cert, chain->chain_id(), header->height, header->hash(), committee);
   EXPECT_TRUE(cs) << cs.message();
