@@ -117,9 +117,8 @@ Expected<Db> open_db(rocksdb::Env* env, const std::string& dir, bool create) {
       return fail(StoreError::kNotADatadir,
                   "cannot open chain store " + dir + ": " + s.ToString() +
                       " (not a swarmchain store, or from an incompatible version)");
-    if (s.IsCorruption() || (s.IsIOError() && !create))
-      return fail(s.IsCorruption() ? StoreError::kCorrupt : StoreError::kIo,
-                  damaged_text(dir, s.ToString()));
+    if (s.IsCorruption()) return fail(StoreError::kCorrupt, damaged_text(dir, s.ToString()));
+    // Not "damaged": an IOError is also a lock held by another running node.
     return fail(StoreError::kIo, "cannot open chain store " + dir + ": " + s.ToString());
   }
   out.db.reset(raw);

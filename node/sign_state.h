@@ -63,6 +63,8 @@ class SignStateStore {
   virtual Status save(const SignState& state) = 0;
 };
 
+inline constexpr const char* kSignStateFile = "sign_state";  // in the datadir
+
 // `<datadir>/sign_state`, written with write_file_atomic (fsync of file and directory).
 class FileSignStateStore final : public SignStateStore {
  public:

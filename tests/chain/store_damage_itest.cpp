@@ -174,6 +174,16 @@ TEST_F(StoreDamageTest, FlippedBytesInAnSstFileAreReadErrorsNotMissing) {
   EXPECT_NE(loc.error().message().find("damaged"), std::string::npos) << loc.error().message();
 }
 
+TEST_F(StoreDamageTest, ASecondOpenWhileTheStoreIsInUseIsRefusedButNotCalledDamaged) {
+  auto bc = open_ok();
+  ASSERT_TRUE(bc);
+  auto second = Blockchain::open(dir.path(), genesis);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code_as<StoreError>(), StoreError::kIo);
+  EXPECT_EQ(second.error().message().find("damaged"), std::string::npos)
+      << second.error().message();
+}
+
 // ---- first start ----
 
 TEST_F(StoreDamageTest, FirstStartLeavesNoTemporaryDirectory) {
