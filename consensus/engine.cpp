@@ -7,7 +7,14 @@
 //     whose block building stalls still moves on;
 //   - the upon-rules are evaluated to a fixpoint after every input (advance()); each rule's
 //     guard (step, "for the first time") is what keeps it from firing twice;
-//   - a node outside the committee (an observer) runs the same rules but signs nothing.
+//   - a node outside the committee (an observer) runs the same rules but signs nothing;
+//   - a prevote or precommit timeout is honoured only if this engine scheduled it (lines 34,
+//     47), so a stray tick cannot move a round;
+//   - a second, different proposal of one round is dropped as kDuplicate (the first is kept;
+//     Evidence carries votes only).
+// Memory: per round at most one proposal and one vote of each type per member, rounds up to
+// round + kMaxRoundAhead; past rounds of the height are kept (line 28 needs a POL of any
+// earlier round, line 49 a decision of any round) until start_height clears them.
 #include "consensus/engine.h"
 
 #include <set>
@@ -19,24 +26,36 @@ namespace swarmchain::consensus {
 
 const char* step_name(Step s) {
   switch (s) {
-    case Step::kPropose: return "propose";
-    case Step::kPrevote: return "prevote";
-    case Step::kPrecommit: return "precommit";
+    case Step::kPropose:
+      return "propose";
+    case Step::kPrevote:
+      return "prevote";
+    case Step::kPrecommit:
+      return "precommit";
   }
   return "unknown";
 }
 
 const char* drop_reason_name(DropReason r) {
   switch (r) {
-    case DropReason::kBadSignature: return "bad_signature";
-    case DropReason::kNotMember: return "not_member";
-    case DropReason::kStaleHeight: return "stale_height";
-    case DropReason::kFutureHeight: return "future_height";
-    case DropReason::kRoundTooFar: return "round_too_far";
-    case DropReason::kNotProposer: return "not_proposer";
-    case DropReason::kDuplicate: return "duplicate";
-    case DropReason::kBufferFull: return "buffer_full";
-    case DropReason::kInvalidValue: return "invalid_value";
+    case DropReason::kBadSignature:
+      return "bad_signature";
+    case DropReason::kNotMember:
+      return "not_member";
+    case DropReason::kStaleHeight:
+      return "stale_height";
+    case DropReason::kFutureHeight:
+      return "future_height";
+    case DropReason::kRoundTooFar:
+      return "round_too_far";
+    case DropReason::kNotProposer:
+      return "not_proposer";
+    case DropReason::kDuplicate:
+      return "duplicate";
+    case DropReason::kBufferFull:
+      return "buffer_full";
+    case DropReason::kInvalidValue:
+      return "invalid_value";
   }
   return "unknown";
 }
@@ -61,12 +80,12 @@ struct RoundState {
   std::optional<Status> verdict;  // valid(proposal value), asked once (per round and value)
   VoteSet prevotes;
   VoteSet precommits;
-  std::set<uint16_t> senders;  // members with any message here (line 55)
+  std::set<uint16_t> senders;                           // members with any message here (line 55)
   std::set<std::pair<VoteType, uint16_t>> equivocated;  // evidence already reported
-  bool prevote_timer = false;    // line 34 fired
-  bool valid_updated = false;    // line 36 fired
-  bool precommit_timer = false;  // line 47 fired
-  bool proposed = false;         // this node asked to sign a proposal for this round
+  bool prevote_timer = false;                           // line 34 fired
+  bool valid_updated = false;                           // line 36 fired
+  bool precommit_timer = false;                         // line 47 fired
+  bool proposed = false;  // this node asked to sign a proposal for this round
 };
 
 }  // namespace
@@ -102,7 +121,8 @@ struct Engine::State {
   std::size_t quorum() const { return commit_quorum(committee.size()); }
   std::size_t weak_quorum() const { return committee.size() - quorum() + 1; }  // f + 1
   const PubKey& proposer(uint32_t r) const {
-    return committee[(height.value + r) % committee.size()];
+    const std::size_t n = committee.size();  // (h + r) mod n, without overflowing h + r
+    return committee[(height.value % n + r % n) % n];
   }
   bool is_proposer(uint32_t r) const { return self_index && proposer(r) == self; }
 
@@ -205,15 +225,15 @@ struct Engine::State {
       auto pol = rounds.find(p->pol_round);
       if (p->pol_round < round && pol != rounds.end() &&
           pol->second.prevotes.count(p->value_hash) >= quorum()) {  // line 28
-        const bool ok = valid(rs, out) && (locked_round <= int64_t{p->pol_round} ||
-                                           locked_value == p->value_hash);
+        const bool ok = valid(rs, out) &&
+                        (locked_round <= int64_t{p->pol_round} || locked_value == p->value_hash);
         sign_vote(VoteType::kPrevote, ok ? p->value_hash : Hash{}, out);  // lines 29-32
         step = Step::kPrevote;                                            // line 33
         return true;
       }
     }
     if (step == Step::kPrevote && !rs.prevote_timer && rs.prevotes.total() >= quorum()) {
-      rs.prevote_timer = true;  // line 34
+      rs.prevote_timer = true;                                // line 34
       schedule(Step::kPrevote, timeouts.prevote_ms, 0, out);  // line 35
       return true;
     }
@@ -232,8 +252,8 @@ struct Engine::State {
       return true;
     }
     if (step == Step::kPrevote && rs.prevotes.count(Hash{}) >= quorum()) {  // line 44
-      sign_vote(VoteType::kPrecommit, Hash{}, out);                       // line 45
-      step = Step::kPrecommit;                                            // line 46
+      sign_vote(VoteType::kPrecommit, Hash{}, out);                         // line 45
+      step = Step::kPrecommit;                                              // line 46
       return true;
     }
     if (!rs.precommit_timer && rs.precommits.total() >= quorum()) {  // line 47
@@ -354,7 +374,7 @@ Output Engine::start_height(Height h, std::vector<PubKey> committee, uint64_t pr
 
   Output out;
   if (s.committee.empty()) return out;  // no proposer, no quorum: nothing can happen
-  s.start_round(0, out);  // line 54 / line 10
+  s.start_round(0, out);                // line 54 / line 10
   s.advance(out);
   for (const auto& [sender, messages] : kept)  // the log of h, received early (ordered)
     for (const auto& m : messages)
@@ -370,11 +390,12 @@ Output Engine::step(const Message& m) {
     s.drop(m, DropReason::kStaleHeight, "height " + mh.to_string(), out);
     return out;
   }
-  if (mh > s.height.next()) {
+  const uint64_t ahead = mh.value - s.height.value;  // no h + 1 overflow at the last height
+  if (ahead > 1) {
     s.drop(m, DropReason::kFutureHeight, "height " + mh.to_string(), out);
     return out;
   }
-  if (mh == s.height.next()) {
+  if (ahead == 1) {
     s.buffer_next_height(m, out);
     return out;
   }
@@ -431,7 +452,7 @@ Output Engine::propose(Height h, uint32_t round, Hash value_hash, Bytes value) {
   State& s = *s_;
   Output out;
   if (s.decided || h != s.height || round != s.round || s.committee.empty() ||
-      !s.is_proposer(round) || s.rounds[round].proposed)
+      !s.is_proposer(round) || s.rounds[round].proposed || s.rounds[round].proposal)
     return out;
   s.sign_proposal(value_hash, std::move(value), kNone, out);  // line 19 with getValue()
   return out;
@@ -457,15 +478,27 @@ std::vector<Message> Engine::own_messages() const {
   return mine;
 }
 
-Height Engine::height() const { return s_->height; }
-uint32_t Engine::round() const { return s_->round; }
-Step Engine::step_kind() const { return s_->step; }
+Height Engine::height() const {
+  return s_->height;
+}
+uint32_t Engine::round() const {
+  return s_->round;
+}
+Step Engine::step_kind() const {
+  return s_->step;
+}
 std::optional<uint32_t> Engine::locked_round() const {
   if (s_->locked_round == kNone) return std::nullopt;
   return static_cast<uint32_t>(s_->locked_round);
 }
-const std::vector<PubKey>& Engine::committee() const { return s_->committee; }
-bool Engine::is_member() const { return s_->self_index.has_value(); }
-bool Engine::decided() const { return s_->decided; }
+const std::vector<PubKey>& Engine::committee() const {
+  return s_->committee;
+}
+bool Engine::is_member() const {
+  return s_->self_index.has_value();
+}
+bool Engine::decided() const {
+  return s_->decided;
+}
 
 }  // namespace swarmchain::consensus

@@ -1,125 +1,25 @@
-// consensus::Engine, one behaviour per test. Two harnesses:
-//   - Single: one engine under test (node 0 = key(1)) of a committee of four; the other three
-//     members are played by the test with hand-made signed messages, so each rule of
-//     Algorithm 1 is reached on purpose;
-//   - TestNet (test_net.h): every member is an engine, messages go through a FIFO pool.
-// Heights start at 1, so proposer(1, r) = committee[(1 + r) mod 4]: key(2) in round 0,
-// key(3) in round 1, key(4) in round 2, key(1) (the engine) in round 3.
+// consensus::Engine, the rules of Algorithm 1, one behaviour per test: whole committees over
+// TestNet (test_net.h, a FIFO pool), then one engine under test (single_engine.h).
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "consensus/engine.h"
+#include "tests/consensus/single_engine.h"
 #include "tests/consensus/test_net.h"
 
 namespace swarmchain::consensus {
 namespace {
 
+using test::has_drop;
 using test::hash_matches;
 using test::key;
+using test::kH;
 using test::signed_proposal;
 using test::signed_vote;
+using test::Single;
+using test::Snapshot;
 using test::TestNet;
 using test::value_for;
 using test::value_hash;
-
-const Height kH(1);
-
-// What "the state did not change" compares.
-struct Snapshot {
-  Height height;
-  uint32_t round;
-  Step step;
-  std::optional<uint32_t> locked;
-  bool decided;
-  std::size_t own;
-  friend bool operator==(const Snapshot&, const Snapshot&) = default;
-};
-
-class Single : public ::testing::Test {
- protected:
-  Single() : keys{key(1), key(2), key(3), key(4)} {
-    for (const auto& k : keys) committee.push_back(k.pubkey());
-  }
-
-  void SetUp() override { start(); }
-
-  void start(uint64_t propose_delay_ms = 0) {
-    engine.emplace(test::chain_id(), keys[0].pubkey(), TimeoutConfig{}, [this](const Proposal& p) {
-      ++validity_calls;
-      return validity ? validity(p) : hash_matches(p);
-    });
-    out = settle(engine->start_height(kH, committee, propose_delay_ms));
-  }
-
-  // Signs the engine's requests with its key, steps them back in (and so on); returns every
-  // output merged, and keeps the signed messages in `sent`.
-  Output settle(Output o) {
-    Output all;
-    std::vector<SignRequest> reqs = o.to_sign;
-    all.merge(std::move(o));
-    for (auto& r : reqs) {
-      std::visit([&](auto& x) { x.sign(keys[0], test::chain_id()); }, r);
-      sent.push_back(r);
-      all.merge(settle(engine->step(r)));
-    }
-    return all;
-  }
-  Output step(const Message& m) { return out = settle(engine->step(m)); }
-  Output tick(Step s) { return out = settle(engine->tick(Timeout{kH, engine->round(), s})); }
-
-  Snapshot snap() const {
-    return {engine->height(),       engine->round(),    engine->step_kind(),
-            engine->locked_round(), engine->decided(), engine->own_messages().size()};
-  }
-
-  // The engine's last signed vote of `type`.
-  std::optional<Vote> last_sent(VoteType type) const {
-    for (auto it = sent.rbegin(); it != sent.rend(); ++it)
-      if (const auto* x = std::get_if<Vote>(&*it); x && x->type == type) return *x;
-    return std::nullopt;
-  }
-
-  Vote vote(std::size_t k, VoteType t, uint32_t r, const Hash& value, Height h = kH) {
-    return signed_vote(keys[k], t, h, r, value);
-  }
-  Proposal proposal(std::size_t k, uint32_t r, const Bytes& value, uint32_t pol = kNoRound,
-                    Height h = kH) {
-    return signed_proposal(keys[k], h, r, value, pol);
-  }
-  // Prevotes (or precommits) for v from members 1..3 in round r.
-  void votes_from_others(VoteType t, uint32_t r, const Hash& value, std::size_t count = 3) {
-    for (std::size_t k = 1; k <= count; ++k) step(vote(k, t, r, value));
-  }
-
-  // Round 0: key(2) proposes v, everyone prevotes it: the engine locks on v in round 0. Then
-  // the others precommit nil, the precommit timeout moves the engine to round 1.
-  void lock_on_v_in_round_0_then_go_to_round_1() {
-    step(proposal(1, 0, v));
-    votes_from_others(VoteType::kPrevote, 0, hv, 2);
-    ASSERT_EQ(engine->locked_round(), std::optional<uint32_t>(0));
-    votes_from_others(VoteType::kPrecommit, 0, Hash{}, 2);
-    tick(Step::kPrecommit);
-    ASSERT_EQ(engine->round(), 1u);
-  }
-
-  std::vector<KeyPair> keys;
-  std::vector<PubKey> committee;
-  std::optional<Engine> engine;
-  std::function<Status(const Proposal&)> validity;
-  int validity_calls = 0;
-  std::vector<Message> sent;
-  Output out;
-  const Bytes v = value_for(1, kH, 0);
-  const Hash hv = value_hash(v);
-  const Bytes w = value_for(2, kH, 1);
-  const Hash hw = value_hash(w);
-};
-
-bool has_drop(const Output& o, DropReason r) {
-  return std::any_of(o.dropped.begin(), o.dropped.end(),
-                     [&](const Dropped& d) { return d.reason == r; });
-}
 
 // ---- whole committees ----
 
@@ -130,8 +30,8 @@ TEST(EngineSolo, ACommitteeOfOneDecidesWithNoExternalMessage) {
   const Decision& d = net.decisions(0).at(1);
   EXPECT_EQ(d.round, 0u);
   EXPECT_EQ(d.value, value_for(0, kH, 0));
-  EXPECT_TRUE(verify_certificate(d.certificate, test::chain_id(), kH, d.value_hash,
-                                 net.committee()));
+  EXPECT_TRUE(
+      verify_certificate(d.certificate, test::chain_id(), kH, d.value_hash, net.committee()));
   EXPECT_EQ(net.sign_requests(0), 3u);  // proposal, prevote, precommit
   EXPECT_TRUE(net.engine(0).decided());
 }
@@ -146,8 +46,8 @@ TEST(EngineNet, FourNodesDecideTheSameValueInRoundZeroWithAValidCertificate) {
     EXPECT_EQ(d.round, 0u);
     EXPECT_EQ(d.value, value_for(1, kH, 0));  // committee[(1 + 0) mod 4] proposed
     EXPECT_EQ(d.value_hash, net.decisions(0).at(1).value_hash);
-    EXPECT_TRUE(verify_certificate(d.certificate, test::chain_id(), kH, d.value_hash,
-                                   net.committee()));
+    EXPECT_TRUE(
+        verify_certificate(d.certificate, test::chain_id(), kH, d.value_hash, net.committee()));
     EXPECT_GE(d.certificate.sigs.size(), 3u);
   }
   EXPECT_TRUE(net.dropped().empty());
@@ -172,8 +72,8 @@ TEST(EngineNet, ASilentProposerLeadsToNilPrevotesAndTheNextRoundDecides) {
     const Decision& d = net.decisions(i).at(1);
     EXPECT_EQ(d.round, 1u);
     EXPECT_EQ(d.value, value_for(2, kH, 1));  // committee[(1 + 1) mod 4]
-    EXPECT_TRUE(verify_certificate(d.certificate, test::chain_id(), kH, d.value_hash,
-                                   net.committee()));
+    EXPECT_TRUE(
+        verify_certificate(d.certificate, test::chain_id(), kH, d.value_hash, net.committee()));
   }
 }
 
@@ -223,6 +123,32 @@ TEST_F(Single, TheProposerAsksForAValueAndProposesItOnce) {
   // A second answer, or one for another round, is ignored.
   EXPECT_TRUE(engine->propose(kH, 3, value_hash(mine), mine).to_sign.empty());
   EXPECT_TRUE(engine->propose(kH, 2, value_hash(mine), mine).to_sign.empty());
+}
+
+TEST_F(Single, AProposerHoldingAValidValueReproposesItWithItsRound) {
+  step(proposal(1, 0, v));
+  votes_from_others(VoteType::kPrevote, 0, hv, 2);  // validValue = v, validRound = 0 (l. 42)
+  step(vote(1, VoteType::kPrevote, 3, Hash{}));
+  Output o = step(vote(2, VoteType::kPrevote, 3, Hash{}));  // f+1 in round 3: the engine's
+  ASSERT_EQ(engine->round(), 3u);
+  EXPECT_FALSE(o.propose);  // no getValue() (line 18): it has a valid value (lines 15-16)
+  ASSERT_FALSE(o.to_sign.empty());
+  const auto& p = std::get<Proposal>(o.to_sign[0]);
+  EXPECT_EQ(p.round, 3u);
+  EXPECT_EQ(p.pol_round, 0u);
+  EXPECT_EQ(p.value, v);
+  EXPECT_EQ(p.value_hash, hv);
+}
+
+TEST_F(Single, TheProposerRotationDoesNotOverflowAtTheLastHeight) {
+  const Height last(UINT64_MAX);  // (2^64 - 1) mod 4 = 3
+  Output o = engine->start_height(last, committee);
+  EXPECT_FALSE(o.propose);  // round 0: committee[3]
+  engine->step(signed_vote(keys[1], VoteType::kPrevote, last, 1, Hash{}));
+  o = engine->step(signed_vote(keys[2], VoteType::kPrevote, last, 1, Hash{}));
+  ASSERT_EQ(engine->round(), 1u);
+  ASSERT_TRUE(o.propose);  // round 1: committee[(3 + 1) mod 4] = the engine
+  EXPECT_EQ(o.propose->height, last);
 }
 
 TEST_F(Single, ANonProposerCannotPropose) {
@@ -441,176 +367,6 @@ TEST_F(Single, StaleTicksAreIgnored) {
   const Output again = engine->tick(Timeout{kH, 0, Step::kPropose});  // fired already
   EXPECT_TRUE(again.to_sign.empty());
   EXPECT_EQ(snap(), after_prevote);
-}
-
-// ---- bad input: dropped, state unchanged ----
-
-TEST_F(Single, BadMessagesAreDroppedWithTheirReasonAndChangeNothing) {
-  step(proposal(1, 0, v));  // some state: prevote step, one own message
-  Vote forged = vote(1, VoteType::kPrevote, 0, hv);
-  forged.signature.data[0] ^= 1;
-  Proposal forged_proposal = proposal(2, 1, w);
-  forged_proposal.value_hash = hv;  // no longer what was signed
-  const KeyPair outsider = key(99);
-  const struct {
-    const char* name;
-    Message m;
-    DropReason reason;
-  } cases[] = {
-      {"bad vote signature", forged, DropReason::kBadSignature},
-      {"bad proposal signature", forged_proposal, DropReason::kBadSignature},
-      {"non-member", signed_vote(outsider, VoteType::kPrevote, kH, 0, hv), DropReason::kNotMember},
-      {"stale height", vote(1, VoteType::kPrevote, 0, hv, Height(0)), DropReason::kStaleHeight},
-      {"far future", vote(1, VoteType::kPrevote, 0, hv, Height(3)), DropReason::kFutureHeight},
-      {"round too far", vote(1, VoteType::kPrevote, Engine::kMaxRoundAhead + 1, hv),
-       DropReason::kRoundTooFar},
-      {"not proposer", proposal(2, 0, w), DropReason::kNotProposer},
-      {"duplicate", proposal(1, 0, v), DropReason::kDuplicate},
-      {"second proposal", proposal(1, 0, w), DropReason::kDuplicate},
-      {"pol not below round", proposal(2, 1, w, 1), DropReason::kInvalidValue},
-  };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.name);
-    const Snapshot before = snap();
-    const Output o = engine->step(c.m);
-    ASSERT_EQ(o.dropped.size(), 1u);
-    EXPECT_EQ(o.dropped[0].reason, c.reason);
-    EXPECT_EQ(o.dropped[0].sender, signer_of(c.m));
-    EXPECT_TRUE(o.to_sign.empty() && o.timers.empty() && !o.decided);
-    EXPECT_EQ(snap(), before);
-  }
-  // None of them counted: two real prevotes for v are still needed (not one).
-  step(vote(1, VoteType::kPrevote, 0, hv));
-  EXPECT_EQ(engine->step_kind(), Step::kPrevote);
-  step(vote(2, VoteType::kPrevote, 0, hv));
-  EXPECT_EQ(engine->step_kind(), Step::kPrecommit);
-}
-
-TEST_F(Single, ARoundExactlyMaxAheadIsAccepted) {
-  Output o = step(vote(1, VoteType::kPrevote, Engine::kMaxRoundAhead, Hash{}));
-  EXPECT_TRUE(o.dropped.empty());
-}
-
-TEST_F(Single, EquivocationIsReportedAndTheSecondVoteIsNotCounted) {
-  step(proposal(1, 0, w));  // the engine prevotes w
-  const Vote first = vote(1, VoteType::kPrevote, 0, hv);
-  const Vote second = vote(1, VoteType::kPrevote, 0, hw);
-  step(first);
-  Output o = step(second);
-  ASSERT_EQ(o.evidence.size(), 1u);
-  EXPECT_EQ(o.evidence[0].first, first);
-  EXPECT_EQ(o.evidence[0].second, second);
-  EXPECT_TRUE(votes_conflict(o.evidence[0].first, o.evidence[0].second));
-  step(vote(2, VoteType::kPrevote, 0, hw));  // w: own + key(3) = 2; key(2)'s w not counted
-  EXPECT_EQ(engine->step_kind(), Step::kPrevote);
-  EXPECT_EQ(engine->locked_round(), std::nullopt);
-  // A third vote of key(2) is a duplicate, reported once.
-  Output again = step(vote(1, VoteType::kPrevote, 0, Hash{}));
-  EXPECT_TRUE(again.evidence.empty());
-  EXPECT_TRUE(has_drop(again, DropReason::kDuplicate));
-}
-
-// ---- height + 1 ----
-
-TEST_F(Single, NextHeightMessagesAreKeptAndReplayedByStartHeight) {
-  const Height h2(2);
-  const Bytes v2 = value_for(2, h2, 0);
-  // proposer(2, 0) = committee[2] = key(3).
-  const Output o1 = engine->step(signed_proposal(keys[2], h2, 0, v2));
-  const Output o2 = engine->step(signed_vote(keys[1], VoteType::kPrevote, h2, 0, value_hash(v2)));
-  EXPECT_TRUE(o1.dropped.empty() && o2.dropped.empty());
-  EXPECT_EQ(engine->height(), kH);
-  settle(engine->start_height(h2, committee));
-  EXPECT_EQ(engine->height(), h2);
-  // The replayed proposal was prevoted, and key(2)'s replayed prevote counted with it: one
-  // more (key(4)) makes the quorum.
-  EXPECT_EQ(last_sent(VoteType::kPrevote)->height, h2);
-  EXPECT_EQ(last_sent(VoteType::kPrevote)->block_hash, value_hash(v2));
-  settle(engine->step(signed_vote(keys[3], VoteType::kPrevote, h2, 0, value_hash(v2))));
-  EXPECT_EQ(engine->step_kind(), Step::kPrecommit);
-  EXPECT_EQ(engine->locked_round(), std::optional<uint32_t>(0));
-}
-
-TEST_F(Single, TheNextHeightBufferIsBoundedPerSenderAndForOutsiders) {
-  const Height h2(2);
-  std::size_t kept = 0, full = 0;
-  for (uint32_t r = 0; r < 100; ++r) {
-    const Output o = engine->step(signed_vote(keys[1], VoteType::kPrevote, h2, r, Hash{}));
-    kept += o.dropped.empty();
-    full += has_drop(o, DropReason::kBufferFull);
-  }
-  EXPECT_EQ(kept, Engine::kMaxBufferedPerSender);
-  EXPECT_EQ(full, 100 - Engine::kMaxBufferedPerSender);
-  // Fresh keys (maybe next epoch's members) share committee.size() sender slots.
-  kept = 0;
-  for (uint8_t k = 100; k < 120; ++k) {
-    const Output o = engine->step(signed_vote(key(k), VoteType::kPrevote, h2, 0, Hash{}));
-    kept += o.dropped.empty();
-  }
-  EXPECT_EQ(kept, committee.size());
-  // A forged one is not kept at all; the same one twice is a duplicate.
-  Vote forged = signed_vote(keys[2], VoteType::kPrevote, h2, 0, Hash{});
-  forged.signature.data[5] ^= 1;
-  EXPECT_TRUE(has_drop(engine->step(forged), DropReason::kBadSignature));
-  const Vote once = signed_vote(keys[2], VoteType::kPrevote, h2, 0, Hash{});
-  EXPECT_TRUE(engine->step(once).dropped.empty());
-  EXPECT_TRUE(has_drop(engine->step(once), DropReason::kDuplicate));
-  // The replay checks them again against the new height's committee: outsiders are dropped.
-  const Output started = engine->start_height(h2, committee);
-  std::size_t not_member = 0;
-  for (const auto& d : started.dropped) not_member += d.reason == DropReason::kNotMember;
-  EXPECT_EQ(not_member, committee.size());
-}
-
-// ---- observers ----
-
-TEST(EngineObserver, DecidesFromAProposalAndAQuorumOfPrecommitsWithoutSigning) {
-  const std::vector<KeyPair> keys{key(1), key(2), key(3), key(4)};
-  std::vector<PubKey> committee;
-  for (const auto& k : keys) committee.push_back(k.pubkey());
-  Engine e(test::chain_id(), key(50).pubkey(), TimeoutConfig{}, hash_matches);
-  Output all = e.start_height(kH, committee);
-  EXPECT_FALSE(e.is_member());
-  const Bytes v = value_for(1, kH, 0);
-  all.merge(e.step(signed_proposal(keys[1], kH, 0, v)));
-  all.merge(e.tick(Timeout{kH, 0, Step::kPropose}));  // fired already: nothing either way
-  for (std::size_t k : {0, 1, 2})
-    all.merge(e.step(signed_vote(keys[k], VoteType::kPrevote, kH, 0, value_hash(v))));
-  for (std::size_t k : {0, 2}) {
-    all.merge(e.step(signed_vote(keys[k], VoteType::kPrecommit, kH, 0, value_hash(v))));
-    EXPECT_FALSE(e.decided());
-  }
-  all.merge(e.step(signed_vote(keys[3], VoteType::kPrecommit, kH, 0, value_hash(v))));
-  ASSERT_TRUE(all.decided);
-  EXPECT_EQ(all.decided->value, v);
-  EXPECT_TRUE(verify_certificate(all.decided->certificate, test::chain_id(), kH, value_hash(v),
-                                 committee));
-  EXPECT_TRUE(all.to_sign.empty());
-  EXPECT_FALSE(all.propose);
-  EXPECT_TRUE(e.own_messages().empty());
-}
-
-TEST(EngineObserver, FollowsRoundsByTimeoutsWithoutSigning) {
-  std::vector<PubKey> committee{key(1).pubkey(), key(2).pubkey(), key(3).pubkey()};
-  Engine e(test::chain_id(), key(50).pubkey(), TimeoutConfig{}, hash_matches);
-  Output all = e.start_height(kH, committee);
-  for (uint32_t r = 0; r < 5; ++r) {
-    for (Step s : {Step::kPropose, Step::kPrevote, Step::kPrecommit})
-      all.merge(e.tick(Timeout{kH, r, s}));
-    for (std::size_t k = 0; k < 3; ++k)
-      all.merge(e.step(signed_vote(key(static_cast<uint8_t>(k + 1)), VoteType::kPrecommit, kH, r,
-                                   Hash{})));
-    all.merge(e.tick(Timeout{kH, r, Step::kPrecommit}));
-  }
-  EXPECT_EQ(e.round(), 5u);
-  EXPECT_TRUE(all.to_sign.empty());
-  EXPECT_FALSE(all.propose);
-}
-
-TEST(EngineNames, EveryStepAndDropReasonHasAName) {
-  EXPECT_STREQ(step_name(Step::kPrevote), "prevote");
-  EXPECT_STREQ(drop_reason_name(DropReason::kRoundTooFar), "round_too_far");
-  EXPECT_STREQ(drop_reason_name(DropReason::kInvalidValue), "invalid_value");
 }
 
 }  // namespace

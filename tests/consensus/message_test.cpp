@@ -28,8 +28,7 @@ using swarmchain::testing::pattern;
 
 [[maybe_unused]] const bool kCryptoReady = crypto_init();
 
-const std::string kGoldenPath =
-    std::string(SWARMCHAIN_TEST_DATA_DIR) + "/consensus_vectors.json";
+const std::string kGoldenPath = std::string(SWARMCHAIN_TEST_DATA_DIR) + "/consensus_vectors.json";
 
 KeyPair key(uint8_t i) {
   Seed s;
@@ -124,7 +123,9 @@ std::string le_hex(uint64_t v, int bytes) {
   return to_hex(b);
 }
 
-DecodeError code_of(const Expected<Message>& m) { return m.error().code_as<DecodeError>(); }
+DecodeError code_of(const Expected<Message>& m) {
+  return m.error().code_as<DecodeError>();
+}
 
 TEST(ConsensusGoldenFile, RegeneratesWhenAskedTo) {
   if (!swarmchain::testing::env_flag("SWARMCHAIN_REGEN_GOLDEN"))
@@ -194,8 +195,8 @@ TEST(ProposalEncoding, NoPolRoundIsAllOnes) {
 
 TEST(ProposalEncoding, DigestIsTheTaggedHashOfTheSignedFields) {
   const Proposal p = golden_pol_proposal();
-  Bytes in = Bytes(as_bytes("swarmchain/proposal/v1").begin(),
-                   as_bytes("swarmchain/proposal/v1").end());
+  Bytes in =
+      Bytes(as_bytes("swarmchain/proposal/v1").begin(), as_bytes("swarmchain/proposal/v1").end());
   auto add = [&](const std::string& hex) {
     Bytes b = unhex(hex);
     in.insert(in.end(), b.begin(), b.end());

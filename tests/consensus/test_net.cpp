@@ -30,7 +30,9 @@ Bytes value_for(std::size_t node, Height h, uint32_t r) {
   return w.take();
 }
 
-Hash value_hash(const Bytes& value) { return hash_tagged("test/value", value); }
+Hash value_hash(const Bytes& value) {
+  return hash_tagged("test/value", value);
+}
 
 Vote signed_vote(const KeyPair& k, VoteType type, Height h, uint32_t r, const Hash& value) {
   Vote v;
@@ -67,6 +69,7 @@ TestNet::TestNet(std::size_t n, TimeoutConfig timeouts)
       validity_calls(n, 0),
       timers_(n),
       decisions_(n),
+      seen_(n),
       sign_requests_(n, 0) {
   for (std::size_t i = 0; i < n; ++i) {
     keys_.push_back(key(static_cast<uint8_t>(i + 1)));
@@ -97,18 +100,20 @@ void TestNet::send(std::size_t from, const Message& honest) {
         m = signed_proposal(keys_[from], h, r, other, p->pol_round);
       } else {
         const Vote& v = std::get<Vote>(m);
-        const Hash alt = (*rng)() % 2 ? Hash{} : value_hash(other);
+        auto seen = seen_[j].find({h.value, r});
+        Hash alt = (*rng)() % 2 ? Hash{} : value_hash(other);
+        if (seen != seen_[j].end() && seen->second != v.block_hash) alt = seen->second;
         m = signed_vote(keys_[from], v.type, h, r, alt == v.block_hash ? value_hash(other) : alt);
       }
     }
-    pool_.push_back({j, std::move(m)});
+    pool_.push_back({j, std::move(m), now_ + (latency ? latency() : 0)});
   }
 }
 
 void TestNet::handle(std::size_t i, Output out) {
   for (auto& d : out.dropped) dropped_.push_back(d);
   for (auto& e : out.evidence) evidence_.push_back(e);
-  for (const auto& t : out.timers) timers_[i].push_back(t.timeout);
+  for (const auto& t : out.timers) timers_[i].push_back({t.timeout, now_ + t.delay_ms});
   for (auto& req : out.to_sign) {
     ++sign_requests_[i];
     Message signed_msg = req;
@@ -131,6 +136,8 @@ void TestNet::deliver(std::size_t k, bool keep) {
   Envelope e = pool_[k];
   if (!keep) pool_.erase(pool_.begin() + static_cast<std::ptrdiff_t>(k));
   if (down[e.to]) return;
+  if (const auto* p = std::get_if<Proposal>(&e.message))
+    seen_[e.to].try_emplace({p->height.value, p->round}, p->value_hash);
   handle(e.to, engines_[e.to].step(e.message));
 }
 
@@ -144,7 +151,7 @@ std::size_t TestNet::fire(Step s) {
     if (down[i]) continue;
     auto& ts = timers_[i];
     for (std::size_t k = 0; k < ts.size(); ++k) {
-      const Timeout t = ts[k];
+      const Timeout t = ts[k].timeout;
       if (t.step != s || t.height != engines_[i].height() || t.round != engines_[i].round())
         continue;
       ts.erase(ts.begin() + static_cast<std::ptrdiff_t>(k));
@@ -157,7 +164,7 @@ std::size_t TestNet::fire(Step s) {
 }
 
 void TestNet::fire_timer(std::size_t node, std::size_t k) {
-  const Timeout t = timers_[node][k];
+  const Timeout t = timers_[node][k].timeout;
   timers_[node].erase(timers_[node].begin() + static_cast<std::ptrdiff_t>(k));
   if (!down[node]) handle(node, engines_[node].tick(t));
 }
@@ -165,6 +172,39 @@ void TestNet::fire_timer(std::size_t node, std::size_t k) {
 void TestNet::rebroadcast(std::size_t node) {
   if (down[node]) return;
   for (const auto& m : engines_[node].own_messages()) send(node, m);
+}
+
+}  // namespace swarmchain::consensus::test
+
+namespace swarmchain::consensus::test {
+
+bool TestNet::next_event(uint64_t until_ms, uint64_t rebroadcast_ms) {
+  // The earliest message, then the earliest timer; a message wins a tie.
+  std::optional<std::size_t> msg;
+  for (std::size_t k = 0; k < pool_.size(); ++k)
+    if (!msg || pool_[k].at_ms < pool_[*msg].at_ms) msg = k;
+  std::optional<std::pair<std::size_t, std::size_t>> timer;
+  for (std::size_t i = 0; i < size(); ++i)
+    for (std::size_t k = 0; k < timers_[i].size(); ++k)
+      if (!timer || timers_[i][k].at_ms < timers_[timer->first][timer->second].at_ms)
+        timer = std::pair{i, k};
+  uint64_t at = UINT64_MAX;
+  if (msg) at = pool_[*msg].at_ms;
+  if (timer) at = std::min(at, timers_[timer->first][timer->second].at_ms);
+  if (rebroadcast_ms && next_rebroadcast_ <= at) {
+    now_ = next_rebroadcast_;
+    next_rebroadcast_ += rebroadcast_ms;
+    if (now_ > until_ms) return false;
+    for (std::size_t i = 0; i < size(); ++i) rebroadcast(i);
+    return true;
+  }
+  if (at == UINT64_MAX || at > until_ms) return false;
+  now_ = std::max(now_, at);
+  if (msg && pool_[*msg].at_ms == at)
+    deliver(*msg);
+  else
+    fire_timer(timer->first, timer->second);
+  return true;
 }
 
 }  // namespace swarmchain::consensus::test

@@ -40,6 +40,12 @@ Status hash_matches(const Proposal& p);
 struct Envelope {
   std::size_t to = 0;
   Message message;
+  uint64_t at_ms = 0;  // virtual delivery time (run_virtual); now + latency() when sent
+};
+
+struct PendingTimer {
+  Timeout timeout;
+  uint64_t at_ms = 0;  // virtual expiry: now + the engine's delay
 };
 
 class TestNet {
@@ -59,12 +65,17 @@ class TestNet {
   void fire_timer(std::size_t node, std::size_t k);
   // Node i sends its own_messages() to everyone again.
   void rebroadcast(std::size_t node);
+  // Virtual time: runs the earliest event (a message at its at_ms, or a timer at its expiry;
+  // every rebroadcast_ms all nodes rebroadcast) and returns false when nothing is left or
+  // `until_ms` is passed.
+  bool next_event(uint64_t until_ms, uint64_t rebroadcast_ms);
 
   std::size_t size() const { return engines_.size(); }
   Engine& engine(std::size_t i) { return engines_[i]; }
   const std::vector<PubKey>& committee() const { return committee_; }
   std::vector<Envelope>& pool() { return pool_; }
-  std::vector<Timeout>& timers(std::size_t i) { return timers_[i]; }
+  std::vector<PendingTimer>& timers(std::size_t i) { return timers_[i]; }
+  uint64_t now_ms() const { return now_; }
   // Decisions per node, by height.
   const std::map<uint64_t, Decision>& decisions(std::size_t i) const { return decisions_[i]; }
   const std::vector<Dropped>& dropped() const { return dropped_; }
@@ -74,7 +85,9 @@ class TestNet {
   // A node that is down sends and receives nothing (a crashed or silent validator).
   std::vector<bool> down;
   // A byzantine node signs, for each recipient, either its honest message or (with
-  // probability 1/2) a conflicting one: another value or nil. Needs `rng`.
+  // probability 1/2) a conflicting one: a proposal of another value; a vote for the value the
+  // recipient was proposed in that round (so that each honest node sees support for what it
+  // saw), or else for another value or nil. Needs `rng`.
   std::vector<bool> byzantine;
   std::mt19937_64* rng = nullptr;
   // Heights to run: after deciding h < last_height, a node starts h + 1 at once.
@@ -82,6 +95,8 @@ class TestNet {
   // Per-node validity override (node, proposal); default hash_matches.
   std::function<Status(std::size_t, const Proposal&)> validity;
   std::vector<std::size_t> validity_calls;
+  // Message latency for the virtual-time runs (default 0).
+  std::function<uint64_t()> latency;
 
  private:
   void handle(std::size_t i, Output out);
@@ -91,8 +106,12 @@ class TestNet {
   std::vector<PubKey> committee_;
   std::vector<Engine> engines_;
   std::vector<Envelope> pool_;
-  std::vector<std::vector<Timeout>> timers_;
+  std::vector<std::vector<PendingTimer>> timers_;
+  uint64_t now_ = 0;
+  uint64_t next_rebroadcast_ = 0;
   std::vector<std::map<uint64_t, Decision>> decisions_;
+  // The value each node was proposed, per (height, round): what a byzantine node votes for.
+  std::vector<std::map<std::pair<uint64_t, uint32_t>, Hash>> seen_;
   std::vector<Dropped> dropped_;
   std::vector<Evidence> evidence_;
   std::vector<std::size_t> sign_requests_;
