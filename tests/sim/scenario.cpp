@@ -13,7 +13,6 @@
 #include "tests/sim/invariants.h"
 #include "tests/sim/sim_genesis.h"
 #include "tests/sim/sim_node.h"
-#include "tests/sim/sim_rules.h"
 #include "tests/sim/sim_world.h"
 
 namespace swarmchain::sim {
@@ -36,7 +35,7 @@ class Scenario {
     never_proved_.insert(ghost_key().pubkey());
     for (NodeIndex i = 0; i < opt.nodes; ++i) {
       SimNodeSetup s{i, node_key(i), plan_.role[i], plan_.skew_ms[i],
-                     sim_driver_config(i, plan_.role[i] != Role::kSilent, chain_id_), opt.verbose};
+                     sim_driver_config(i, plan_.role[i] != Role::kSilent), opt.verbose};
       nodes_.push_back(std::make_unique<SimNode>(world_, genesis_, s, checker_, never_proved_));
       OutgoingFilter f = make_byzantine_filter(plan_.role[i], s.key, chain_id_, opt.nodes, byz_[i]);
       if (opt.latency) f = latency_probe(i);
@@ -229,8 +228,6 @@ bool Scenario::finished() {
   if (!calm_) return false;
   for (const auto& n : nodes_)
     if (n->role() == Role::kHonest && (!n->up() || n->height().value < opt_.heights)) return false;
-  // Evidence ends in a deregistration only where the chain rules build evidence txs.
-  if (!chain_rules_present()) return true;
   for (NodeIndex i = 0; i < nodes_.size(); ++i)
     if (byz_[i].double_votes > 0 && !deregistered(nodes_[i]->key().pubkey())) return false;
   return true;

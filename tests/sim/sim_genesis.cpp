@@ -43,9 +43,8 @@ Genesis sim_genesis(std::size_t nodes) {
   return g;
 }
 
-DriverConfig sim_driver_config(std::size_t index, bool proofs, const Hash& chain_id) {
+DriverConfig sim_driver_config(std::size_t index, bool proofs) {
   DriverConfig c;
-  apply_chain_rules(c, chain_id);
   c.send_uptime_proofs = proofs;
   c.contact.public_ip = 0x0A000001u + static_cast<uint32_t>(index);
   c.contact.storage_port = 22020;

@@ -28,9 +28,9 @@ std::size_t genesis_nodes(std::size_t nodes);
 
 Genesis sim_genesis(std::size_t nodes);
 
-// The driver's config for a node: proofs on (unless `proofs` is false), the chain rules' tx
-// builders, a contact address made from the index.
-DriverConfig sim_driver_config(std::size_t index, bool proofs, const Hash& chain_id);
+// The driver's config for a node: proofs on (unless `proofs` is false), a contact address made
+// from the index.
+DriverConfig sim_driver_config(std::size_t index, bool proofs);
 
 // A fully staked registration of node `i` by its operator.
 Tx registration_tx(const Hash& chain_id, const Genesis& g, const KeyPair& sn, const KeyPair& op,

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "node/wire.h"
-#include "tests/sim/sim_signer.h"
+#include "node/sign_state.h"
 
 namespace swarmchain::sim {
 
@@ -18,7 +18,7 @@ SimNode::SimNode(SimWorld& world, const Genesis& genesis, SimNodeSetup setup,
       never_proved_(never_proved),
       clock_(world.queue(), genesis.genesis_time_ms, setup_.skew_ms),
       disk_(MemoryDisk::create()),
-      sign_state_(std::make_unique<SignStateMemory>()) {}
+      sign_state_(std::make_unique<MemorySignStateStore>()) {}
 
 SimNode::~SimNode() { crash(); }
 
@@ -32,7 +32,13 @@ Status SimNode::start() {
   chain_->add_listener(this);
   mempool_ = std::make_unique<Mempool>(chain_->chain_id(), MempoolLimits{},
                                        chain_->executor().registry_params());
-  signer_ = std::make_unique<SimSigner>(setup_.key, chain_->chain_id(), *sign_state_);
+  auto signer = GuardedSigner::open(setup_.key, chain_->chain_id(), *sign_state_);
+  if (!signer) return signer.error();
+  // As the node does at start: a store behind what this node committed is refused.
+  if (Status s = check_store_not_behind(chain_->tip().header.height, (*signer)->committed_height());
+      !s)
+    return s;
+  signer_ = std::move(*signer);
   driver_ = std::make_unique<Driver>(*chain_, *mempool_, *signer_, setup_.key, clock_,
                                      world_.net().endpoint(setup_.index),
                                      world_.scheduler(setup_.index), setup_.config);

@@ -17,6 +17,7 @@
 #include "chain/blockchain.h"
 #include "chain/mempool.h"
 #include "node/driver.h"
+#include "node/sign_state.h"
 #include "node/signer.h"
 #include "tests/sim/faults.h"
 #include "tests/sim/invariants.h"
@@ -24,7 +25,6 @@
 
 namespace swarmchain::sim {
 
-class SignStateMemory;  // sim_node.cpp: what the sign-state guard keeps across a crash
 
 struct SimNodeSetup {
   NodeIndex index = 0;
@@ -71,7 +71,7 @@ class SimNode final : public SimHost, private ChainListener {
   const std::set<PubKey>& never_proved_;
   NodeClock clock_;
   std::shared_ptr<MemoryDisk> disk_;
-  std::unique_ptr<SignStateMemory> sign_state_;
+  std::unique_ptr<MemorySignStateStore> sign_state_;  // kept across a crash, as a file
   std::unique_ptr<Blockchain> chain_;
   std::unique_ptr<Mempool> mempool_;
   std::unique_ptr<Signer> signer_;

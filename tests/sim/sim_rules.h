@@ -1,15 +1,11 @@
-// The simulator's hooks into the chain rules (uptime proofs, evidence, consensus timeouts and
-// clock drift in ChainParams). One of sim_rules.cpp / sim_rules_none.cpp is compiled,
-// depending on whether the chain rules have those txs yet.
+// The simulator's chain parameters that come with the chain rules (consensus timeouts, clock
+// drift). The driver builds uptime-proof and evidence txs itself.
 #pragma once
 
 #include "chain/params.h"
-#include "node/driver.h"
 
 namespace swarmchain::sim {
 
-bool chain_rules_present();
 void apply_chain_rules(ChainParams& p);
-void apply_chain_rules(DriverConfig& c, const Hash& chain_id);
 
 }  // namespace swarmchain::sim
