@@ -475,6 +475,14 @@ std::vector<Message> Engine::own_messages() const {
       for (const auto& [index, v] : pol->second.prevotes.votes())
         if (v.block_hash == s.valid_hash) mine.push_back(v);
   }
+  // The precommits of the previous round: this node left it on 2f + 1 of them, and a node still
+  // there that lost some would wait forever for the timer they start (with a silent member,
+  // nothing else moves it; CometBFT gossips the last round's precommits for the same reason).
+  if (s.round > 0) {
+    auto prev = s.rounds.find(s.round - 1);
+    if (prev != s.rounds.end())
+      for (const auto& [index, v] : prev->second.precommits.votes()) mine.push_back(v);
+  }
   return mine;
 }
 
