@@ -467,6 +467,22 @@ std::vector<Message> Engine::own_messages() const {
   if (rs.proposal && rs.proposal->proposer == s.self) mine.push_back(*rs.proposal);
   if (const Vote* v = rs.prevotes.get(*s.self_index)) mine.push_back(*v);
   if (const Vote* v = rs.precommits.get(*s.self_index)) mine.push_back(*v);
+  // The proof-of-lock of the valid value: a node that missed those prevotes could never accept
+  // the proposal that re-proposes it (Algorithm 1 assumes every message arrives eventually).
+  if (s.valid_round != kNone && static_cast<uint32_t>(s.valid_round) != s.round) {
+    auto pol = s.rounds.find(static_cast<uint32_t>(s.valid_round));
+    if (pol != s.rounds.end())
+      for (const auto& [index, v] : pol->second.prevotes.votes())
+        if (v.block_hash == s.valid_hash) mine.push_back(v);
+  }
+  // The precommits of the previous round: this node left it on 2f + 1 of them, and a node still
+  // there that lost some would wait forever for the timer they start (with a silent member,
+  // nothing else moves it; CometBFT gossips the last round's precommits for the same reason).
+  if (s.round > 0) {
+    auto prev = s.rounds.find(s.round - 1);
+    if (prev != s.rounds.end())
+      for (const auto& [index, v] : prev->second.precommits.votes()) mine.push_back(v);
+  }
   return mine;
 }
 

@@ -180,7 +180,7 @@ struct Driver::Impl {
     if (!block) return Status::error("malformed block: " + block.error().message());
     const BlockHash hash = block->hash();
     if (hash != p.value_hash) return Status::error("value_hash is not the block's hash");
-    if (block->header.proposer != p.proposer)
+    if (p.pol_round == consensus::kNoRound && block->header.proposer != p.proposer)
       return Status::error("block proposer is not the proposal's signer");
     if (block->header.height != p.height)
       return Status::error("block height is not the proposal's height");
