@@ -18,27 +18,10 @@ namespace {
 namespace fs = std::filesystem;
 using test::flip_bytes;
 using test::height_key;
-using test::make_transfer;
 using test::RawStore;
 using test::read_ok;
 using test::TempDir;
 using test::test_key;
-
-// Commits one block with a transfer from key 1 to key 2.
-void commit_block(Blockchain& bc) {
-  const uint64_t nonce = bc.account(test_key(1).pubkey()).value_or(Account{}).nonce;
-  std::vector<Tx> txs{make_transfer(bc.chain_id(), test_key(1), nonce, test_key(2).pubkey(),
-                                    Amount::coins(1))};
-  Block b;
-  bc.with_state([&](const ChainState& state, const ChainTip& tip) {
-    b = bc.executor()
-            .build(state, tip.header, tip.cert, txs, tip.header.time_ms + 500,
-                   test_key(200).pubkey())
-            .block;
-  });
-  Status s = bc.commit(b, solo_certificate(bc.chain_id(), b.header.height, b.hash(), test_key(200)));
-  ASSERT_TRUE(s) << s.message();
-}
 
 class StoreDamageTest : public ::testing::Test {
  protected:
@@ -67,7 +50,7 @@ TEST_F(StoreDamageTest, FlippedBytesInTheWalAreRefusedNotRecoveredToALowerTip) {
   {
     auto bc = open_ok();
     ASSERT_TRUE(bc);
-    for (int i = 0; i < 5; ++i) commit_block(*bc);
+    for (int i = 0; i < 5; ++i) test::commit_transfer_block(*bc);
   }  // closed without a flush: the five blocks are only in the WAL
   fs::path wal;
   for (const auto& f : files_ending(".log"))
@@ -92,7 +75,7 @@ TEST_F(StoreDamageTest, UndamagedWalReopensAtTheSameTip) {
   {
     auto bc = open_ok();
     ASSERT_TRUE(bc);
-    for (int i = 0; i < 5; ++i) commit_block(*bc);
+    for (int i = 0; i < 5; ++i) test::commit_transfer_block(*bc);
   }
   auto bc = open_ok();
   ASSERT_TRUE(bc);
@@ -106,7 +89,7 @@ TEST_F(StoreDamageTest, ValuesThatDoNotDecodeAreReadErrorsNotMissing) {
   {
     auto bc = open_ok();
     ASSERT_TRUE(bc);
-    for (int i = 0; i < 3; ++i) commit_block(*bc);
+    for (int i = 0; i < 3; ++i) test::commit_transfer_block(*bc);
     b1 = *bc->store().block_at(Height(1));
   }
   const TxId txid = b1.txs[0].id();
@@ -155,7 +138,7 @@ TEST_F(StoreDamageTest, FlippedBytesInAnSstFileAreReadErrorsNotMissing) {
   {
     auto bc = open_ok();
     ASSERT_TRUE(bc);
-    for (int i = 0; i < 3; ++i) commit_block(*bc);
+    for (int i = 0; i < 3; ++i) test::commit_transfer_block(*bc);
     txid = bc->store().block_at(Height(2))->txs[0].id();
   }
   std::vector<fs::path> ssts;
@@ -223,7 +206,7 @@ TEST(MemoryDisk, ReopeningAPathOnTheSameDiskSeesTheCommittedBlocks) {
   {
     auto bc = Blockchain::open(path, genesis, {disk, false});
     ASSERT_TRUE(bc) << bc.error().message();
-    for (int i = 0; i < 3; ++i) commit_block(**bc);
+    for (int i = 0; i < 3; ++i) test::commit_transfer_block(**bc);
     tip = (*bc)->tip().hash;
   }  // the simulated crash: the object goes, the disk stays
   auto bc = Blockchain::open(path, genesis, {disk, false});

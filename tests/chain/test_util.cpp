@@ -51,4 +51,19 @@ Tx make_transfer(const Hash& chain_id, const KeyPair& from, uint64_t nonce, cons
   return tx;
 }
 
+void commit_transfer_block(Blockchain& bc) {
+  const uint64_t nonce = bc.account(test_key(1).pubkey()).value_or(Account{}).nonce;
+  std::vector<Tx> txs{make_transfer(bc.chain_id(), test_key(1), nonce, test_key(2).pubkey(),
+                                    Amount::coins(1))};
+  Block b;
+  bc.with_state([&](const ChainState& state, const ChainTip& tip) {
+    b = bc.executor()
+            .build(state, tip.header, tip.cert, txs, tip.header.time_ms + 500,
+                   test_key(200).pubkey())
+            .block;
+  });
+  Status s = bc.commit(b, solo_certificate(bc.chain_id(), b.header.height, b.hash(), test_key(200)));
+  ASSERT_TRUE(s) << s.message();
+}
+
 }  // namespace swarmchain::test

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "chain/blockchain.h"
 #include "chain/executor.h"
 #include "chain/params.h"
 #include "chain/tx.h"
@@ -48,5 +49,9 @@ std::optional<T> read_ok(const Expected<std::optional<T>>& r) {
 
 Tx make_transfer(const Hash& chain_id, const KeyPair& from, uint64_t nonce, const PubKey& to,
                  Amount amount, Amount fee = Amount(100'000));
+
+// Commits one block on `bc`'s tip: a 1-coin transfer from key 1 to key 2, proposed and
+// certified by key 200 alone (test_genesis's only service node). Fails the test if refused.
+void commit_transfer_block(Blockchain& bc);
 
 }  // namespace swarmchain::test

@@ -24,21 +24,6 @@ namespace {
 using nlohmann::json;
 using test::test_key;
 
-void commit_block(Blockchain& bc) {
-  const uint64_t nonce = bc.account(test_key(1).pubkey()).value_or(Account{}).nonce;
-  std::vector<Tx> txs{test::make_transfer(bc.chain_id(), test_key(1), nonce,
-                                          test_key(2).pubkey(), Amount::coins(1))};
-  Block b;
-  bc.with_state([&](const ChainState& state, const ChainTip& tip) {
-    b = bc.executor()
-            .build(state, tip.header, tip.cert, txs, tip.header.time_ms + 500,
-                   test_key(200).pubkey())
-            .block;
-  });
-  Status s = bc.commit(b, solo_certificate(bc.chain_id(), b.header.height, b.hash(), test_key(200)));
-  ASSERT_TRUE(s) << s.message();
-}
-
 std::string raw_key(const Hash& h) {
   return std::string(reinterpret_cast<const char*>(h.data.data()), 32);
 }
@@ -57,7 +42,7 @@ class ChainApiStoreDamageTest : public ::testing::Test {
     {
       auto bc = Blockchain::open(dir.path(), genesis);
       ASSERT_TRUE(bc) << bc.error().message();
-      for (int i = 0; i < 3; ++i) commit_block(**bc);
+      for (int i = 0; i < 3; ++i) test::commit_transfer_block(**bc);
       for (uint64_t h = 0; h <= 3; ++h) blocks.push_back(*(*bc)->store().block_at(Height(h)));
     }
     {
