@@ -475,8 +475,7 @@ std::vector<Message> Engine::own_messages() const {
   if (s.valid_round != kNone && static_cast<uint32_t>(s.valid_round) != s.round) {
     auto pol = s.rounds.find(static_cast<uint32_t>(s.valid_round));
     if (pol != s.rounds.end())
-      for (const auto& [index, v] : pol->second.prevotes.votes_for(s.valid_hash))
-        mine.push_back(v);
+      for (const auto& [index, v] : pol->second.prevotes.votes_for(s.valid_hash)) mine.push_back(v);
   }
   // The precommits of the previous round: this node left it on 2f + 1 of them, and a node still
   // there that lost some would wait forever for the timer they start (with a silent member,
