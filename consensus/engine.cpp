@@ -11,10 +11,13 @@
 //   - a prevote or precommit timeout is honoured only if this engine scheduled it (lines 34,
 //     47), so a stray tick cannot move a round;
 //   - a second, different proposal of one round is dropped as kDuplicate (the first is kept;
-//     Evidence carries votes only).
-// Memory: per round at most one proposal and one vote of each type per member, rounds up to
-// round + kMaxRoundAhead; past rounds of the height are kept (line 28 needs a POL of any
-// earlier round, line 49 a decision of any round) until start_height clears them.
+//     Evidence carries votes only);
+//   - an equivocator's conflicting votes are counted for each value it signed (at most
+//     VoteSet::kMaxValuesPerMember per type and round; vote_set.h has why that is safe), while
+//     "2f+1 of any value" (lines 34, 47) and f+1 (line 55) count distinct members.
+// Memory: per round at most one proposal and kMaxValuesPerMember votes of each type per member,
+// rounds up to round + kMaxRoundAhead; past rounds of the height are kept (line 28 needs a POL
+// of any earlier round, line 49 a decision of any round) until start_height clears them.
 #include "consensus/engine.h"
 
 #include <set>
@@ -74,7 +77,8 @@ namespace {
 constexpr int64_t kNone = -1;  // lockedRound / validRound "none" (-1 in the paper)
 
 // Everything seen in one round of the current height. At most one proposal (the round's
-// proposer's first) and one vote of each type per member: bounded whatever a sender floods.
+// proposer's first) and VoteSet::kMaxValuesPerMember votes of each type per member: bounded
+// whatever a sender floods.
 struct RoundState {
   std::optional<Proposal> proposal;
   std::optional<Status> verdict;  // valid(proposal value), asked once (per round and value)
@@ -191,8 +195,9 @@ struct Engine::State {
       d.certificate.height = height;
       d.certificate.round = r;
       d.certificate.block_hash = d.value_hash;
-      for (const auto& [index, vote] : rs.precommits.votes())  // ascending indexes
-        if (vote.block_hash == d.value_hash) d.certificate.sigs.push_back({index, vote.signature});
+      // Ascending indexes; an equivocator's precommit for the value is a valid signature of it.
+      for (const auto& [index, vote] : rs.precommits.votes_for(d.value_hash))
+        d.certificate.sigs.push_back({index, vote.signature});
       out.decided = std::move(d);
       decided = true;  // line 51; lines 52-54 are the caller's start_height(h + 1)
       return true;
@@ -321,24 +326,24 @@ struct Engine::State {
     rs.senders.insert(index);
   }
 
+  // An equivocator's vote for another value is kept and counted for that value (VoteSet: safe,
+  // and needed for a proof-of-lock that includes it); evidence is reported once per (type,
+  // validator) in a round, with the validator's first vote.
   void add_vote(const Vote& v, uint16_t index, Output& out) {
     auto it = rounds.find(v.round);
     if (it != rounds.end()) {
       const VoteSet& set =
           v.type == VoteType::kPrevote ? it->second.prevotes : it->second.precommits;
-      if (const Vote* kept = set.get(index); kept && !votes_conflict(*kept, v))
-        return drop(v, DropReason::kDuplicate, "vote", out);
-      if (it->second.equivocated.contains({v.type, index}))
-        return drop(v, DropReason::kDuplicate, "equivocation already reported", out);
+      if (set.would_add(index, v) == VoteSet::Added::kDuplicate)  // before the signature check
+        return drop(v, DropReason::kDuplicate,
+                    set.get(index, v.block_hash) ? "vote" : "too many conflicting votes", out);
     }
     if (!v.signature_valid(chain_id)) return drop(v, DropReason::kBadSignature, "vote", out);
     RoundState& rs = rounds[v.round];
     VoteSet& set = v.type == VoteType::kPrevote ? rs.prevotes : rs.precommits;
-    if (set.add(index, v) == VoteSet::Added::kConflict) {
-      rs.equivocated.insert({v.type, index});
-      out.evidence.push_back({*set.get(index), v});  // the second vote is not counted
-      return;
-    }
+    if (set.add(index, v) == VoteSet::Added::kConflict &&
+        rs.equivocated.insert({v.type, index}).second)
+      out.evidence.push_back({*set.get(index), v});
     rs.senders.insert(index);
   }
 };
@@ -410,13 +415,11 @@ Output Engine::step(const Message& m) {
     return out;
   }
   const std::size_t dropped_before = out.dropped.size();
-  const std::size_t evidence_before = out.evidence.size();
   if (const auto* p = std::get_if<Proposal>(&m))
     s.add_proposal(*p, member->second, out);
   else
     s.add_vote(std::get<Vote>(m), member->second, out);
-  if (out.dropped.size() == dropped_before && out.evidence.size() == evidence_before)
-    s.advance(out);  // something new was recorded
+  if (out.dropped.size() == dropped_before) s.advance(out);  // something new was recorded
   return out;
 }
 
@@ -472,8 +475,7 @@ std::vector<Message> Engine::own_messages() const {
   if (s.valid_round != kNone && static_cast<uint32_t>(s.valid_round) != s.round) {
     auto pol = s.rounds.find(static_cast<uint32_t>(s.valid_round));
     if (pol != s.rounds.end())
-      for (const auto& [index, v] : pol->second.prevotes.votes())
-        if (v.block_hash == s.valid_hash) mine.push_back(v);
+      for (const auto& [index, v] : pol->second.prevotes.votes_for(s.valid_hash)) mine.push_back(v);
   }
   // The precommits of the previous round: this node left it on 2f + 1 of them, and a node still
   // there that lost some would wait forever for the timer they start (with a silent member,
@@ -481,7 +483,7 @@ std::vector<Message> Engine::own_messages() const {
   if (s.round > 0) {
     auto prev = s.rounds.find(s.round - 1);
     if (prev != s.rounds.end())
-      for (const auto& [index, v] : prev->second.precommits.votes()) mine.push_back(v);
+      for (const Vote& v : prev->second.precommits.all()) mine.push_back(v);
   }
   return mine;
 }

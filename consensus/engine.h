@@ -28,8 +28,11 @@
 // signature, from a non-member, for a height other than h or h + 1 (far future or stale), with
 // a round beyond kMaxRoundAhead of the current one, or a proposal not from the round's proposer
 // is dropped and reported in Output.dropped (the driver counts it per sender). A second,
-// different vote of one validator for the same (type, height, round) is reported as
-// Output.evidence (both votes) and otherwise ignored. Memory per sender is bounded.
+// different vote of one validator for the same (type, height, round) is reported once as
+// Output.evidence (its first vote and this one) and is counted for its value (a proof-of-lock
+// or a certificate may need it; vote_set.h has why that is safe), up to
+// VoteSet::kMaxValuesPerMember values per validator, further ones dropped as kDuplicate; "2f+1
+// of any value" and the f+1 round skip count each validator once. Memory per sender is bounded.
 //
 // Thread-safety: none; one owner (the driver's strand) calls it.
 #pragma once

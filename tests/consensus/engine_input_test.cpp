@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "consensus/engine.h"
+#include "consensus/vote_set.h"
 #include "tests/consensus/single_engine.h"
 #include "tests/consensus/test_net.h"
 
@@ -84,7 +85,9 @@ TEST_F(Single, AMemberFloodingRoundsIsKeptToOneVoteOfEachTypePerRoundWithinReach
   EXPECT_EQ(engine->round(), 0u);  // one member is not f + 1
 }
 
-TEST_F(Single, EquivocationIsReportedAndTheSecondVoteIsNotCounted) {
+// ---- equivocation: reported once, counted for each value it signed (vote_set.h) ----
+
+TEST_F(Single, EquivocationIsReportedOnceAndTheSecondVoteCountsForItsValue) {
   step(proposal(1, 0, w));  // the engine prevotes w
   const Vote first = vote(1, VoteType::kPrevote, 0, hv);
   const Vote second = vote(1, VoteType::kPrevote, 0, hw);
@@ -94,13 +97,109 @@ TEST_F(Single, EquivocationIsReportedAndTheSecondVoteIsNotCounted) {
   EXPECT_EQ(o.evidence[0].first, first);
   EXPECT_EQ(o.evidence[0].second, second);
   EXPECT_TRUE(votes_conflict(o.evidence[0].first, o.evidence[0].second));
-  step(vote(2, VoteType::kPrevote, 0, hw));  // w: own + key(3) = 2; key(2)'s w not counted
-  EXPECT_EQ(engine->step_kind(), Step::kPrevote);
-  EXPECT_EQ(engine->locked_round(), std::nullopt);
-  // A third vote of key(2) is a duplicate, reported once.
-  Output again = step(vote(1, VoteType::kPrevote, 0, Hash{}));
+  EXPECT_TRUE(o.dropped.empty());
+  EXPECT_EQ(engine->step_kind(), Step::kPrevote);  // w: own + key(2) = 2 of 3
+  // A third value of key(2) is kept too, without new evidence; the same value again is a
+  // duplicate.
+  Output third = step(vote(1, VoteType::kPrevote, 0, Hash{}));
+  EXPECT_TRUE(third.evidence.empty());
+  EXPECT_TRUE(third.dropped.empty());
+  Output again = step(vote(1, VoteType::kPrevote, 0, hw));
   EXPECT_TRUE(again.evidence.empty());
   EXPECT_TRUE(has_drop(again, DropReason::kDuplicate));
+  // key(3)'s prevote for w is the third member that signed w: the engine locks on w.
+  step(vote(2, VoteType::kPrevote, 0, hw));
+  EXPECT_EQ(engine->step_kind(), Step::kPrecommit);
+  EXPECT_EQ(engine->locked_round(), std::optional<uint32_t>(0));
+}
+
+// The simulator's stall (docs/simulator.md, "Open failures" 2): the engine saw the equivocator's
+// nil prevote of round 0 first; the POL of the round-1 re-proposal is two honest prevotes plus
+// the equivocator's prevote for the value, and it must be accepted (line 28).
+TEST_F(Single, APolCompletedByAnEquivocatorsSecondVoteIsAccepted) {
+  tick(Step::kPropose);  // round 0's proposal never arrives: the engine prevotes nil
+  step(vote(1, VoteType::kPrevote, 0, Hash{}));  // key(2): nil here, v elsewhere
+  step(vote(2, VoteType::kPrevote, 0, hv));
+  step(vote(3, VoteType::kPrevote, 0, hv));
+  // Round 1: key(3) re-proposes v with its POL of round 0; key(4) is there too (f + 1).
+  step(proposal(2, 1, v, 0));
+  step(vote(3, VoteType::kPrevote, 1, hv));
+  ASSERT_EQ(engine->round(), 1u);
+  EXPECT_EQ(engine->step_kind(), Step::kPropose);  // the POL is one vote short: 2 of 3
+  EXPECT_EQ(last_sent(VoteType::kPrevote)->round, 0u);
+  // A peer relays key(2)'s prevote for v (own_messages of a locked node).
+  Output o = step(vote(1, VoteType::kPrevote, 0, hv));
+  EXPECT_EQ(o.evidence.size(), 1u);
+  EXPECT_EQ(engine->step_kind(), Step::kPrevote);
+  ASSERT_EQ(last_sent(VoteType::kPrevote)->round, 1u);
+  EXPECT_EQ(last_sent(VoteType::kPrevote)->block_hash, hv);
+}
+
+TEST_F(Single, ADecisionsCertificateMayHoldTheEquivocatorsPrecommitForTheValue) {
+  step(proposal(1, 0, v));
+  votes_from_others(VoteType::kPrevote, 0, hv, 2);  // the engine locks and precommits v
+  ASSERT_EQ(engine->step_kind(), Step::kPrecommit);
+  step(vote(1, VoteType::kPrecommit, 0, Hash{}));  // key(2): nil first, then v
+  step(vote(3, VoteType::kPrecommit, 0, Hash{}));  // key(4): nil
+  EXPECT_FALSE(engine->decided());
+  Output o = step(vote(1, VoteType::kPrecommit, 0, hv));  // own + key(2) = 2
+  EXPECT_FALSE(engine->decided());
+  o = step(vote(2, VoteType::kPrecommit, 0, hv));  // + key(3) = 3
+  ASSERT_TRUE(o.decided);
+  const CommitCertificate& cert = o.decided->certificate;
+  ASSERT_EQ(cert.sigs.size(), 3u);
+  EXPECT_EQ(cert.sigs[0].index, 0u);
+  EXPECT_EQ(cert.sigs[1].index, 1u);
+  EXPECT_EQ(cert.sigs[1].signature, vote(1, VoteType::kPrecommit, 0, hv).signature);
+  EXPECT_EQ(cert.sigs[2].index, 2u);
+  EXPECT_TRUE(verify_certificate(cert, test::chain_id(), kH, hv, committee).is_ok());
+}
+
+TEST_F(Single, AnyValueAndTheRoundSkipCountAnEquivocatorOnce) {
+  step(proposal(1, 0, v));  // the engine prevotes v
+  // key(2) prevotes nil and w: 2 members of any value (own + key(2)), not 3.
+  Output o = step(vote(1, VoteType::kPrevote, 0, Hash{}));
+  o.merge(step(vote(1, VoteType::kPrevote, 0, hw)));
+  EXPECT_TRUE(o.timers.empty());  // no prevote timer (line 34)
+  // key(3)'s nil makes 3 members: the timer starts; nil has key(2) and key(3) only (2 of 3).
+  o = step(vote(2, VoteType::kPrevote, 0, Hash{}));
+  ASSERT_EQ(o.timers.size(), 1u);
+  EXPECT_EQ(o.timers[0].timeout.step, Step::kPrevote);
+  EXPECT_EQ(engine->step_kind(), Step::kPrevote);
+  // Round 5: key(2)'s two conflicting votes are one member, not f + 1 = 2.
+  step(vote(1, VoteType::kPrecommit, 5, Hash{}));
+  step(vote(1, VoteType::kPrecommit, 5, hw));
+  EXPECT_EQ(engine->round(), 0u);
+  step(vote(2, VoteType::kPrecommit, 5, Hash{}));
+  EXPECT_EQ(engine->round(), 5u);
+}
+
+TEST_F(Single, AnEquivocatorFloodingValuesIsKeptToTheBoundAndReportedOnce) {
+  constexpr std::size_t kValues = 200;
+  std::size_t kept = 0, duplicate = 0, evidence = 0, bad_signature = 0;
+  for (std::size_t i = 0; i < kValues; ++i) {
+    const Hash value = value_hash(value_for(10 + i, kH, 0));
+    for (int copy = 0; copy < 2; ++copy) {
+      const Output o = engine->step(vote(1, VoteType::kPrecommit, 0, value));
+      kept += o.dropped.empty();
+      duplicate += has_drop(o, DropReason::kDuplicate);
+      bad_signature += has_drop(o, DropReason::kBadSignature);
+      evidence += o.evidence.size();
+    }
+  }
+  EXPECT_EQ(kept, VoteSet::kMaxValuesPerMember);
+  EXPECT_EQ(duplicate, 2 * kValues - VoteSet::kMaxValuesPerMember);
+  EXPECT_EQ(bad_signature, 0u);
+  EXPECT_EQ(evidence, 1u);
+  // What is kept is what is relayed once the engine leaves the round: the bound, no more.
+  step(vote(2, VoteType::kPrecommit, 0, Hash{}));
+  step(vote(3, VoteType::kPrecommit, 0, Hash{}));
+  tick(Step::kPrecommit);
+  ASSERT_EQ(engine->round(), 1u);
+  std::size_t relayed = 0;
+  for (const Message& m : engine->own_messages())
+    if (const auto* x = std::get_if<Vote>(&m); x && x->validator == keys[1].pubkey()) ++relayed;
+  EXPECT_EQ(relayed, VoteSet::kMaxValuesPerMember);
 }
 
 // ---- height + 1 ----
