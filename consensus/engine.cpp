@@ -360,7 +360,8 @@ Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 
-Output Engine::start_height(Height h, std::vector<PubKey> committee, uint64_t propose_delay_ms) {
+Output Engine::start_height(Height h, std::vector<PubKey> committee, uint64_t propose_delay_ms,
+                            uint32_t start_round) {
   State& s = *s_;
   std::map<PubKey, std::vector<Message>> kept = std::move(s.next_height);
   State fresh;
@@ -379,7 +380,7 @@ Output Engine::start_height(Height h, std::vector<PubKey> committee, uint64_t pr
 
   Output out;
   if (s.committee.empty()) return out;  // no proposer, no quorum: nothing can happen
-  s.start_round(0, out);                // line 54 / line 10
+  s.start_round(start_round, out);      // line 54 / line 10 (a restart resumes its round)
   s.advance(out);
   for (const auto& [sender, messages] : kept)  // the log of h, received early (ordered)
     for (const auto& m : messages)

@@ -5,6 +5,7 @@
 //
 // Shape of one height:
 //   start_height(h, committee, propose_delay_ms)  -> Output (timers, maybe a ProposeRequest)
+//     (a restarted node passes the round it signed in last as start_round)
 //   step(message)                                  -> Output (sign requests, timers, decision)
 //   tick(timeout)                                  -> Output
 //   propose(h, round, value)                       -> Output (a proposal to sign)
@@ -142,7 +143,12 @@ class Engine {
   // sees a proposal and a quorum of precommits), never signs.
   Engine(Hash chain_id, PubKey self, TimeoutConfig timeouts, ValidityFn valid);
 
-  Output start_height(Height h, std::vector<PubKey> committee, uint64_t propose_delay_ms = 0);
+  // `start_round`: the round to begin in, 0 but after a restart: a node that signed in round r
+  // of h before it crashed resumes there (the sign-state guard refuses every round below), and
+  // steps its signed votes of r back in (node/signer.h, last_signed). The propose delay applies
+  // to round 0 only.
+  Output start_height(Height h, std::vector<PubKey> committee, uint64_t propose_delay_ms = 0,
+                      uint32_t start_round = 0);
   Output step(const Message& m);
   Output tick(const Timeout& t);
   // The answer to a ProposeRequest. Ignored (empty output) unless (h, round) is still the

@@ -97,14 +97,31 @@ struct Driver::Impl {
 
   // --- consensus --------------------------------------------------------------------------
 
-  consensus::Output start_height() {
+  consensus::Output start_height(uint32_t round = 0) {
     const Height h = chain.tip().header.height.next();
     checked.clear();
     waiting.reset();
     ahead.reset();
     // The pause after a commit, none when txs are waiting (design §6.2).
     propose_delay_ms = mempool.size() > 0 ? 0 : chain.params().target_block_ms;
-    return engine.start_height(h, chain.committee(h), propose_delay_ms);
+    return engine.start_height(h, chain.committee(h), propose_delay_ms, round);
+  }
+
+  // At start: if this node signed at the height after the tip before it stopped (a crash
+  // mid-height), resume the round it signed in last and send its signed votes of that round
+  // again; its engine counts them as its own, so it does not ask for other votes there (the
+  // guard would refuse them: counted in sign_refusals) and the peers get them even if they
+  // were lost with the crash. Otherwise start the height at round 0.
+  void resume() {
+    const Height h = chain.tip().header.height.next();
+    const std::optional<SignedRound> last = signer.last_signed();
+    if (!last || last->height != h) return run(start_height());
+    consensus::Output out = start_height(last->round);
+    for (const Vote& v : last->votes) {
+      broadcast(consensus::Message(v));
+      out.merge(engine.step(v));
+    }
+    run(std::move(out));
   }
 
   // Does what the engine asks, until nothing is left. Drops are counted against `from`, the
@@ -442,7 +459,7 @@ void Driver::start() {
     impl_->sched.schedule(impl_->chain.params().proof_interval_s * 1000,
                           DriverTimer{DriverTimer::Kind::kUptimeProof, {}, {}});
   }
-  impl_->run(impl_->start_height());
+  impl_->resume();
 }
 
 void Driver::on_message(PeerId from, ByteView bytes) {

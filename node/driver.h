@@ -100,7 +100,8 @@ class Driver {
          const Clock& clock, Network& net, Scheduler& sched, DriverConfig config);
   ~Driver();
 
-  // Starts consensus at the height after the tip (and the uptime-proof timer).
+  // Starts consensus at the height after the tip (and the uptime-proof timer); after a restart
+  // in the middle of that height, at the round the signer signed in last, with its votes.
   void start();
   void on_message(PeerId from, ByteView bytes);
   void on_timer(const DriverTimer& t);

@@ -10,9 +10,29 @@ namespace swarmchain {
 
 namespace {
 
-constexpr uint8_t kVersion = 1;
-constexpr std::string_view kChecksumTag = "swarmchain/sign-state/v1";
+constexpr uint8_t kVersion = 2;
+constexpr std::string_view kChecksumTag = "swarmchain/sign-state/v2";
 constexpr std::size_t kBodySize = SignState::kEncodedSize - 32;
+
+void encode_vote(const SignedVote& v, Writer& w) {
+  w.u8(v.present ? 1 : 0);
+  w.fixed(v.block_hash);
+  w.fixed(v.signature);
+}
+
+Expected<SignedVote> decode_vote(Reader& r, const char* name) {
+  SignedVote v;
+  const uint8_t present = r.u8();
+  v.block_hash = r.fixed<Hash>();
+  v.signature = r.fixed<Signature>();
+  if (present > 1)
+    return fail(SignError::kDamaged, std::string("sign state ") + name + " flag " +
+                                         std::to_string(present) + " unknown");
+  v.present = present == 1;
+  if (!v.present && v != SignedVote{})
+    return fail(SignError::kDamaged, std::string("sign state ") + name + " absent but not zero");
+  return v;
+}
 
 void encode_body(const SignState& s, Writer& w) {
   w.u8(kVersion);
@@ -22,6 +42,8 @@ void encode_body(const SignState& s, Writer& w) {
   w.fixed(s.digest);
   w.fixed(s.signature);
   w.height(s.committed_height);
+  encode_vote(s.prevote, w);
+  encode_vote(s.precommit, w);
 }
 
 std::string position(Height h, uint32_t round, uint8_t step) {
@@ -55,10 +77,16 @@ Expected<SignState> SignState::decode(ByteView bytes) {
   s.digest = r.fixed<Hash>();
   s.signature = r.fixed<Signature>();
   s.committed_height = r.height();
+  auto prevote = decode_vote(r, "prevote");
+  auto precommit = decode_vote(r, "precommit");
   if (Status st = r.finish(); !st) return fail(SignError::kDamaged, "sign state: " + st.message());
   if (version != kVersion)
     return fail(SignError::kDamaged, "sign state version " + std::to_string(version) + " unknown");
   if (s.step > 2) return fail(SignError::kDamaged, "sign state step " + std::to_string(s.step) + " unknown");
+  if (!prevote) return unexpected(prevote.error());
+  if (!precommit) return unexpected(precommit.error());
+  s.prevote = *prevote;
+  s.precommit = *precommit;
   return s;
 }
 
@@ -130,6 +158,13 @@ Expected<consensus::Message> GuardedSigner::sign(consensus::Message m) {
     return fail(SignError::kConflict, "refusing to sign " + what + ": height " +
                                           state_.committed_height.to_string() +
                                           " is already committed");
+  if (const auto* v = std::get_if<Vote>(&m); v && h == state_.height && round == state_.round) {
+    const SignedVote& kept = v->type == VoteType::kPrevote ? state_.prevote : state_.precommit;
+    if (kept.present && kept.block_hash == v->block_hash) {  // signed already: nothing new
+      set_signature(kept.signature);
+      return m;
+    }
+  }
   const auto asked = std::make_tuple(h, round, step);
   const auto last = std::make_tuple(state_.height, state_.round, state_.step);
   if (asked < last)
@@ -143,16 +178,41 @@ Expected<consensus::Message> GuardedSigner::sign(consensus::Message m) {
     return m;
   }
   SignState next = state_;
+  if (std::make_tuple(h, round) != std::make_tuple(state_.height, state_.round)) {
+    next.prevote = {};  // the votes kept are those of (height, round)
+    next.precommit = {};
+  }
   next.height = h;
   next.round = round;
   next.step = step;
   next.digest = digest;
   next.signature = key_.sign(digest);
+  if (const auto* v = std::get_if<Vote>(&m))
+    (v->type == VoteType::kPrevote ? next.prevote : next.precommit) =
+        SignedVote{true, v->block_hash, next.signature};
   // Recorded before the signature leaves this function: if recording fails, nothing is signed.
   if (Status s = store_.save(next); !s) return unexpected(std::move(s));
   state_ = next;
   set_signature(state_.signature);
   return m;
+}
+
+std::optional<SignedRound> GuardedSigner::last_signed() const {
+  if (state_.height.value == 0) return std::nullopt;
+  SignedRound out{state_.height, state_.round, {}};
+  for (const auto& [type, kept] : {std::pair{VoteType::kPrevote, &state_.prevote},
+                                   std::pair{VoteType::kPrecommit, &state_.precommit}}) {
+    if (!kept->present) continue;
+    Vote v;
+    v.type = type;
+    v.height = state_.height;
+    v.round = state_.round;
+    v.block_hash = kept->block_hash;
+    v.validator = key_.pubkey();
+    v.signature = kept->signature;
+    out.votes.push_back(v);
+  }
+  return out;
 }
 
 Status GuardedSigner::note_committed(Height h) {

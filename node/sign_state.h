@@ -1,16 +1,25 @@
 // The sign-state guard (design §6.4; node/signer.h): what this validator signed last, kept
 // durably so that no restart, crash or lying disk makes it sign twice at one height.
 //
-// File grammar (`<datadir>/sign_state`, 150 bytes, mode 0600; codec rules of common/codec.h):
-//   sign_state = version u8 (= 1) || height u64 || round u32 || step u8 (0..2) ||
-//                digest[32] || signature[64] || committed_height u64 || checksum[32]
-//   checksum   = H("swarmchain/sign-state/v1" || every byte before it)
+// File grammar (`<datadir>/sign_state`, 344 bytes, mode 0600; codec rules of common/codec.h):
+//   sign_state  = version u8 (= 2) || height u64 || round u32 || step u8 (0..2) ||
+//                 digest[32] || signature[64] || committed_height u64 ||
+//                 prevote signed_vote || precommit signed_vote || checksum[32]
+//   signed_vote = present u8 (0 or 1) || block_hash[32] || signature[64]
+//                 (block_hash and signature all zero when absent)
+//   checksum    = H("swarmchain/sign-state/v2" || every byte before it)
 // step: proposal 0, prevote 1, precommit 2. height 0 means "nothing signed yet" (height 0 is
-// genesis, never voted on). A file that fails to decode or whose checksum is wrong is refused,
-// never reset: a reset is exactly how a validator comes to sign twice.
+// genesis, never voted on). prevote / precommit: the votes this validator signed at
+// (height, round), so that after a restart it can send exactly them again (Signer::last_signed;
+// a peer that lost them may wait for them forever); cleared when (height, round) moves. A file
+// that fails to decode or whose checksum is wrong is refused, never reset: a reset is exactly
+// how a validator comes to sign twice. Version 1 files (no votes) are refused too: no release
+// wrote them.
 // Golden vector: tests/data/node_sign_state.json.
 //
 // Rules of GuardedSigner::sign (h, r, step, digest) against the recorded (H, R, S, D):
+//   a vote of (H, R) that is the kept prevote / precommit (same block) the kept signature again
+//                                        (what was sent before a crash, sent again)
 //   (h, r, step) <  (H, R, S)            refused (kConflict)
 //   (h, r, step) == (H, R, S), digest != D refused (kConflict)
 //   (h, r, step) == (H, R, S), digest == D the recorded signature again (gossip resends)
@@ -39,17 +48,27 @@ enum class SignError { kOk = 0, kConflict, kRecord, kDamaged, kStoreBehind };
 
 enum class SignStep : uint8_t { kProposal = 0, kPrevote = 1, kPrecommit = 2 };
 
+// A vote this validator signed at the recorded (height, round); its type is its slot.
+struct SignedVote {
+  bool present = false;
+  Hash block_hash;  // zero = nil
+  Signature signature;
+  friend bool operator==(const SignedVote&, const SignedVote&) = default;
+};
+
 struct SignState {
-  static constexpr std::size_t kEncodedSize = 150;
+  static constexpr std::size_t kEncodedSize = 344;
   Height height;  // 0 = nothing signed yet
   uint32_t round = 0;
   uint8_t step = 0;
   Hash digest;
   Signature signature;
   Height committed_height;
+  SignedVote prevote;    // of (height, round)
+  SignedVote precommit;  // of (height, round)
 
   Bytes encode() const;
-  // Refuses a wrong size, version, step or checksum.
+  // Refuses a wrong size, version, step, presence flag, absent vote not all zero or checksum.
   static Expected<SignState> decode(ByteView bytes);
   friend bool operator==(const SignState&, const SignState&) = default;
 };
@@ -105,6 +124,7 @@ class GuardedSigner final : public Signer {
   // Persists h if it is above the recorded committed height (it only increases).
   Status note_committed(Height h) override;
   Height committed_height() const override { return state_.committed_height; }
+  std::optional<SignedRound> last_signed() const override;
   const SignState& state() const { return state_; }
 
  private:

@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 bash scripts/build.sh
 export SWARMCHAIN_SOAK_SECONDS=${SWARMCHAIN_SOAK_SECONDS:-20}
-exclude=${SWARMCHAIN_CTEST_EXCLUDE-sim-long|sim-open}
+exclude=${SWARMCHAIN_CTEST_EXCLUDE-sim-long}
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2 --timeout 600 \
   ${exclude:+-LE "$exclude"} "$@"

@@ -87,6 +87,41 @@ TEST_F(Single, StartHeightSchedulesTheProposeTimeoutWithTheDelay) {
   EXPECT_FALSE(out.propose);  // key(2) proposes round 0
 }
 
+TEST_F(Single, StartHeightAtALaterRoundBeginsThereWithoutTheRoundZeroDelay) {
+  start(700, 2);
+  EXPECT_EQ(engine->height(), kH);
+  EXPECT_EQ(engine->round(), 2u);
+  EXPECT_EQ(engine->step_kind(), Step::kPropose);
+  ASSERT_EQ(out.timers.size(), 1u);
+  EXPECT_EQ(out.timers[0].timeout, (Timeout{kH, 2, Step::kPropose}));
+  EXPECT_EQ(out.timers[0].delay_ms, 1000u + 2 * 250u);
+  EXPECT_FALSE(out.propose);  // key(4) proposes round 2
+  start(0, 3);                // the engine's own round
+  ASSERT_TRUE(out.propose);
+  EXPECT_EQ(out.propose->height, kH);
+  EXPECT_EQ(out.propose->round, 3u);
+}
+
+// A restarted node (node/driver.cpp) resumes the round it voted in and steps its signed votes
+// back in: they count as its own, are sent again, and the same vote asked again is a duplicate.
+TEST_F(Single, OwnVotesSteppedInAfterAResumeCountAndAreResent) {
+  start(0, 2);
+  const Vote mine = vote(0, VoteType::kPrevote, 2, hv);
+  step(mine);
+  EXPECT_FALSE(has_drop(out, DropReason::kDuplicate));
+  const auto own = engine->own_messages();
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_EQ(own[0], Message(mine));
+  step(proposal(3, 2, v));  // the engine asks for the very same prevote again
+  ASSERT_TRUE(last_sent(VoteType::kPrevote));
+  EXPECT_EQ(*last_sent(VoteType::kPrevote), mine);
+  EXPECT_TRUE(has_drop(out, DropReason::kDuplicate));  // counted once
+  votes_from_others(VoteType::kPrevote, 2, hv, 2);    // with its own: a quorum for v
+  EXPECT_EQ(engine->locked_round(), std::optional<uint32_t>(2));
+  ASSERT_TRUE(last_sent(VoteType::kPrecommit));
+  EXPECT_EQ(last_sent(VoteType::kPrecommit)->block_hash, hv);
+}
+
 TEST_F(Single, TimeoutsGrowByDeltaPerRound) {
   // Move to round 2 with two precommit timeouts (nil precommits from everyone).
   for (uint32_t r = 0; r < 2; ++r) {

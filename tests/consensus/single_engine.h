@@ -38,12 +38,12 @@ class Single : public ::testing::Test {
 
   void SetUp() override { start(); }
 
-  void start(uint64_t propose_delay_ms = 0) {
+  void start(uint64_t propose_delay_ms = 0, uint32_t start_round = 0) {
     engine.emplace(test::chain_id(), keys[0].pubkey(), TimeoutConfig{}, [this](const Proposal& p) {
       ++validity_calls;
       return validity ? validity(p) : hash_matches(p);
     });
-    out = settle(engine->start_height(kH, committee, propose_delay_ms));
+    out = settle(engine->start_height(kH, committee, propose_delay_ms, start_round));
   }
 
   // Signs the engine's requests with its key, steps them back in (and so on); returns every

@@ -4,16 +4,25 @@
 
 namespace swarmchain::test {
 
-Expected<consensus::Message> TestSigner::sign(consensus::Message m) {
-  if (refuse) return fail("the test signer refuses");
-  std::visit([&](auto& x) { x.sign(key_, chain_id_); }, m);
-  ++signed_count;
-  return m;
+TestSigner::TestSigner(KeyPair key, Hash chain_id) : key_(std::move(key)), chain_id_(chain_id) {
+  reopen();
 }
 
-Status TestSigner::note_committed(Height h) {
-  committed_ = h;
-  return Status::ok();
+void TestSigner::reopen() {
+  auto g = GuardedSigner::open(key_, chain_id_, store_);
+  if (!g) ADD_FAILURE() << "open the guard: " << g.error().message();
+  guard_ = std::move(*g);
+}
+
+Expected<consensus::Message> TestSigner::sign(consensus::Message m) {
+  if (refuse) return fail("the test signer refuses");
+  auto r = guard_->sign(std::move(m));
+  if (!r) {
+    ++guard_refusals;
+    return r;
+  }
+  ++signed_count;
+  return r;
 }
 
 KeyPair node_key(std::size_t i) {
@@ -57,7 +66,7 @@ struct DriverNet::Node {
 };
 
 DriverNet::DriverNet(std::size_t n, DriverConfig config, std::vector<std::filesystem::path> dirs)
-    : genesis_(driver_genesis(n)), clock_(genesis_.genesis_time_ms + 1000) {
+    : genesis_(driver_genesis(n)), clock_(genesis_.genesis_time_ms + 1000), config_(config) {
   down.assign(n, false);
   for (std::size_t i = 0; i < n; ++i) {
     auto node = std::make_unique<Node>();
@@ -72,17 +81,31 @@ DriverNet::DriverNet(std::size_t n, DriverConfig config, std::vector<std::filesy
     auto chain = Blockchain::open(dir, genesis_, opts);
     if (!chain) ADD_FAILURE() << "open chain: " << chain.error().message();
     node->chain = std::move(*chain);
-    node->mempool = std::make_unique<Mempool>(node->chain->chain_id(), MempoolLimits{},
-                                              node->chain->executor().registry_params());
     node->signer = std::make_unique<TestSigner>(node_key(i), node->chain->chain_id());
     node->net.owner = this;
     node->net.self = i;
     node->sched.owner = this;
     node->sched.self = i;
-    node->driver = std::make_unique<Driver>(*node->chain, *node->mempool, *node->signer,
-                                            node_key(i), clock_, node->net, node->sched, config);
     nodes_.push_back(std::move(node));
+    make_driver(i);
   }
+}
+
+void DriverNet::make_driver(std::size_t i) {
+  Node& node = *nodes_[i];
+  node.driver.reset();
+  node.mempool = std::make_unique<Mempool>(node.chain->chain_id(), MempoolLimits{},
+                                           node.chain->executor().registry_params());
+  node.driver = std::make_unique<Driver>(*node.chain, *node.mempool, *node.signer, node_key(i),
+                                         clock_, node.net, node.sched, config_);
+}
+
+void DriverNet::restart(std::size_t i) {
+  std::erase_if(timers_, [&](const auto& t) { return t.second.node == i; });
+  std::erase_if(in_flight_, [&](const Packet& p) { return p.to == i || p.from == i; });
+  nodes_[i]->signer->reopen();
+  make_driver(i);
+  if (!down[i]) nodes_[i]->driver->start();
 }
 
 DriverNet::~DriverNet() = default;

@@ -7,8 +7,10 @@
 // the committee of every height is all of them. A node that is `down` neither sends nor
 // receives, and its timers wait until it is up again.
 //
-// The Signer here is a stand-in for GuardedSigner (node/sign_state.h): it signs everything
-// unless told to refuse; the driver tests are about the driver, not the sign-state guard.
+// The Signer here is the real GuardedSigner (node/sign_state.h) over a MemorySignStateStore,
+// behind a switch that makes it refuse everything. restart(i) recreates node i's Driver and
+// Mempool and reopens its guard from the kept store (the chain on its memory disk is kept too):
+// a crash and restart of the process.
 //
 // Thread-safety: single-threaded test helper.
 #pragma once
@@ -25,6 +27,7 @@
 #include "chain/mempool.h"
 #include "common/clock.h"
 #include "node/driver.h"
+#include "node/sign_state.h"
 #include "node/signer.h"
 
 namespace swarmchain::test {
@@ -42,19 +45,24 @@ class ManualClock final : public Clock {
 
 class TestSigner final : public Signer {
  public:
-  TestSigner(KeyPair key, Hash chain_id) : key_(std::move(key)), chain_id_(chain_id) {}
+  TestSigner(KeyPair key, Hash chain_id);
   const PubKey& pubkey() const override { return key_.pubkey(); }
   Expected<consensus::Message> sign(consensus::Message m) override;
-  Status note_committed(Height h) override;
-  Height committed_height() const override { return committed_; }
+  Status note_committed(Height h) override { return guard_->note_committed(h); }
+  Height committed_height() const override { return guard_->committed_height(); }
+  std::optional<SignedRound> last_signed() const override { return guard_->last_signed(); }
+  // A new GuardedSigner from the kept store (what a restarted process does).
+  void reopen();
 
   bool refuse = false;  // refuse every signature (as a guard whose state cannot be written)
   std::size_t signed_count = 0;
+  std::size_t guard_refusals = 0;  // requests the guard itself refused
 
  private:
   KeyPair key_;
   Hash chain_id_;
-  Height committed_;
+  MemorySignStateStore store_;
+  std::unique_ptr<GuardedSigner> guard_;
 };
 
 KeyPair node_key(std::size_t i);
@@ -69,6 +77,9 @@ class DriverNet {
   ~DriverNet();
 
   void start();  // starts every node that is up
+  // Node i crashes and starts again at once: its timers and the messages in flight to and from
+  // it are lost, its Driver and Mempool are new, its guard is reopened; then its driver starts.
+  void restart(std::size_t i);
   // Delivers the next message, or fires the next timer (advancing the clock); false if idle.
   bool step();
   // Steps until pred() holds or max_steps were taken; returns pred().
@@ -99,6 +110,7 @@ class DriverNet {
     DriverTimer timer;
   };
   void push(std::size_t from, std::size_t to, ByteView bytes);
+  void make_driver(std::size_t i);
 
   Genesis genesis_;
   ManualClock clock_;
@@ -106,6 +118,7 @@ class DriverNet {
   std::deque<Packet> in_flight_;
   std::map<std::pair<uint64_t, uint64_t>, Timer> timers_;  // (due, seq) -> timer
   uint64_t timer_seq_ = 0;
+  DriverConfig config_;
 };
 
 }  // namespace swarmchain::test

@@ -103,6 +103,11 @@ TEST(SignStateEncoding, MatchesTheGoldenVector) {
   s.digest = swarmchain::testing::pattern<Hash>(golden["digest_start"].get<uint8_t>());
   s.signature = swarmchain::testing::pattern<Signature>(golden["signature_start"].get<uint8_t>());
   s.committed_height = Height(golden["committed_height"].get<uint64_t>());
+  s.prevote.present = true;
+  s.prevote.block_hash =
+      swarmchain::testing::pattern<Hash>(golden["prevote_block_start"].get<uint8_t>());
+  s.prevote.signature =
+      swarmchain::testing::pattern<Signature>(golden["prevote_signature_start"].get<uint8_t>());
   EXPECT_EQ(to_hex(s.encode()), golden["hex"].get<std::string>());
   auto back = SignState::decode(s.encode());
   ASSERT_TRUE(back) << back.error().message();
@@ -114,6 +119,7 @@ TEST(SignStateEncoding, AnyFlippedByteOrWrongSizeIsRefused) {
   s.height = Height(9);
   s.step = 1;
   s.committed_height = Height(8);
+  s.precommit = {true, block(3), swarmchain::testing::pattern<Signature>(9)};
   const Bytes good = s.encode();
   for (std::size_t i = 0; i < good.size(); ++i) {
     Bytes bad = good;
@@ -310,6 +316,75 @@ TEST(GuardedSigner, RefusesHeightZero) {
   MemorySignStateStore store;
   auto signer = open_signer(store);
   expect_refused(*signer, prevote(0, 0, 1));
+}
+
+// ---- the votes of the last round, for a restart ----
+
+TEST(GuardedSigner, LastSignedIsNothingBeforeTheFirstSignature) {
+  MemorySignStateStore store;
+  auto signer = open_signer(store);
+  EXPECT_FALSE(signer->last_signed().has_value());
+}
+
+TEST(GuardedSigner, KeepsTheSignedVotesOfTheLastRoundAcrossARestart) {
+  TempFileDir dir;
+  Message pv, pc;
+  {
+    FileSignStateStore store(dir.file());
+    auto signer = open_signer(store);
+    ASSERT_TRUE(signer->sign(prevote(7, 0, 1)));
+    ASSERT_TRUE(signer->sign(proposal(7, 2, 5)));
+    auto a = signer->sign(prevote(7, 2, 5));
+    auto b = signer->sign(precommit(7, 2, 0));  // nil
+    ASSERT_TRUE(a && b);
+    pv = *a;
+    pc = *b;
+  }
+  FileSignStateStore store(dir.file());
+  auto signer = open_signer(store);
+  const auto last = signer->last_signed();
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->height, Height(7));
+  EXPECT_EQ(last->round, 2u);
+  ASSERT_EQ(last->votes.size(), 2u);
+  EXPECT_EQ(Message(last->votes[0]), pv);  // exactly the votes sent: same bytes, same signature
+  EXPECT_EQ(Message(last->votes[1]), pc);
+  for (const Vote& v : last->votes) EXPECT_TRUE(v.signature_valid(chain_id()));
+  // Resigning them gives the same signatures; anything else of that round is still refused.
+  auto again = signer->sign(prevote(7, 2, 5));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(signature_of(*again), signature_of(pv));
+  expect_refused(*signer, precommit(7, 2, 5));
+  expect_refused(*signer, prevote(7, 2, 0));
+}
+
+TEST(GuardedSigner, TheKeptVotesAreClearedWhenTheRoundMoves) {
+  MemorySignStateStore store;
+  auto signer = open_signer(store);
+  ASSERT_TRUE(signer->sign(prevote(7, 0, 1)));
+  ASSERT_TRUE(signer->sign(precommit(7, 0, 1)));
+  ASSERT_TRUE(signer->sign(proposal(7, 1, 2)));  // a new round: nothing voted there yet
+  auto last = signer->last_signed();
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->round, 1u);
+  EXPECT_TRUE(last->votes.empty());
+  EXPECT_FALSE((*store.load())->prevote.present);
+  ASSERT_TRUE(signer->sign(precommit(8, 0, 3)));  // a new height
+  last = signer->last_signed();
+  ASSERT_EQ(last->votes.size(), 1u);
+  EXPECT_EQ(last->votes[0].type, VoteType::kPrecommit);
+  EXPECT_EQ(last->votes[0].height, Height(8));
+  EXPECT_EQ(last->votes[0].validator, key().pubkey());
+}
+
+TEST(GuardedSigner, AFailedRecordKeepsNoVote) {
+  MemorySignStateStore store;
+  auto signer = open_signer(store);
+  ASSERT_TRUE(signer->sign(prevote(7, 0, 1)));
+  store.set_failing(true);
+  EXPECT_FALSE(signer->sign(precommit(7, 0, 1)));
+  ASSERT_EQ(signer->last_signed()->votes.size(), 1u);
+  EXPECT_FALSE(signer->state().precommit.present);
 }
 
 // ---- node start ----
