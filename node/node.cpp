@@ -97,6 +97,10 @@ Status Node::start() {
   rpc_->set_health([this] {
     if (auto why = failure()) return nlohmann::json{{"status", "failed"}, {"reason", *why}};
     auto tip = chain_->tip();
+    std::lock_guard lock(failure_mu_);
+    if (stalled_)
+      return nlohmann::json{
+          {"status", "stalled"}, {"height", tip.header.height.value}, {"reason", *stalled_}};
     return nlohmann::json{{"status", "ok"}, {"height", tip.header.height.value}};
   });
   if (Status s = rpc_->start(); !s) return s;
@@ -105,6 +109,8 @@ Status Node::start() {
     driver_->start();
     check_failure();
   });
+  last_checked_height_ = chain_->tip().header.height.value;
+  loop_->post_after(kStallCheckMs, [this] { check_stall(); });
   loop_thread_ = std::thread([this] { loop_->run(); });
   return Status::ok();
 }
@@ -129,6 +135,29 @@ void Node::check_failure() {
       f->message());
   std::lock_guard lock(failure_mu_);
   failure_ = f->message();
+}
+
+void Node::check_stall() {
+  const uint64_t height = chain_->tip().header.height.value;
+  std::optional<std::string> why;
+  if (height == last_checked_height_ && !driver_->failure()) {
+    const consensus::Engine& e = driver_->engine();
+    const std::size_t n = e.committee().size();
+    why = fmt::format(
+        "no block for {} s: deciding height {} in round {} ({} step); the committee has {} "
+        "member(s), a block needs {} of them, this node {}; {}",
+        kStallCheckMs / 1000, e.height().value, e.round(), consensus::step_name(e.step_kind()),
+        n, commit_quorum(n), e.is_member() ? "is one" : "is not one",
+        n > 1 ? "it has no connection to the others (p2p arrives with issue 9)"
+              : "the only member is not making progress");
+    spdlog::warn("{}", *why);
+  }
+  last_checked_height_ = height;
+  {
+    std::lock_guard lock(failure_mu_);
+    stalled_ = why;
+  }
+  loop_->post_after(kStallCheckMs, [this] { check_stall(); });
 }
 
 std::optional<std::string> Node::failure() const {

@@ -60,6 +60,11 @@ class Node final : public ChainListener {
   explicit Node(NodeConfig c, KeyPair key) : config_(std::move(c)), key_(std::move(key)) {}
   // On the loop thread, after every call into the driver: reports a failure once.
   void check_failure();
+  // Every kStallCheckMs on the loop: if no block was committed since the last check, say why in
+  // one log line and on /health ("stalled"): a committee of several members whose quorum is
+  // not connected (no p2p before issue 9) must not wait silently at height 0.
+  void check_stall();
+  static constexpr uint64_t kStallCheckMs = 10'000;
   std::optional<std::string> failure() const;
 
   NodeConfig config_;
@@ -79,6 +84,8 @@ class Node final : public ChainListener {
   bool failure_reported_ = false;  // loop thread
   mutable std::mutex failure_mu_;
   std::optional<std::string> failure_;  // guarded by failure_mu_: read by /health
+  std::optional<std::string> stalled_;  // guarded by failure_mu_: read by /health
+  uint64_t last_checked_height_ = 0;    // loop thread
 };
 
 }  // namespace swarmchain

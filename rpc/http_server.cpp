@@ -180,7 +180,7 @@ void HttpServer::install_routes() {
   svr.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
     guarded(res, [&] {
       json body = health_ ? health_() : json{{"status", "ok"}};
-      if (body.is_object() && body.value("status", "") == "failed") res.status = 503;
+      if (body.is_object() && body.value("status", "ok") != "ok") res.status = 503;
       res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), kJsonType);
     });
   });

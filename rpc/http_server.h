@@ -5,7 +5,8 @@
 //                   200 too: the error is in the body, as every JSON-RPC client expects).
 //                   The request Content-Type is not checked (curl -d sends form-urlencoded).
 //   GET  /health    200 application/json, {"status":"ok"} unless set_health() provides a body;
-//                   503 when that body's "status" is "failed" (the node stopped: say why).
+//                   503 when that body's "status" is not "ok" ("failed": the node stopped;
+//                   "stalled": no block for a while; the body says why).
 //   GET  /metrics   200 Prometheus text from set_metrics(); 404 when no provider is set.
 // A body over max_body_bytes gets HTTP 413, whether sent with Content-Length or chunked.
 //

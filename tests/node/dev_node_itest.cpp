@@ -202,5 +202,52 @@ TEST_F(DevNode, KillNineAndRestartGivesAConsistentChain) {
   EXPECT_EQ(balance(alice_keystore(), alice_pw), Amount::coins(3).atomic());
 }
 
+// A genesis with four validators and no peers to reach (p2p is issue 9): the node must not wait
+// silently at height 0. After the stall check (10 s) /health answers 503 "stalled" and says
+// how many members a block needs; the log says the same.
+TEST_F(DevNode, AValidatorWithoutItsQuorumSaysSoOnHealthAndInTheLog) {
+  start_node();  // only to make a dev genesis and a node key
+  node_->signal(SIGTERM);
+  ASSERT_EQ(node_->wait(30s), 0);
+  node_.reset();
+  const auto multi = dir_ / "multi";
+  std::filesystem::create_directories(multi);
+  std::filesystem::copy_file(dir_ / "data" / "node_key", multi / "node_key");
+  json genesis = json::parse(read_text(dir_ / "data" / "genesis.json"));
+  json sn = genesis["service_nodes"][0];
+  for (int i = 0; i < 3; ++i) {
+    auto kg = run({bin_path("swarmchaind"), "keygen", "--datadir",
+                   (dir_ / ("k" + std::to_string(i))).string()});
+    ASSERT_EQ(kg.exit_code, 0) << kg.out;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(kg.out, m, std::regex("public key: ([0-9a-f]{64})"))) << kg.out;
+    sn["pubkey"] = m[1].str();
+    genesis["service_nodes"].push_back(sn);
+  }
+  std::ofstream(multi / "genesis.json") << genesis.dump();
+  node_ = std::make_unique<Process>(
+      std::vector<std::string>{bin_path("swarmchaind"), "--datadir", multi.string(), "--rpc-bind",
+                               "127.0.0.1:" + std::to_string(port_)},
+      dir_ / "multi.log");
+  ASSERT_TRUE(wait_until([&] { return rpc().call("get_info").has_value(); }, 30s))
+      << read_text(dir_ / "multi.log");
+  const std::string health_url = url_ + "/health";
+  RunResult health;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        health = run({"/usr/bin/curl", "-s", "-w", "\n%{http_code}", health_url});
+        return health.out.find("\n503") != std::string::npos;
+      },
+      30s))
+      << health.out;
+  const json body = json::parse(health.out.substr(0, health.out.rfind('\n')));
+  EXPECT_EQ(body["status"], "stalled");
+  EXPECT_EQ(body["height"], 0);
+  const std::string reason = body["reason"].get<std::string>();
+  EXPECT_NE(reason.find("the committee has 4 member(s), a block needs 3 of them"), std::string::npos)
+      << reason;
+  EXPECT_NE(read_text(dir_ / "multi.log").find("a block needs 3 of them"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace swarmchain::test
