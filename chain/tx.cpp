@@ -20,11 +20,7 @@ struct PayloadEncoder {
   void operator()(const RequestUnlockPayload& p) const { w.fixed(p.sn_pubkey); }
   void operator()(const UptimeProofPayload& p) const {
     w.u64(p.time_ms);
-    w.u32(p.contact.public_ip);
-    w.u16(p.contact.storage_port);
-    w.u16(p.contact.storage_lmq_port);
-    w.u16(p.contact.quorumnet_port);
-    for (uint16_t v : p.contact.version) w.u16(v);
+    p.contact.encode(w);
   }
   void operator()(const EvidencePayload& p) const {
     p.first.encode(w);
@@ -98,11 +94,7 @@ Tx Tx::decode(Reader& r) {
     case TxType::kUptimeProof: {
       UptimeProofPayload p;
       p.time_ms = r.u64();
-      p.contact.public_ip = r.u32();
-      p.contact.storage_port = r.u16();
-      p.contact.storage_lmq_port = r.u16();
-      p.contact.quorumnet_port = r.u16();
-      for (uint16_t& v : p.contact.version) v = r.u16();
+      p.contact = UptimeContact::decode(r);
       tx.payload = p;
       break;
     }

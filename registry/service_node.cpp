@@ -57,6 +57,24 @@ const char* node_state_name(NodeState s) {
 
 // ---- ServiceNode ----
 
+void UptimeContact::encode(Writer& w) const {
+  w.u32(public_ip);
+  w.u16(storage_port);
+  w.u16(storage_lmq_port);
+  w.u16(quorumnet_port);
+  for (uint16_t v : version) w.u16(v);
+}
+
+UptimeContact UptimeContact::decode(Reader& r) {
+  UptimeContact c;
+  c.public_ip = r.u32();
+  c.storage_port = r.u16();
+  c.storage_lmq_port = r.u16();
+  c.quorumnet_port = r.u16();
+  for (uint16_t& v : c.version) v = r.u16();
+  return c;
+}
+
 std::string ipv4_text(uint32_t ip) {
   return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 0xff) + "." +
          std::to_string((ip >> 8) & 0xff) + "." + std::to_string(ip & 0xff);
@@ -96,11 +114,7 @@ void ServiceNode::encode(Writer& w) const {
   w.height(last_proof_height);
   w.u64(last_proof_time_ms);
   w.u64(last_proof_sent_ms);
-  w.u32(contact.public_ip);
-  w.u16(contact.storage_port);
-  w.u16(contact.storage_lmq_port);
-  w.u16(contact.quorumnet_port);
-  for (uint16_t v : contact.version) w.u16(v);
+  contact.encode(w);
 }
 
 ServiceNode ServiceNode::decode(Reader& r) {
@@ -135,11 +149,7 @@ ServiceNode ServiceNode::decode(Reader& r) {
   sn.last_proof_height = r.height();
   sn.last_proof_time_ms = r.u64();
   sn.last_proof_sent_ms = r.u64();
-  sn.contact.public_ip = r.u32();
-  sn.contact.storage_port = r.u16();
-  sn.contact.storage_lmq_port = r.u16();
-  sn.contact.quorumnet_port = r.u16();
-  for (uint16_t& v : sn.contact.version) v = r.u16();
+  sn.contact = UptimeContact::decode(r);
   return sn;
 }
 

@@ -80,6 +80,11 @@ struct UptimeContact {
   uint16_t storage_lmq_port = 0;
   uint16_t quorumnet_port = 0;
   std::array<uint16_t, 3> version{};
+
+  // contact = public_ip u32 || storage_port u16 || storage_lmq_port u16 || quorumnet_port u16 ||
+  //           version 3 x u16  (the same bytes in the uptime_proof tx and in the record)
+  void encode(Writer& w) const;
+  static UptimeContact decode(Reader& r);
   friend bool operator==(const UptimeContact&, const UptimeContact&) = default;
 };
 
