@@ -246,18 +246,14 @@ struct Driver::Impl {
     return true;
   }
 
-  // Checks what Blockchain::commit checks, so that a failure of commit itself is this node's
-  // own (the store), then commits and tells the signer and the mempool.
+  // Commits through Blockchain::commit (which checks the tip and the certificate itself) and
+  // tells the signer and the mempool. A refusal that is the block's fault (fault_of: kInvalid)
+  // is returned to the caller; any other failure is this node's own (the store): it stops.
   Status commit_block(const Block& block, const CommitCertificate& cert, ExecutedBlock executed) {
-    const ChainTip tip = chain.tip();
     const Height h = block.header.height;
-    if (h != tip.header.height.next() || block.header.prev_hash != tip.hash)
-      return Status::error(BlockError::kBadPrevHash, "block does not build on the tip");
-    if (Status s = verify_certificate(cert, chain.chain_id(), h, block.hash(), chain.committee(h));
-        !s)
-      return Status::error(BlockError::kBadLastCommit, "certificate: " + s.message());
     if (Status s = chain.commit(block, cert, std::move(executed)); !s) {
-      fail("the store could not commit block " + h.to_string() + ": " + s.message());
+      if (fault_of(s) == Fault::kLocal)
+        fail("the store could not commit block " + h.to_string() + ": " + s.message());
       return s;
     }
     if (Status s = signer.note_committed(h); !s) {
