@@ -82,16 +82,17 @@ struct Driver::Impl {
   std::optional<consensus::ProposeRequest> waiting;  // a proposal waiting out the pause
   std::map<PeerId, Behind> behind;
   std::optional<Ahead> ahead;
-  Height last_request_from;
-  uint64_t last_request_ms = 0;
-  bool requested = false;
+  BlockSync sync{config.sync};
   std::set<std::tuple<PubKey, uint64_t, uint32_t, uint8_t>> reported;
 
   bool stopped() const { return self.failure_.has_value(); }
   void fail(std::string why) {
     if (!self.failure_) self.failure_ = Status::error(std::move(why));
   }
-  void drop(PeerId p, const std::string& reason) { ++peers[p].dropped[reason]; }
+  void drop(PeerId p, const std::string& reason) {
+    ++peers[p].dropped[reason];
+    net.penalize(p, reason);
+  }
   void broadcast(const wire::WireMessage& m) { net.broadcast(wire::encode(m)); }
   void send(PeerId to, const wire::WireMessage& m) { net.send(to, wire::encode(m)); }
 
@@ -266,7 +267,7 @@ struct Driver::Impl {
     return Status::ok();
   }
 
-  void on_consensus(PeerId from, const consensus::Message& m) {
+  void on_consensus(PeerId from, const consensus::Message& m, ByteView bytes) {
     const Height mh = consensus::height_of(m);
     const Height h = engine.height();
     // Catch-up is driven only by validly signed messages, so a peer cannot make this node
@@ -275,12 +276,15 @@ struct Driver::Impl {
       if (mh < h)
         peer_behind(from, mh);
       else if (mh.value > h.value + 1)
-        request_blocks(from);
+        request_blocks(from, Height(mh.value - 1));
       else if (!ahead)
         ahead = Ahead{from, clock.now_ms()};
     }
     consensus::Output out = engine.step(m);
-    if (out.dropped.empty()) ++peers[from].accepted;
+    if (out.dropped.empty()) {
+      ++peers[from].accepted;
+      if (config.relay_consensus) net.broadcast(bytes);
+    }
     run(std::move(out), from);
   }
 
@@ -302,15 +306,16 @@ struct Driver::Impl {
     send_blocks(p, peer_height, wire::kMaxBlocksPerRequest);
   }
 
-  void request_blocks(PeerId p) {
-    const Height from = chain.tip().header.height.next();
-    const uint64_t now = clock.now_ms();
-    if (requested && last_request_from == from && now - last_request_ms < config.rebroadcast_ms)
-      return;
-    requested = true;
-    last_request_from = from;
-    last_request_ms = now;
-    send(p, wire::BlockRequest{from, wire::kMaxBlocksPerRequest});
+  // The peer has blocks up to `height`: ask for them (BlockSync spreads the ranges).
+  void request_blocks(PeerId p, Height height) {
+    sync.note_height(p, height);
+    pump_sync();
+  }
+
+  void pump_sync() {
+    if (stopped()) return;
+    for (const auto& [peer, req] : sync.requests(chain.tip().header.height, clock.now_ms()))
+      send(peer, req);
   }
 
   void send_blocks(PeerId p, Height from, uint32_t count) {
@@ -329,35 +334,57 @@ struct Driver::Impl {
     if (!out.blocks.empty()) send(p, out);
   }
 
-  void on_blocks(PeerId p, const wire::Blocks& msg) {
+  void on_blocks(PeerId p, wire::Blocks msg) {
+    std::shared_ptr<const wire::Blocks> shared;
+    if (config.preverify) shared = std::make_shared<const wire::Blocks>(msg);
+    const uint64_t batch =
+        sync.add(p, std::move(msg), chain.tip().header.height, !config.preverify);
+    if (batch == 0) return;  // nothing above the tip: a late or duplicate answer
+    ++peers[p].accepted;
+    if (config.preverify)
+      config.preverify(std::move(shared), [this, batch] { on_preverified(batch); });
+    else
+      apply_synced();
+    pump_sync();
+  }
+
+  void on_preverified(uint64_t batch) {
+    if (stopped()) return;
+    sync.mark_ready(batch);
+    apply_synced();
+    pump_sync();
+  }
+
+  // Applies the buffered blocks that follow the tip, checking each certificate against the
+  // committee this node computes itself; a block that fails is its sender's fault.
+  void apply_synced() {
     bool progressed = false;
-    for (const auto& cb : msg.blocks) {
-      const Height tip = chain.tip().header.height;
+    while (!stopped()) {
+      auto next = sync.take_next(chain.tip().header.height);
+      if (!next) break;
+      const auto& [p, cb] = *next;
       const Height h = cb.block.header.height;
-      if (h <= tip) continue;
-      if (h != tip.next()) {
-        drop(p, "block_gap");
-        break;
-      }
       if (Status s =
               verify_certificate(cb.cert, chain.chain_id(), h, cb.block.hash(), chain.committee(h));
           !s) {
         drop(p, "bad_certificate");
-        break;
+        sync.refused(p, h);
+        continue;
       }
       auto executed = chain.validate(cb.block);
       if (!executed) {
         drop(p, "bad_block");
-        break;
+        sync.refused(p, h);
+        continue;
       }
-      if (!commit_block(cb.block, cb.cert, std::move(*executed))) break;
+      if (!commit_block(cb.block, cb.cert, std::move(*executed))) {
+        if (!stopped()) sync.refused(p, h);
+        continue;
+      }
       ++stats.blocks_synced;
       progressed = true;
     }
-    if (stopped() || !progressed) return;
-    ++peers[p].accepted;
-    run(start_height());
-    if (msg.blocks.size() == wire::kMaxBlocksPerRequest) request_blocks(p);
+    if (progressed && !stopped()) run(start_height());
   }
 
   // --- txs --------------------------------------------------------------------------------
@@ -427,7 +454,8 @@ struct Driver::Impl {
       case Kind::kRebroadcast:
         for (const auto& m : engine.own_messages()) broadcast(m);
         if (ahead && ahead->since_ms + config.rebroadcast_ms <= clock.now_ms())
-          request_blocks(ahead->peer);
+          request_blocks(ahead->peer, engine.height());
+        pump_sync();
         sched.schedule(config.rebroadcast_ms, DriverTimer{Kind::kRebroadcast, {}, {}});
         break;
       case Kind::kUptimeProof:
@@ -466,17 +494,17 @@ void Driver::on_message(PeerId from, ByteView bytes) {
     return;
   }
   std::visit(
-      [&](const auto& x) {
+      [&](auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, consensus::Message>) {
-          impl_->on_consensus(from, x);
+          impl_->on_consensus(from, x, bytes);
         } else if constexpr (std::is_same_v<T, Tx>) {
           impl_->on_tx(from, x);
         } else if constexpr (std::is_same_v<T, wire::BlockRequest>) {
           ++impl_->peers[from].accepted;
           impl_->send_blocks(from, x.from, x.count);
         } else {
-          impl_->on_blocks(from, x);
+          impl_->on_blocks(from, std::move(x));
         }
       },
       *m);
@@ -490,6 +518,28 @@ void Driver::on_timer(const DriverTimer& t) {
 void Driver::on_new_tx() {
   if (failure_) return;
   impl_->wake_proposer();
+}
+
+void Driver::on_local_tx(const Tx& tx) {
+  if (failure_) return;
+  impl_->broadcast(tx);
+  impl_->wake_proposer();
+}
+
+void Driver::on_peer_height(PeerId peer, Height height) {
+  if (failure_) return;
+  if (height <= impl_->chain.tip().header.height) return;
+  impl_->request_blocks(peer, height);
+}
+
+void Driver::on_peer_gone(PeerId peer) {
+  impl_->sync.peer_gone(peer);
+  impl_->behind.erase(peer);
+  if (impl_->ahead && impl_->ahead->peer == peer) impl_->ahead.reset();
+}
+
+SyncProgress Driver::sync_progress() const {
+  return impl_->sync.progress(impl_->chain.tip().header.height);
 }
 
 const PeerCounters& Driver::counters(PeerId p) const {

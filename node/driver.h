@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,12 +27,11 @@
 #include "chain/mempool.h"
 #include "common/clock.h"
 #include "consensus/engine.h"
+#include "node/block_sync.h"
 #include "node/signer.h"
+#include "node/wire.h"
 
 namespace swarmchain {
-
-// A connection as the transport names it (the simulator: the other node's index).
-using PeerId = uint32_t;
 
 // Where the driver's messages go: implemented by the simulator and (issue 9) by p2p.
 // Messages are bytes in the wire encoding of node/wire.h.
@@ -40,6 +40,9 @@ class Network {
   virtual ~Network() = default;
   virtual void broadcast(ByteView message) = 0;
   virtual void send(PeerId to, ByteView message) = 0;
+  // The peer sent something that is its fault (`reason`: a PeerCounters reason); the transport
+  // scores it (p2p bans at a threshold). The simulator ignores it.
+  virtual void penalize(PeerId /*peer*/, const std::string& /*reason*/) {}
 };
 
 // A timer of the driver's.
@@ -72,10 +75,22 @@ struct ContactInfo {
   std::array<uint16_t, 3> version{0, 1, 0};  // this node's software version
 };
 
+// Verifies the signatures of synced blocks ahead of time (on a worker pool, into the chain's
+// signature cache), then calls ready() on the driver's strand; applying them afterwards costs
+// no signature verifies. Without it, synced blocks are applied as they arrive.
+using Preverifier =
+    std::function<void(std::shared_ptr<const wire::Blocks> blocks, std::function<void()> ready)>;
+
 struct DriverConfig {
   bool send_uptime_proofs = true;
   ContactInfo contact;
   uint64_t rebroadcast_ms = 1000;
+  // Relay the consensus messages this node accepted from a peer to its other peers (p2p
+  // gossip: nodes that are not connected to every validator still hear them). The simulator's
+  // network is a full mesh and leaves it off.
+  bool relay_consensus = false;
+  Preverifier preverify;
+  BlockSyncConfig sync;
 };
 
 // What the driver did, for metrics and tests (monotonic counters).
@@ -83,7 +98,7 @@ struct DriverStats {
   uint64_t sign_refusals = 0;    // the Signer refused a message the engine asked to sign
   uint64_t proposals_built = 0;  // blocks this node built and proposed
   uint64_t blocks_decided = 0;   // blocks committed from a consensus decision
-  uint64_t blocks_synced = 0;    // blocks committed from a peer's Blocks (catch-up)
+  uint64_t blocks_synced = 0;    // blocks committed from a peer's Blocks (sync)
   uint64_t evidence_sent = 0;    // evidence txs added to the mempool and broadcast
   uint64_t uptime_proofs_sent = 0;
 };
@@ -107,6 +122,12 @@ class Driver {
   void on_timer(const DriverTimer& t);
   // A tx entered the mempool (from RPC or a peer): a waiting proposer may propose now.
   void on_new_tx();
+  // A tx this node's RPC admitted to the mempool: sent to the peers, and as on_new_tx().
+  void on_local_tx(const Tx& tx);
+  // The transport says the peer has committed blocks up to `height` (its Hello or pings).
+  void on_peer_height(PeerId peer, Height height);
+  void on_peer_gone(PeerId peer);
+  SyncProgress sync_progress() const;
 
   // Set when this node failed on its own side (the store could not commit a decided block):
   // the node must stop or report it on /health; the driver does nothing more.
