@@ -10,7 +10,15 @@
 // first encrypted message is Hello {protocol version, chain id, genesis hash, height, listen
 // port}; a peer on another chain, genesis or protocol version is dropped with a clear log line.
 //
-// Thread-safety: every public member may be called from any thread. The Host runs its own
+// Reasons counted by drop_counts() (docs/p2p.md lists them): payloads "duplicate",
+// "gossip_rate_limited", "queue_full"; connections "bad_handshake", "handshake_closed",
+// "protocol_version", "bad_auth", "wrong_chain", "wrong_genesis", "decrypt_failed",
+// "oversize_frame", "bad_frame", "truncated_frame", "bad_message", "handshake_timeout",
+// "frame_timeout", "idle_timeout", "write_timeout", "slow_peer", "self_connection",
+// "duplicate_connection", "banned", "too_many_connections".
+//
+// Thread-safety: every public member may be called from any thread, except that stop() (and
+// the destructor) must not be called from a HostHandler callback. The Host runs its own
 // Boost.Asio threads (one strand per peer, a write queue per peer, a deadline on every read,
 // write and handshake). It calls HostHandler from those threads; the handler must not block
 // (the node posts to its chain strand). Nothing in the Host calls into the chain.
@@ -68,6 +76,15 @@ struct PeerInfo {
   int ban_score = 0;
 };
 
+// Sizes of the Host's bounded tables (tests and /metrics: memory stays bounded under floods).
+struct HostMemory {
+  std::size_t connections = 0;    // every connection, handshaking ones included
+  std::size_t seen_gossip = 0;    // entries of the gossip dedup filter (<= 100,000)
+  std::size_t address_book = 0;   // <= 1,000
+  std::size_t dial_targets = 0;
+  std::size_t bans = 0;
+};
+
 // Called by the Host from its threads; must return quickly.
 class HostHandler {
  public:
@@ -112,6 +129,7 @@ class Host {
   std::vector<PeerInfo> peers() const;
   // Counters for /metrics and tests: dropped payloads and connections by reason.
   std::vector<std::pair<std::string, uint64_t>> drop_counts() const;
+  HostMemory memory() const;
 
  private:
   struct Impl;
