@@ -399,7 +399,19 @@ struct Driver::Impl {
   void on_tx(PeerId p, const Tx& tx) {
     auto added = add_tx(tx);
     if (!added) {
-      if (added.error().code_as<TxError>() != TxError::kDuplicate) drop(p, "tx_refused");
+      switch (added.error().code_as<TxError>()) {
+        case TxError::kDuplicate:
+          break;
+        // Wrong whatever the state: the sender relayed a tx it could have checked itself.
+        case TxError::kBadEncoding:
+        case TxError::kWrongChain:
+        case TxError::kBadSignature:
+        case TxError::kEvidenceBadSignature:
+          drop(p, "tx_invalid");
+          break;
+        default:  // refused by the state (a nonce race, a spent balance): not a fault
+          drop(p, "tx_refused");
+      }
       return;
     }
     ++peers[p].accepted;

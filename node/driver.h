@@ -40,8 +40,9 @@ class Network {
   virtual ~Network() = default;
   virtual void broadcast(ByteView message) = 0;
   virtual void send(PeerId to, ByteView message) = 0;
-  // The peer sent something that is its fault (`reason`: a PeerCounters reason); the transport
-  // scores it (p2p bans at a threshold). The simulator ignores it.
+  // A message of the peer's was dropped for `reason` (a PeerCounters reason). The transport
+  // decides which reasons are the sender's fault and scores them (p2p bans at a threshold);
+  // the simulator ignores it.
   virtual void penalize(PeerId /*peer*/, const std::string& /*reason*/) {}
 };
 

@@ -2,6 +2,8 @@
 //
 //   swarmchaind --dev                       one-node devnet in ./swarmchain-dev/
 //   swarmchaind --datadir D --genesis G     a node of the chain G, data in D
+//                --peer host:port ...       p2p seeds (p2p listens on --p2p-bind, 0.0.0.0:22022)
+//   swarmchaind testnet --nodes N --dir D   the files of a local N-validator net (testnet_cmd.h)
 //   swarmchaind keygen --datadir D          create D/node_key and print its public key
 //   swarmchaind prepare-registration ...    sign a registration with the node key (registration_cmd.h)
 #include <signal.h>
@@ -11,6 +13,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -19,6 +23,7 @@
 #include "node/node.h"
 #include "node/node_key.h"
 #include "node/registration_cmd.h"
+#include "node/testnet_cmd.h"
 
 using namespace swarmchain;
 
@@ -37,6 +42,58 @@ bool parse_host_port(const std::string& text, std::string& host, uint16_t& port)
     return false;
   }
   return true;
+}
+
+// Dotted IPv4 to host order; nullopt if it is not one.
+std::optional<uint32_t> parse_ipv4(const std::string& text) {
+  uint32_t out = 0;
+  int parts = 0;
+  std::size_t i = 0;
+  while (parts < 4) {
+    std::size_t start = i;
+    uint32_t v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 3)
+      v = v * 10 + uint32_t(text[i++] - '0');
+    if (i == start || v > 255) return std::nullopt;
+    out = (out << 8) | v;
+    ++parts;
+    if (parts < 4) {
+      if (i >= text.size() || text[i] != '.') return std::nullopt;
+      ++i;
+    }
+  }
+  if (i != text.size()) return std::nullopt;
+  return out;
+}
+
+int run_testnet(const TestnetOptions& o, int print_args) {
+  if (print_args >= 0) {  // devnet.sh's restarts: the arguments of one node, one per line
+    if (std::size_t(print_args) >= o.nodes) {
+      std::cerr << "error: --print-args " << print_args << " but --nodes " << o.nodes << "\n";
+      return 2;
+    }
+    for (const auto& a : testnet_node_args(o, std::size_t(print_args))) std::cout << a << "\n";
+    return 0;
+  }
+  auto net = create_testnet(o, SystemClock().now_ms());
+  if (!net) {
+    std::cerr << "error: " << net.error().message() << "\n";
+    return 1;
+  }
+  std::cout << "testnet of " << net->nodes.size() << " validators in "
+            << std::filesystem::absolute(o.dir).string() << "\n"
+            << "genesis:             " << net->genesis_path.string() << "\n"
+            << "dev wallet keystore: " << net->wallet_path.string() << " (password "
+            << kDevPassword << ")\n"
+            << "dev wallet address:  " << net->wallet_address << "\n\n"
+            << "start each node (or run scripts/devnet.sh start " << net->nodes.size()
+            << " --dir " << o.dir.string() << "):\n";
+  for (std::size_t i = 0; i < net->nodes.size(); ++i) {
+    std::cout << "  # node " << i << ", key " << net->nodes[i].pubkey << "\n  swarmchaind";
+    for (const auto& a : net->nodes[i].args) std::cout << " " << a;
+    std::cout << "\n";
+  }
+  return 0;
 }
 
 int run_keygen(const std::filesystem::path& datadir) {
@@ -71,6 +128,46 @@ int main(int argc, char** argv) {
   app.add_option("--dev-accounts", dev_accounts,
                  "With --dev, on first start: N more funded dev keystores in <datadir>/dev-accounts")
       ->check(CLI::Range(0, 10000));
+  std::string p2p_bind, public_ip;
+  uint16_t storage_port = 0, storage_lmq_port = 0;
+  std::vector<std::string> peers;
+  app.add_option("--p2p-bind", p2p_bind,
+                 "p2p listen address host:port (default 0.0.0.0:22022; with --dev, p2p is off "
+                 "unless this is given)");
+  // A callback per value (see --reserve below for why not a vector).
+  app.add_option_function<std::string>(
+         "--peer", [&peers](const std::string& v) { peers.push_back(v); },
+         "A peer to connect to, host:port (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->trigger_on_parse();
+  app.add_option("--public-ip", public_ip,
+                 "The IPv4 address this node's uptime proofs announce (clients reach its storage "
+                 "server there)");
+  app.add_option("--storage-port", storage_port, "The storage server's HTTPS port it announces");
+  app.add_option("--storage-lmq-port", storage_lmq_port,
+                 "The storage server's OxenMQ port it announces");
+
+  auto* testnet = app.add_subcommand(
+      "testnet", "Write the genesis, keys and dev wallet of a local N-validator net, and print "
+                 "how to start each node");
+  TestnetOptions tn;
+  int print_args = -1;
+  std::string tn_dir = tn.dir.string();
+  testnet->add_option("--nodes", tn.nodes, "Number of validators")->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  testnet->add_option("--dir", tn_dir, "Directory of the net")->capture_default_str();
+  testnet->add_option("--ip", tn.ip, "The address every node binds and announces")
+      ->capture_default_str();
+  testnet->add_option("--rpc-base-port", tn.rpc_base_port, "Node i serves RPC on this + i")
+      ->capture_default_str();
+  testnet->add_option("--p2p-base-port", tn.p2p_base_port, "Node i listens for p2p on this + i")
+      ->capture_default_str();
+  testnet->add_option("--storage-base-port", tn.storage_base_port,
+                      "Node i announces storage port this + i and OxenMQ port this + 100 + i")
+      ->capture_default_str();
+  testnet->add_option("--print-args", print_args,
+                      "Print node I's swarmchaind arguments, one per line, and write nothing");
+
   auto* keygen = app.add_subcommand("keygen", "Create <datadir>/node_key and print its public key");
   std::string keygen_dir;
   keygen->add_option("--datadir", keygen_dir, "Where to write node_key")->required();
@@ -105,6 +202,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (*keygen) return run_keygen(keygen_dir);
+  if (*testnet) {
+    tn.dir = tn_dir;
+    return run_testnet(tn, print_args);
+  }
   if (*prep) {
     reg.datadir = reg_datadir;
     return run_prepare_registration(reg);
@@ -121,6 +222,35 @@ int main(int argc, char** argv) {
     return 2;
   }
   cfg.rpc_threads = rpc_threads;
+  cfg.p2p_enabled = !dev || !p2p_bind.empty();
+  if (!p2p_bind.empty() && !parse_host_port(p2p_bind, cfg.p2p_host, cfg.p2p_port)) {
+    std::cerr << "error: --p2p-bind must be host:port, got \"" << p2p_bind << "\"\n";
+    return 2;
+  }
+  for (const auto& p : peers) {
+    std::string host;
+    uint16_t port = 0;
+    if (!parse_host_port(p, host, port) || port == 0) {
+      std::cerr << "error: --peer must be host:port, got \"" << p << "\"\n";
+      return 2;
+    }
+  }
+  if (!peers.empty() && !cfg.p2p_enabled) {
+    std::cerr << "error: --peer needs p2p: with --dev, also give --p2p-bind\n";
+    return 2;
+  }
+  cfg.peers = peers;
+  if (!public_ip.empty()) {
+    auto ip = parse_ipv4(public_ip);
+    if (!ip) {
+      std::cerr << "error: --public-ip must be a dotted IPv4 address, got \"" << public_ip
+                << "\"\n";
+      return 2;
+    }
+    cfg.contact.public_ip = *ip;
+  }
+  cfg.contact.storage_port = storage_port;
+  cfg.contact.storage_lmq_port = storage_lmq_port;
   if (dev) {
     cfg.datadir = datadir.empty() ? "swarmchain-dev" : datadir;
     auto setup = ensure_dev_datadir(cfg.datadir, dev_accounts, SystemClock().now_ms());

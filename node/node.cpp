@@ -12,8 +12,8 @@ namespace swarmchain {
 
 namespace {
 
-// No peers: the dev node's committee is this node alone, and nothing leaves it. p2p (issue 9)
-// replaces this with the real transport; the driver does not change.
+// No peers: the one-node dev net (started without --p2p-bind), whose committee is this node
+// alone; nothing leaves it.
 class NullNetwork final : public Network {
  public:
   void broadcast(ByteView) override {}
@@ -63,12 +63,7 @@ Expected<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   node->mempool_ = std::make_unique<Mempool>(node->chain_->chain_id(), MempoolLimits{},
                                              node->chain_->executor().registry_params());
   node->loop_ = std::make_unique<EventLoop>(node->clock_);
-  node->net_ = std::make_unique<NullNetwork>();
   node->sched_ = std::make_unique<LoopScheduler>(*node);
-  DriverConfig dc;
-  dc.send_uptime_proofs = true;
-  node->driver_ = std::make_unique<Driver>(*node->chain_, *node->mempool_, *node->signer_, *key,
-                                           node->clock_, *node->net_, *node->sched_, dc);
   node->chain_->add_listener(node.get());
   spdlog::info("chain {} ({}), tip height {} hash {}",
                to_hex(node->chain_->chain_id()).substr(0, 16), genesis->network,
@@ -81,13 +76,58 @@ Node::~Node() {
   stop();
 }
 
-Status Node::start() {
-  rpc::register_chain_methods(dispatcher_, *chain_, *mempool_, [this](const Tx&) {
-    loop_->post([this] {
-      driver_->on_new_tx();
-      check_failure();
-    });
+void Node::on_strand(std::function<void(Driver&)> fn) {
+  loop_->post([this, fn = std::move(fn)] {
+    fn(*driver_);
+    check_failure();
   });
+}
+
+uint16_t Node::p2p_port() const {
+  return p2p_ ? p2p_->host().port() : 0;
+}
+
+Status Node::start_p2p() {
+  if (!config_.p2p_enabled) {
+    net_ = std::make_unique<NullNetwork>();
+    return Status::ok();
+  }
+  p2p::HostConfig hc;
+  hc.bind_host = config_.p2p_host;
+  hc.port = config_.p2p_port;
+  hc.seeds = config_.peers;
+  hc.address_book = config_.datadir / "peers.json";
+  hc.chain_id = chain_->chain_id();
+  auto genesis_block = chain_->store().block_at(Height(0));
+  if (!genesis_block) return Status::error("cannot read the genesis block: " + genesis_block.error().message());
+  hc.genesis_hash = genesis_block->hash();
+  hc.max_frame_bytes = 2 * (16u << 20) + chain_->params().max_block_bytes;
+  auto p2p = std::make_unique<PeerNetwork>(
+      hc, key_, [this](std::function<void(Driver&)> fn) { on_strand(std::move(fn)); },
+      [this] { return chain_->tip().header.height.value; });
+  if (Status s = p2p->start(); !s) return s;
+  spdlog::info("p2p listening on {}:{}{}", config_.p2p_host, p2p->host().port(),
+               config_.peers.empty() ? " (no --peer given: waiting for others to connect)" : "");
+  p2p_ = p2p.get();
+  net_ = std::move(p2p);
+  return Status::ok();
+}
+
+Status Node::start() {
+  if (Status s = start_p2p(); !s) return s;
+  DriverConfig dc;
+  dc.send_uptime_proofs = true;
+  dc.contact = config_.contact;
+  dc.contact.quorumnet_port = p2p_port();
+  dc.relay_consensus = p2p_ != nullptr;
+  driver_ = std::make_unique<Driver>(*chain_, *mempool_, *signer_, key_, clock_, *net_, *sched_,
+                                     dc);
+  rpc::register_chain_methods(
+      dispatcher_, *chain_, *mempool_,
+      [this](const Tx& tx) { on_strand([tx](Driver& d) { d.on_local_tx(tx); }); },
+      [this] {
+        return rpc::NodeStatus{p2p_ ? p2p_->host().peer_count() : 0, syncing_.load()};
+      });
   rpc::register_registry_methods(dispatcher_, *chain_);
   rpc::HttpServerOptions opts;
   opts.host = config_.rpc_host;
@@ -111,6 +151,7 @@ Status Node::start() {
   });
   last_checked_height_ = chain_->tip().header.height.value;
   loop_->post_after(kStallCheckMs, [this] { check_stall(); });
+  if (p2p_) loop_->post_after(kPeerTickMs, [this] { peer_tick(); });
   loop_thread_ = std::thread([this] { loop_->run(); });
   return Status::ok();
 }
@@ -120,8 +161,34 @@ void Node::stop() {
     rpc_->stop();
     rpc_.reset();
   }
+  if (p2p_) p2p_->stop();    // no more payloads; the peers see a clean close
   if (loop_) loop_->stop();  // the event in flight (a block being committed) finishes first
   if (loop_thread_.joinable()) loop_thread_.join();
+}
+
+void Node::peer_tick() {
+  for (const auto& p : p2p_->host().peers()) driver_->on_peer_height(p.id, Height(p.height));
+  check_failure();
+  const SyncProgress sp = driver_->sync_progress();
+  syncing_ = sp.syncing;
+  const uint64_t now = clock_.now_ms();
+  const uint64_t height = chain_->tip().header.height.value;
+  if (!sp.syncing) {
+    sync_log_ms_ = 0;
+  } else if (sync_log_ms_ == 0) {
+    sync_log_ms_ = now;
+    sync_log_height_ = height;
+    spdlog::info("sync: height {}, target {} ({} blocks behind); fetching from {} peer(s)", height,
+                 sp.target.value, sp.target.value - height, p2p_->host().peer_count());
+  } else if (now - sync_log_ms_ >= 2'000) {
+    const double rate = double(height - sync_log_height_) * 1000.0 / double(now - sync_log_ms_);
+    const uint64_t left = sp.target.value > height ? sp.target.value - height : 0;
+    spdlog::info("sync: height {} / target {}, {:.0f} blocks/s, ETA {}", height, sp.target.value,
+                 rate, rate > 0 ? fmt::format("{:.0f} s", double(left) / rate) : "unknown");
+    sync_log_ms_ = now;
+    sync_log_height_ = height;
+  }
+  loop_->post_after(kPeerTickMs, [this] { peer_tick(); });
 }
 
 void Node::check_failure() {
@@ -137,6 +204,14 @@ void Node::check_failure() {
   failure_ = f->message();
 }
 
+std::string Node::stall_cause(std::size_t committee) const {
+  if (committee <= 1) return "the only member is not making progress";
+  if (!p2p_) return "p2p is off (no --p2p-bind): this node cannot reach the others";
+  const std::size_t peers = p2p_->host().peer_count();
+  if (peers == 0) return "no peer is connected (check --peer and that the other nodes run)";
+  return fmt::format("connected to {} peer(s); too few of the committee's votes arrive", peers);
+}
+
 void Node::check_stall() {
   const uint64_t height = chain_->tip().header.height.value;
   std::optional<std::string> why;
@@ -147,9 +222,7 @@ void Node::check_stall() {
         "no block for {} s: deciding height {} in round {} ({} step); the committee has {} "
         "member(s), a block needs {} of them, this node {}; {}",
         kStallCheckMs / 1000, e.height().value, e.round(), consensus::step_name(e.step_kind()),
-        n, commit_quorum(n), e.is_member() ? "is one" : "is not one",
-        n > 1 ? "it has no connection to the others (p2p arrives with issue 9)"
-              : "the only member is not making progress");
+        n, commit_quorum(n), e.is_member() ? "is one" : "is not one", stall_cause(n));
     spdlog::warn("{}", *why);
   }
   last_checked_height_ = height;

@@ -11,18 +11,22 @@
 // to the loop.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "chain/blockchain.h"
 #include "chain/mempool.h"
 #include "common/clock.h"
 #include "node/driver.h"
 #include "node/event_loop.h"
+#include "node/peer_network.h"
 #include "node/sign_state.h"
 #include "node/signer.h"
 #include "rpc/http_server.h"
@@ -36,6 +40,14 @@ struct NodeConfig {
   std::string rpc_host = "127.0.0.1";
   uint16_t rpc_port = 22023;
   std::size_t rpc_threads = 4;
+  // p2p (design §7). The one-node dev net runs without it unless --p2p-bind is given.
+  bool p2p_enabled = false;
+  std::string p2p_host = "0.0.0.0";
+  uint16_t p2p_port = 22022;  // 0: an ephemeral port (tests)
+  std::vector<std::string> peers;  // "host:port" seeds
+  // What this node's uptime proofs announce (public IP, storage ports); the quorumnet port is
+  // the p2p port it listens on.
+  ContactInfo contact;
 };
 
 class Node final : public ChainListener {
@@ -51,12 +63,20 @@ class Node final : public ChainListener {
   void stop();
 
   uint16_t rpc_port() const { return rpc_ ? rpc_->port() : 0; }
+  uint16_t p2p_port() const;
   const Blockchain& chain() const { return *chain_; }
 
   void on_block_committed(const Block& block, const CommitCertificate& cert) override;
 
  private:
   class LoopScheduler;
+  // Runs fn(driver) on the chain strand, then reports a driver failure if there is one.
+  void on_strand(std::function<void(Driver&)> fn);
+  Status start_p2p();
+  // Every kPeerTickMs on the loop: tells the driver its peers' heights (from their pings), keeps
+  // `syncing_` current and logs sync progress (height, target, blocks/s, ETA).
+  void peer_tick();
+  static constexpr uint64_t kPeerTickMs = 1'000;
   explicit Node(NodeConfig c, KeyPair key) : config_(std::move(c)), key_(std::move(key)) {}
   // On the loop thread, after every call into the driver: reports a failure once.
   void check_failure();
@@ -64,6 +84,7 @@ class Node final : public ChainListener {
   // one log line and on /health ("stalled"): a committee of several members whose quorum is
   // not connected (no p2p before issue 9) must not wait silently at height 0.
   void check_stall();
+  std::string stall_cause(std::size_t committee) const;
   static constexpr uint64_t kStallCheckMs = 10'000;
   std::optional<std::string> failure() const;
 
@@ -76,6 +97,7 @@ class Node final : public ChainListener {
   std::unique_ptr<Signer> signer_;
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<Network> net_;
+  PeerNetwork* p2p_ = nullptr;  // net_ when p2p is enabled
   std::unique_ptr<Scheduler> sched_;
   std::unique_ptr<Driver> driver_;  // used on the loop thread only
   rpc::Dispatcher dispatcher_;
@@ -86,6 +108,9 @@ class Node final : public ChainListener {
   std::optional<std::string> failure_;  // guarded by failure_mu_: read by /health
   std::optional<std::string> stalled_;  // guarded by failure_mu_: read by /health
   uint64_t last_checked_height_ = 0;    // loop thread
+  std::atomic<bool> syncing_{false};     // read by get_info
+  uint64_t sync_log_ms_ = 0;             // loop thread: when progress was last logged
+  uint64_t sync_log_height_ = 0;         // loop thread: the height then
 };
 
 }  // namespace swarmchain

@@ -60,8 +60,10 @@ Unexpected<RpcError> store_failure(const Status& s) {
   return unexpected(RpcError::internal(s.message()));
 }
 
-RpcResult get_info(const Blockchain& chain, const Mempool& mempool) {
+RpcResult get_info(const Blockchain& chain, const Mempool& mempool,
+                   const std::function<NodeStatus()>& status) {
   ChainTip tip = chain.tip();
+  const NodeStatus st = status ? status() : NodeStatus{};
   return json{{"height", tip.header.height.value},
               {"top_block_hash", to_hex(tip.hash)},
               // BFT finality: a block is final once it has its certificate, which every
@@ -70,9 +72,9 @@ RpcResult get_info(const Blockchain& chain, const Mempool& mempool) {
               {"chain_id", to_hex(chain.chain_id())},
               {"network", chain.executor().genesis().network},
               {"version", kNodeVersion},
-              {"peers", 0},
+              {"peers", st.peers},
               {"mempool_size", mempool.size()},
-              {"syncing", false},
+              {"syncing", st.syncing},
               {"target_block_ms", chain.params().target_block_ms}};
 }
 
@@ -235,8 +237,11 @@ RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool,
 }  // namespace
 
 void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool,
-                            std::function<void(const Tx&)> on_tx_added) {
-  d.add("get_info", [&](const json&) { return get_info(chain, mempool); });
+                            std::function<void(const Tx&)> on_tx_added,
+                            std::function<NodeStatus()> status) {
+  d.add("get_info", [&chain, &mempool, status = std::move(status)](const json&) {
+    return get_info(chain, mempool, status);
+  });
   d.add("get_height", [&](const json&) -> RpcResult {
     ChainTip tip = chain.tip();
     return json{{"height", tip.header.height.value}, {"hash", to_hex(tip.hash)}};

@@ -17,10 +17,19 @@ namespace swarmchain::rpc {
 
 inline constexpr const char* kNodeVersion = "0.1.0";
 
+// What get_info says about the node's network: peers connected, and whether it is syncing
+// (a peer is more than one block ahead).
+struct NodeStatus {
+  std::size_t peers = 0;
+  bool syncing = false;
+};
+
 // `on_tx_added` (optional) runs on the handler's thread after send_raw_transaction admitted
-// a tx: the node posts it to its chain strand (a waiting proposer proposes at once).
+// a tx: the node posts it to its chain strand (sent to the peers; a waiting proposer proposes
+// at once). `status` (optional, thread-safe) feeds get_info's peers and syncing.
 void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool,
-                            std::function<void(const Tx&)> on_tx_added = {});
+                            std::function<void(const Tx&)> on_tx_added = {},
+                            std::function<NodeStatus()> status = {});
 
 // JSON shapes shared by several methods (and by tests).
 nlohmann::json tx_to_json(const Tx& tx);

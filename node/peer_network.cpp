@@ -1,0 +1,60 @@
+#include "node/peer_network.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/hex.h"
+
+namespace swarmchain {
+
+bool is_gossip_payload(ByteView payload) {
+  if (payload.empty()) return false;
+  const auto tag = static_cast<wire::Tag>(payload[0]);
+  return tag == wire::Tag::kConsensus || tag == wire::Tag::kTx;
+}
+
+int PeerNetwork::penalty_points(const std::string& reason) {
+  // Provably the sender's doing: garbage, forged signatures, blocks or certificates that fail.
+  if (reason == "malformed" || reason == "bad_signature") return 25;
+  if (reason == "bad_certificate" || reason == "bad_block") return 50;
+  if (reason == "tx_invalid") return 20;
+  // A proposal from the wrong proposer or with a block this node finds invalid: an honest node
+  // on a stale view can send one now and then, so a few points only.
+  if (reason == "not_proposer" || reason == "invalid_value") return 5;
+  // Stale, future, duplicate, buffer full, not a member, a tx refused by the state (a nonce
+  // race): normal on a live network.
+  return 0;
+}
+
+PeerNetwork::PeerNetwork(p2p::HostConfig config, const KeyPair& node_key, OnStrand on_strand,
+                         std::function<uint64_t()> local_height)
+    : on_strand_(std::move(on_strand)),
+      local_height_(std::move(local_height)),
+      host_(std::move(config), node_key, *this, is_gossip_payload) {}
+
+PeerNetwork::~PeerNetwork() {
+  host_.stop();
+}
+
+void PeerNetwork::penalize(PeerId peer, const std::string& reason) {
+  if (int points = penalty_points(reason); points > 0) host_.penalize(peer, points, reason);
+}
+
+void PeerNetwork::on_payload(p2p::PeerId from, Bytes payload, std::function<void()> done) {
+  on_strand_([from, payload = std::move(payload), done = std::move(done)](Driver& d) {
+    d.on_message(from, payload);
+    done();
+  });
+}
+
+void PeerNetwork::on_connected(const p2p::PeerInfo& peer) {
+  spdlog::info("peer {} connected ({}, {}), height {}", peer.id, peer.address,
+               peer.inbound ? "inbound" : "outbound", peer.height);
+  on_strand_([id = peer.id, h = peer.height](Driver& d) { d.on_peer_height(id, Height(h)); });
+}
+
+void PeerNetwork::on_disconnected(p2p::PeerId peer) {
+  spdlog::info("peer {} disconnected", peer);
+  on_strand_([peer](Driver& d) { d.on_peer_gone(peer); });
+}
+
+}  // namespace swarmchain
