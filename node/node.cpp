@@ -171,23 +171,7 @@ void Node::peer_tick() {
   check_failure();
   const SyncProgress sp = driver_->sync_progress();
   syncing_ = sp.syncing;
-  const uint64_t now = clock_.now_ms();
-  const uint64_t height = chain_->tip().header.height.value;
-  if (!sp.syncing) {
-    sync_log_ms_ = 0;
-  } else if (sync_log_ms_ == 0) {
-    sync_log_ms_ = now;
-    sync_log_height_ = height;
-    spdlog::info("sync: height {}, target {} ({} blocks behind); fetching from {} peer(s)", height,
-                 sp.target.value, sp.target.value - height, p2p_->host().peer_count());
-  } else if (now - sync_log_ms_ >= 2'000) {
-    const double rate = double(height - sync_log_height_) * 1000.0 / double(now - sync_log_ms_);
-    const uint64_t left = sp.target.value > height ? sp.target.value - height : 0;
-    spdlog::info("sync: height {} / target {}, {:.0f} blocks/s, ETA {}", height, sp.target.value,
-                 rate, rate > 0 ? fmt::format("{:.0f} s", double(left) / rate) : "unknown");
-    sync_log_ms_ = now;
-    sync_log_height_ = height;
-  }
+  log_sync_progress(sp);
   loop_->post_after(kPeerTickMs, [this] { peer_tick(); });
 }
 
@@ -231,6 +215,40 @@ void Node::check_stall() {
     stalled_ = why;
   }
   loop_->post_after(kStallCheckMs, [this] { check_stall(); });
+}
+
+// One line when a sync starts, then every 2 s while blocks arrive from peers, and one when it is
+// caught up. A short sync can start and end within one tick: it is seen by the synced count.
+void Node::log_sync_progress(const SyncProgress& sp) {
+  const uint64_t now = clock_.now_ms();
+  const uint64_t height = chain_->tip().header.height.value;
+  const uint64_t synced = driver_->stats().blocks_synced;
+  const bool got_blocks = synced > sync_log_synced_;
+  sync_log_synced_ = synced;
+  if (sync_log_ms_ == 0 && (sp.syncing || got_blocks)) {  // a sync began
+    sync_start_ms_ = sync_log_ms_ = now;
+    sync_log_height_ = height;
+    sync_start_synced_ = synced;
+    if (sp.syncing)
+      spdlog::info("sync: height {}, target {} ({} blocks behind); fetching from {} peer(s)",
+                   height, sp.target.value, sp.target.value - height, p2p_->host().peer_count());
+  }
+  if (sync_log_ms_ == 0) return;
+  if (!sp.syncing) {  // caught up (a short sync may start and end within one tick)
+    const double secs = double(std::max<uint64_t>(now - sync_start_ms_, 1)) / 1000.0;
+    spdlog::info("sync: caught up at height {}: {} blocks from peers in {:.1f} s", height,
+                 synced - sync_start_synced_, secs);
+    sync_log_ms_ = 0;
+    return;
+  }
+  if (now - sync_log_ms_ >= 2'000) {
+    const double rate = double(height - sync_log_height_) * 1000.0 / double(now - sync_log_ms_);
+    const uint64_t left = sp.target.value > height ? sp.target.value - height : 0;
+    spdlog::info("sync: height {} / target {}, {:.0f} blocks/s, ETA {}", height, sp.target.value,
+                 rate, rate > 0 ? fmt::format("{:.0f} s", double(left) / rate) : "unknown");
+    sync_log_ms_ = now;
+    sync_log_height_ = height;
+  }
 }
 
 std::optional<std::string> Node::failure() const {

@@ -77,6 +77,7 @@ class Node final : public ChainListener {
   // `syncing_` current and logs sync progress (height, target, blocks/s, ETA).
   void peer_tick();
   static constexpr uint64_t kPeerTickMs = 1'000;
+  void log_sync_progress(const SyncProgress& sp);
   explicit Node(NodeConfig c, KeyPair key) : config_(std::move(c)), key_(std::move(key)) {}
   // On the loop thread, after every call into the driver: reports a failure once.
   void check_failure();
@@ -111,6 +112,9 @@ class Node final : public ChainListener {
   std::atomic<bool> syncing_{false};     // read by get_info
   uint64_t sync_log_ms_ = 0;             // loop thread: when progress was last logged
   uint64_t sync_log_height_ = 0;         // loop thread: the height then
+  uint64_t sync_log_synced_ = 0;         // loop thread: blocks_synced at the last tick
+  uint64_t sync_start_synced_ = 0;       // loop thread: blocks_synced when this sync began
+  uint64_t sync_start_ms_ = 0;           // loop thread: when it began
 };
 
 }  // namespace swarmchain

@@ -1,8 +1,5 @@
 #include "node/peer_network.h"
 
-#include <spdlog/spdlog.h>
-
-#include "common/hex.h"
 
 namespace swarmchain {
 
@@ -47,13 +44,10 @@ void PeerNetwork::on_payload(p2p::PeerId from, Bytes payload, std::function<void
 }
 
 void PeerNetwork::on_connected(const p2p::PeerInfo& peer) {
-  spdlog::info("peer {} connected ({}, {}), height {}", peer.id, peer.address,
-               peer.inbound ? "inbound" : "outbound", peer.height);
   on_strand_([id = peer.id, h = peer.height](Driver& d) { d.on_peer_height(id, Height(h)); });
 }
 
 void PeerNetwork::on_disconnected(p2p::PeerId peer) {
-  spdlog::info("peer {} disconnected", peer);
   on_strand_([peer](Driver& d) { d.on_peer_gone(peer); });
 }
 
