@@ -23,8 +23,12 @@ TEST(Host, TwoHostsConnectAndExchangePayloadsBothWays) {
   TestNode a(test_config());
   TestNode b(seeded(a));
   ASSERT_TRUE(eventually([&] { return a.connected_to(b) && b.connected_to(a); }));
-  const PeerId a_to_b = *a.peer_id_of(b);
-  const PeerId b_to_a = *b.peer_id_of(a);
+  const auto a_to_b_opt = a.peer_id_of(b);
+  ASSERT_TRUE(a_to_b_opt.has_value());
+  const PeerId a_to_b = *a_to_b_opt;
+  const auto b_to_a_opt = b.peer_id_of(a);
+  ASSERT_TRUE(b_to_a_opt.has_value());
+  const PeerId b_to_a = *b_to_a_opt;
   a.host->send(a_to_b, bytes_of("to b"));
   b.host->send(b_to_a, bytes_of("to a"));
   ASSERT_TRUE(eventually([&] { return b.handler.count("to b") == 1 && a.handler.count("to a") == 1; }));
@@ -62,8 +66,10 @@ TEST(Host, TheSameGossipBroadcastTwiceReachesTheHandlerOnce) {
 TEST(Host, ARelayedGossipIsNotEchoedBackToItsSender) {
   TestNode a(test_config());
   TestNode b(seeded(a));
-  ASSERT_TRUE(eventually([&] { return a.connected_to(b); }));
-  const PeerId b_to_a = *b.peer_id_of(a);
+  ASSERT_TRUE(eventually([&] { return a.connected_to(b) && b.connected_to(a); }));
+  const auto b_to_a_opt = b.peer_id_of(a);
+  ASSERT_TRUE(b_to_a_opt.has_value());
+  const PeerId b_to_a = *b_to_a_opt;
   // B relays every gossip it gets, as the node does, and then tells A it is done.
   b.handler.on_each = [&](PeerId, const Bytes& p) {
     if (!is_gossip(p)) return;
@@ -124,6 +130,7 @@ TEST(Host, TheAddressBookIsSavedAndReloaded) {
   bc.address_book = book;
   TestNode b2(bc);
   ASSERT_TRUE(eventually([&] { return b2.connected_to(a); }));
+  b2.host->stop();  // no save may race the cleanup
   std::filesystem::remove_all(dir);
 }
 
@@ -150,7 +157,9 @@ TEST(Host, PenaltiesAddUpToABanThatDisconnectsAndRefusesThePeer) {
   TestNode a(ac);
   TestNode b(seeded(a));  // B keeps redialling A
   ASSERT_TRUE(eventually([&] { return a.connected_to(b); }));
-  const PeerId id = *a.peer_id_of(b);
+  const auto id_opt = a.peer_id_of(b);
+  ASSERT_TRUE(id_opt.has_value());
+  const PeerId id = *id_opt;
   a.host->penalize(id, 60, "invalid vote");
   ASSERT_TRUE(eventually([&] { return !a.host->peers().empty() && a.host->peers()[0].ban_score == 60; }));
   EXPECT_TRUE(a.connected_to(b));
@@ -171,7 +180,9 @@ TEST(Host, AHandlerHoldingDoneStopsTheFlowAndReleasingResumesItWithNothingLost) 
   TestNode b([&] { bc.seeds = {a.address()}; return bc; }());
   ASSERT_TRUE(eventually([&] { return a.connected_to(b); }));
   b.handler.set_hold(true);
-  const PeerId to_b = *a.peer_id_of(b);
+  const auto to_b_opt = a.peer_id_of(b);
+  ASSERT_TRUE(to_b_opt.has_value());
+  const PeerId to_b = *to_b_opt;
   constexpr int kN = 60;
   for (int i = 0; i < kN; ++i) a.host->send(to_b, bytes_of("m" + std::to_string(i)));
   ASSERT_TRUE(eventually([&] { return b.handler.total() == 4; }));
