@@ -14,7 +14,11 @@ namespace swarmchain::p2p {
 namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 
-std::string short_hex(const Hash& h) { return to_hex(ByteView(h.data.data(), 4)) + ".."; }
+// "ab12cd34.." when the first bytes already tell two hashes apart, else the whole hash.
+std::string differing_hex(const Hash& h, const Hash& other) {
+  if (std::equal(h.begin(), h.begin() + 4, other.begin())) return to_hex(h);
+  return to_hex(ByteView(h.data.data(), 4)) + "..";
+}
 
 uint64_t tick_interval(const HostConfig& c) {
   const uint64_t shortest =
@@ -267,11 +271,11 @@ void Connection::on_frame(ByteView plaintext) {
         return fail("protocol_version", "hello says protocol version " + std::to_string(h->protocol_version) +
                                             " != ours " + std::to_string(cfg_.protocol_version), 0);
       if (h->chain_id != cfg_.chain_id)
-        return fail("wrong_chain", "is on another chain (chain id " + short_hex(h->chain_id) +
-                                       " != ours " + short_hex(cfg_.chain_id) + ")", 0);
+        return fail("wrong_chain", "is on another chain (chain id " + differing_hex(h->chain_id, cfg_.chain_id) +
+                                       " != ours " + differing_hex(cfg_.chain_id, h->chain_id) + ")", 0);
       if (h->genesis_hash != cfg_.genesis_hash)
-        return fail("wrong_genesis", "is on another chain (genesis " + short_hex(h->genesis_hash) +
-                                         " != ours " + short_hex(cfg_.genesis_hash) + ")", 0);
+        return fail("wrong_genesis", "is on another chain (genesis " + differing_hex(h->genesis_hash, cfg_.genesis_hash) +
+                                         " != ours " + differing_hex(cfg_.genesis_hash, h->genesis_hash) + ")", 0);
       info_.id = id_;
       info_.node_pubkey = hs_->peer_node_key();
       info_.address = remote_;

@@ -72,7 +72,7 @@ struct PeerInfo {
   std::string address;      // "ip:port" of the socket
   std::string listen_address;  // "ip:listen_port" it accepts connections on ("" if none)
   bool inbound = false;
-  uint64_t height = 0;      // the height its Hello (or last Status) said
+  uint64_t height = 0;      // the height its Hello (or its last Ping/Pong) said
   int ban_score = 0;
 };
 
