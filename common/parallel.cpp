@@ -65,7 +65,13 @@ ThreadPool::~ThreadPool() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& t : workers_) t.join();
+  for (auto& t : workers_) {
+    // exit() called from a job runs the shared pool's destructor on one of its own workers.
+    if (t.get_id() == std::this_thread::get_id())
+      t.detach();
+    else
+      t.join();
+  }
 }
 
 ThreadPool& ThreadPool::shared() {
