@@ -69,7 +69,8 @@ std::vector<PubKey> Blockchain::committee(Height h) const {
 
 Expected<ExecutedBlock> Blockchain::validate(const Block& block, bool signatures_checked) const {
   std::shared_lock lock(mu_);
-  return executor_.validate(state_, tip_.header, tip_.cert, block, signatures_checked);
+  return executor_.validate(state_, tip_.header, tip_.cert, block, signatures_checked,
+                            &sig_cache_);
 }
 
 Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
@@ -87,7 +88,7 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
       block.header.prev_hash != tip().hash)
     return Status::error(BlockError::kBadPrevHash, "block does not build on the tip");
   if (Status s = verify_certificate(cert, chain_id(), block.header.height, block.hash(),
-                                    committee(block.header.height));
+                                    committee(block.header.height), &sig_cache_);
       !s)
     return Status::error(BlockError::kBadLastCommit, "block certificate: " + s.message());
   if (Status s = store_->commit(block, cert, executed); !s) return s;
@@ -107,6 +108,17 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
   }
   for (auto* l : listeners_) l->on_block_committed(block, cert);
   return Status::ok();
+}
+
+PreverifyResult Blockchain::preverify(std::span<const Block> blocks,
+                                      std::span<const CommitCertificate> certs) const {
+  const auto committee_of = [this](Height h) {
+    std::shared_lock lock(mu_);
+    const std::vector<PubKey>* c = state_.committee(h, params().epoch_blocks);
+    if (!c) c = state_.committee(state_.height.next(), params().epoch_blocks);  // newest known
+    return c ? *c : std::vector<PubKey>{};
+  };
+  return swarmchain::preverify(blocks, certs, chain_id(), committee_of, sig_cache_);
 }
 
 }  // namespace swarmchain

@@ -2,20 +2,29 @@
 // account state in memory, kept in step. Blocks enter only through commit(), which validates,
 // writes one synced batch, then updates memory and tells the listeners.
 //
+// Signature cache. The Blockchain owns the node's one SigCache (common/sig_cache.h): validate()
+// and commit() check tx and certificate signatures through it, the node's Mempool is built
+// with &sig_cache() (so a tx checked at admission is not verified again in its block), and
+// sync calls preverify() on a fetched batch (off the chain thread) before committing it.
+//
 // Thread-safety: any thread may read (shared lock); commit() takes the exclusive lock and is
 // called by one writer (the node's chain loop). Listeners run on the committing thread after
-// the lock is released and must not call commit().
+// the lock is released and must not call commit(). sig_cache() and preverify() are safe from
+// any thread (the cache is thread-safe on its own).
 #pragma once
 
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <shared_mutex>
+#include <span>
 #include <vector>
 
 #include "chain/chain_state.h"
 #include "chain/executor.h"
+#include "chain/preverify.h"
 #include "chain/store.h"
+#include "common/sig_cache.h"
 
 namespace swarmchain {
 
@@ -68,6 +77,17 @@ class Blockchain {
 
   void add_listener(ChainListener* l) { listeners_.push_back(l); }
 
+  // The node's signature cache (thread-safe; lives as long as this Blockchain).
+  SigCache& sig_cache() const { return sig_cache_; }
+
+  // Sync: verifies every tx and certificate signature of `blocks` (certs[i] certifies
+  // blocks[i]) on the shared ThreadPool and caches the valid ones (chain/preverify.h). Signers
+  // are resolved with committee(h), or for an epoch not reached yet, with the newest known
+  // committee (a guess: a miss only means commit verifies that signature itself). Decides
+  // nothing: commit() still checks everything. Call it without holding anything.
+  PreverifyResult preverify(std::span<const Block> blocks,
+                            std::span<const CommitCertificate> certs) const;
+
  private:
   Blockchain(const Genesis& g) : executor_(g) {}
   Executor executor_;
@@ -76,6 +96,7 @@ class Blockchain {
   ChainState state_;
   ChainTip tip_;
   std::vector<ChainListener*> listeners_;
+  mutable SigCache sig_cache_;
 };
 
 }  // namespace swarmchain

@@ -130,10 +130,12 @@ Block Executor::genesis_block(const ChainState& state) const {
   return b;
 }
 
-std::optional<std::size_t> Executor::first_bad_signature(std::span<const Tx> txs) const {
+std::optional<std::size_t> Executor::first_bad_signature(std::span<const Tx> txs,
+                                                         SigCache* cache) const {
   std::atomic<std::size_t> first{txs.size()};
   parallel_for(txs.size(), [&](std::size_t i) {
-    if (!txs[i].signature_valid()) {
+    const Tx& tx = txs[i];
+    if (!verify_signature(cache, tx.sender, tx.signing_hash(), tx.signature)) {
       std::size_t cur = first.load();
       while (i < cur && !first.compare_exchange_weak(cur, i)) {
       }
@@ -145,7 +147,8 @@ std::optional<std::size_t> Executor::first_bad_signature(std::span<const Tx> txs
 
 Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockHeader& parent,
                                            const std::optional<CommitCertificate>& parent_cert,
-                                           const Block& block, bool signatures_checked) const {
+                                           const Block& block, bool signatures_checked,
+                                           SigCache* cache) const {
   const BlockHeader& h = block.header;
   if (h.height != parent.height.next())
     return fail(BlockError::kBadHeight, "block height " + h.height.to_string() + " does not follow " +
@@ -173,7 +176,7 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
     if (h.last_commit_hash != block.last_commit->hash())
       return fail(BlockError::kBadLastCommit, "last_commit_hash does not match last commit");
     if (Status s = verify_certificate(*block.last_commit, chain_id_, parent.height, parent.hash(),
-                                      committee(state, parent.height));
+                                      committee(state, parent.height), cache);
         !s)
       return fail(BlockError::kBadLastCommit, "last commit: " + s.message());
     (void)parent_cert;
@@ -181,7 +184,7 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
   if (h.tx_root != block.compute_tx_root())
     return fail(BlockError::kBadTxRoot, "tx_root does not match the transactions");
   if (!signatures_checked) {
-    if (auto bad = first_bad_signature(block.txs))
+    if (auto bad = first_bad_signature(block.txs, cache))
       return fail(BlockError::kBadTx, "tx " + std::to_string(*bad) + ": bad signature");
   }
   StateView view(state);
@@ -189,7 +192,8 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
     const Tx& tx = block.txs[i];
     Status s = check_tx_stateless(tx, chain_id_);
     if (s)
-      s = apply_tx(view, tx, TxEnv{chain_id_, registry_params_, h.height, uint32_t(i), h.time_ms});
+      s = apply_tx(view, tx,
+                   TxEnv{chain_id_, registry_params_, h.height, uint32_t(i), h.time_ms, cache});
     if (!s)
       return fail(BlockError::kBadTx, "tx " + std::to_string(i) + " (" + to_hex(tx.id()) + ", " +
                                           tx_type_name(tx.type()) + ") refused: " +

@@ -23,7 +23,8 @@
 // punished for it. BlockError codes start at kBlockErrorBase so they never collide with the
 // codes of other modules in one Status.
 //
-// Thread-safety: const methods are thread-safe; signature checks use parallel_for internally.
+// Thread-safety: const methods are thread-safe; signature checks use parallel_for (the shared
+// ThreadPool) internally.
 #pragma once
 
 #include <optional>
@@ -34,6 +35,7 @@
 #include "chain/chain_state.h"
 #include "chain/params.h"
 #include "chain/tx_check.h"
+#include "common/sig_cache.h"
 
 namespace swarmchain {
 
@@ -99,16 +101,21 @@ class Executor {
   // bucket and assigns the genesis swarms: start-up does it once).
   Block genesis_block(const ChainState& genesis_state) const;
 
-  // Index of the first tx whose signature is invalid, checking all in parallel.
-  std::optional<std::size_t> first_bad_signature(std::span<const Tx> txs) const;
+  // Index of the first tx whose signature is invalid, checking all in parallel (on the shared
+  // ThreadPool). With a `cache`, signatures found there are not verified again, and valid
+  // ones are recorded (common/sig_cache.h).
+  std::optional<std::size_t> first_bad_signature(std::span<const Tx> txs,
+                                                 SigCache* cache = nullptr) const;
 
   // Full check of `block` as the child of `parent`: height, prev hash, time, limits, tx root,
   // every tx (signatures in parallel unless `signatures_checked`), committee hashes,
   // last_commit, the registry's end of block (expiry, reward, swarms), and the resulting state
-  // and registry roots.
+  // and registry roots. With a `cache`, tx and last_commit signatures verified before (at
+  // mempool admission, by preverify) are not verified again; the answer is the same.
   Expected<ExecutedBlock> validate(const ChainState& state, const BlockHeader& parent,
                                    const std::optional<CommitCertificate>& parent_cert,
-                                   const Block& block, bool signatures_checked = false) const;
+                                   const Block& block, bool signatures_checked = false,
+                                   SigCache* cache = nullptr) const;
 
   // Builds the child of `parent` from `candidates` (in order; a tx that does not apply is
   // skipped), within the block limits. Candidates' signatures must already be checked.

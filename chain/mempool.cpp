@@ -31,14 +31,17 @@ PubKey free_subject(const Tx& tx) {
 
 }  // namespace
 
-Mempool::Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry)
-    : chain_id_(chain_id), limits_(limits), registry_(registry) {}
+Mempool::Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry,
+                 SigCache* sig_cache)
+    : chain_id_(chain_id), limits_(limits), registry_(registry), sig_cache_(sig_cache) {}
 
 // The block rules as the next block (committed.height + 1) would apply them. Registry rules
 // that depend on the tx's position (reward-queue index) do not refuse anything.
 TxEnv Mempool::env(const ChainState& committed) const {
-  return TxEnv{chain_id_, registry_, committed.height.next(), 0, committed.time_ms};
+  return TxEnv{chain_id_, registry_, committed.height.next(), 0, committed.time_ms, sig_cache_};
 }
+
+Status Mempool::precheck(const Tx& tx) const { return prepare_unlocked(tx).status; }
 
 Expected<TxId> Mempool::add(const Tx& tx, const ChainState& committed) {
   return std::move(add_batch(std::span<const Tx>(&tx, 1), committed).front());
@@ -84,7 +87,7 @@ Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx) const {
     p.status = Status::error(TxError::kAmountOverflow, "amount + fee overflows");
     return p;
   }
-  if (!tx.signature_valid())
+  if (!verify_signature(sig_cache_, tx.sender, tx.signing_hash(), tx.signature))
     p.status = Status::error(TxError::kBadSignature, "signature does not verify for the sender");
   return p;
 }

@@ -1,5 +1,21 @@
 // Mempool: transactions waiting for a block (design §4.5).
 //
+// Two-step admission (the contract for gossip and RPC):
+//   1. precheck(tx): everything that needs no chain state: encoded size, version, chain id,
+//      the stateless rules, fee floor, amount overflow, and the signature. Takes no lock of the
+//      pool's and needs no ChainState, so callers run it on any thread (a p2p strand, the
+//      shared ThreadPool) WITHOUT holding the chain's lock. With a SigCache (the constructor's
+//      optional pointer; the node passes Blockchain::sig_cache()), a signature that verifies is
+//      recorded there, which is what makes step 2 cheap.
+//   2. add(tx, committed) / add_batch: the full admission below, under the pool's lock, with
+//      the chain's state (the caller holds the chain's shared lock, Blockchain::with_state).
+//      It repeats the stateless checks (cheap) and the signature check through the cache: a
+//      prechecked tx costs a cache lookup, not an ed25519 verify.
+// precheck is optional: add() alone is complete and correct for callers that did not precheck
+// (it verifies the signature itself, outside the pool's lock but inside the caller's chain
+// lock). Without a cache, precheck still refuses bad txs early, but add() verifies again.
+// Only valid signatures are ever cached, so a tx with a bad signature is refused by both steps.
+//
 // What is admitted. A tx enters only if a block built on `committed` followed by the sender's
 // pending txs (in nonce order) would accept it: the same rules as a block (tx_check.h:
 // check_tx_stateless + apply_tx), plus the pool's own limits. Each refusal is a Status with a
@@ -9,7 +25,8 @@
 //   kWrongChain, kZeroAmount, kNotFree   check_tx_stateless
 //   kFeeTooLow           fee < limits.min_fee (a flat fee per tx, not per byte; paid txs only)
 //   kAmountOverflow      amount + fee overflows u64
-//   kBadSignature        signatures are checked in parallel, outside the lock
+//   kBadSignature        signatures are checked in parallel, outside the lock (through the
+//                        SigCache: a cache hit when the tx was prechecked)
 //   kDuplicate           this txid is already pending
 //   kNonceTooLow         nonce < the account's committed nonce
 //   kNonceTooHigh        nonce > committed nonce + this sender's pending count (a gap)
@@ -80,6 +97,7 @@
 #include "common/amount.h"
 #include "common/bytes.h"
 #include "common/expected.h"
+#include "common/sig_cache.h"
 
 namespace swarmchain {
 
@@ -91,9 +109,17 @@ struct MempoolLimits {
 
 class Mempool {
  public:
-  Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry);
+  // `sig_cache` (optional, not owned, must outlive the pool): signatures verified at
+  // admission are recorded there, so the block that includes the tx need not verify again.
+  Mempool(Hash chain_id, MempoolLimits limits, RegistryParams registry,
+          SigCache* sig_cache = nullptr);
   Mempool(const Mempool&) = delete;
   Mempool& operator=(const Mempool&) = delete;
+
+  // Step 1 (see above): the checks that need no chain state, signature included (recorded in
+  // the cache). ok, or the same TxError add() would give for them. Thread-safe, lock-free with
+  // respect to the pool; never needs the chain's lock.
+  Status precheck(const Tx& tx) const;
 
   // Admits `tx` or says why not (TxError code + reason). Same as add_batch with one tx.
   Expected<TxId> add(const Tx& tx, const ChainState& committed);
@@ -171,6 +197,7 @@ class Mempool {
   const Hash chain_id_;
   const MempoolLimits limits_;
   const RegistryParams registry_;
+  SigCache* const sig_cache_;  // optional; thread-safe itself
 
   mutable std::mutex mu_;
   std::map<PubKey, SenderTxs> by_sender_;

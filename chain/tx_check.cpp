@@ -142,7 +142,10 @@ Status apply_evidence(StateView& view, const EvidencePayload& e, const TxEnv& en
     return Status::error(TxError::kEvidenceNotConflicting,
                          "evidence votes do not conflict (they must be one validator's votes "
                          "for two blocks at the same height, round and step)");
-  if (!a.signature_valid(env.chain_id) || !b.signature_valid(env.chain_id))
+  const auto valid = [&](const Vote& v) {
+    return verify_signature(env.sig_cache, v.validator, v.digest(env.chain_id), v.signature);
+  };
+  if (!valid(a) || !valid(b))
     return Status::error(TxError::kEvidenceBadSignature,
                          "an evidence vote's signature is invalid for this chain");
   if (a.height > env.height)

@@ -24,6 +24,7 @@
 #include "chain/chain_state.h"
 #include "chain/tx.h"
 #include "common/expected.h"
+#include "common/sig_cache.h"
 
 namespace swarmchain {
 
@@ -87,6 +88,9 @@ struct TxEnv {
   Height height;          // of the block the tx is in
   uint32_t tx_index = 0;  // its position in the block
   uint64_t time_ms = 0;   // the block's time (the mempool uses the committed tip's)
+  // Evidence vote signatures go through this cache when set (common/sig_cache.h); the
+  // answer is the same without it.
+  SigCache* sig_cache = nullptr;
 };
 
 // Applies `tx` to `view` if every stateful rule holds (paid txs: exact nonce, balance >=

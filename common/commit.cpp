@@ -72,7 +72,8 @@ CommitCertificate CommitCertificate::decode(Reader& r) {
 Hash CommitCertificate::hash() const { return hash_tagged("swarmchain/commit/v1", swarmchain::encode(*this)); }
 
 Status verify_certificate(const CommitCertificate& cert, const Hash& chain_id, Height height,
-                          const Hash& block_hash, const std::vector<PubKey>& committee) {
+                          const Hash& block_hash, const std::vector<PubKey>& committee,
+                          SigCache* cache) {
   if (cert.height != height)
     return Status::error("certificate is for height " + cert.height.to_string() + ", not " +
                          height.to_string());
@@ -89,7 +90,7 @@ Status verify_certificate(const CommitCertificate& cert, const Hash& chain_id, H
     if (s.index >= committee.size())
       return Status::error("certificate signer index " + std::to_string(s.index) +
                            " outside committee of " + std::to_string(committee.size()));
-    if (!verify(committee[s.index], digest, s.signature))
+    if (!verify_signature(cache, committee[s.index], digest, s.signature))
       return Status::error("certificate signature of validator " + std::to_string(s.index) +
                            " is invalid");
     ++valid;

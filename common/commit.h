@@ -18,6 +18,7 @@
 #include "common/codec.h"
 #include "common/crypto.h"
 #include "common/height.h"
+#include "common/sig_cache.h"
 
 namespace swarmchain {
 
@@ -82,9 +83,12 @@ CommitCertificate solo_certificate(const Hash& chain_id, Height height, const Ha
 inline std::size_t commit_quorum(std::size_t n) { return 2 * n / 3 + 1; }
 
 // Checks that `cert` certifies (height, block_hash) with a quorum of distinct valid precommit
-// signatures of `committee`. Returns a message naming the first problem.
+// signatures of `committee`. Returns a message naming the first problem. With a `cache`, a
+// signature verified before (e.g. by sync's preverify) is not verified again, and each one
+// that verifies now is recorded (common/sig_cache.h); the answer is the same either way.
 Status verify_certificate(const CommitCertificate& cert, const Hash& chain_id, Height height,
-                          const Hash& block_hash, const std::vector<PubKey>& committee);
+                          const Hash& block_hash, const std::vector<PubKey>& committee,
+                          SigCache* cache = nullptr);
 
 // Hash of an ordered committee: H("swarmchain/committee/v1" || vector<pubkey>).
 Hash committee_hash(const std::vector<PubKey>& committee);
