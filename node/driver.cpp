@@ -365,7 +365,8 @@ struct Driver::Impl {
       const auto& [p, cb] = *next;
       const Height h = cb.block.header.height;
       if (Status s =
-              verify_certificate(cb.cert, chain.chain_id(), h, cb.block.hash(), chain.committee(h));
+              verify_certificate(cb.cert, chain.chain_id(), h, cb.block.hash(), chain.committee(h),
+                                 &chain.sig_cache());
           !s) {
         drop(p, "bad_certificate");
         sync.refused(p, h);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/hex.h"
+#include "common/parallel.h"
 #include "node/node_key.h"
 #include "node/sign_state.h"
 #include "rpc/chain_api.h"
@@ -61,7 +62,8 @@ Expected<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   node->signer_ = std::move(*signer);
 
   node->mempool_ = std::make_unique<Mempool>(node->chain_->chain_id(), MempoolLimits{},
-                                             node->chain_->executor().registry_params());
+                                             node->chain_->executor().registry_params(),
+                                             &node->chain_->sig_cache());
   node->loop_ = std::make_unique<EventLoop>(node->clock_);
   node->sched_ = std::make_unique<LoopScheduler>(*node);
   node->chain_->add_listener(node.get());
@@ -104,7 +106,7 @@ Status Node::start_p2p() {
   hc.max_frame_bytes = 2 * (16u << 20) + chain_->params().max_block_bytes;
   auto p2p = std::make_unique<PeerNetwork>(
       hc, key_, [this](std::function<void(Driver&)> fn) { on_strand(std::move(fn)); },
-      [this] { return chain_->tip().header.height.value; });
+      [this] { return chain_->tip().header.height.value; }, mempool_.get());
   if (Status s = p2p->start(); !s) return s;
   spdlog::info("p2p listening on {}:{}{}", config_.p2p_host, p2p->host().port(),
                config_.peers.empty() ? " (no --peer given: waiting for others to connect)" : "");
@@ -120,6 +122,24 @@ Status Node::start() {
   dc.contact = config_.contact;
   dc.contact.quorumnet_port = p2p_port();
   dc.relay_consensus = p2p_ != nullptr;
+  // Synced blocks' signatures are verified on the shared pool into the chain's signature cache
+  // while the chain strand applies the batches before them.
+  dc.preverify = [this](std::shared_ptr<const wire::Blocks> batch, std::function<void()> ready) {
+    ++preverify_jobs_;
+    ThreadPool::shared().submit([this, batch = std::move(batch), ready = std::move(ready)] {
+      std::vector<Block> blocks;
+      std::vector<CommitCertificate> certs;
+      blocks.reserve(batch->blocks.size());
+      certs.reserve(batch->blocks.size());
+      for (const auto& cb : batch->blocks) {
+        blocks.push_back(cb.block);
+        certs.push_back(cb.cert);
+      }
+      chain_->preverify(blocks, certs);
+      loop_->post([ready] { ready(); });
+      --preverify_jobs_;
+    });
+  };
   driver_ = std::make_unique<Driver>(*chain_, *mempool_, *signer_, key_, clock_, *net_, *sched_,
                                      dc);
   rpc::register_chain_methods(
@@ -164,6 +184,8 @@ void Node::stop() {
   if (p2p_) p2p_->stop();    // no more payloads; the peers see a clean close
   if (loop_) loop_->stop();  // the event in flight (a block being committed) finishes first
   if (loop_thread_.joinable()) loop_thread_.join();
+  // A preverify job on the pool reads the chain: it must end before the chain closes.
+  while (preverify_jobs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void Node::peer_tick() {

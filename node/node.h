@@ -110,6 +110,7 @@ class Node final : public ChainListener {
   std::optional<std::string> stalled_;  // guarded by failure_mu_: read by /health
   uint64_t last_checked_height_ = 0;    // loop thread
   std::atomic<bool> syncing_{false};     // read by get_info
+  std::atomic<int> preverify_jobs_{0};   // sync's jobs on the shared pool, still running
   uint64_t sync_log_ms_ = 0;             // loop thread: when progress was last logged
   uint64_t sync_log_height_ = 0;         // loop thread: the height then
   uint64_t sync_log_synced_ = 0;         // loop thread: blocks_synced at the last tick

@@ -23,8 +23,9 @@ int PeerNetwork::penalty_points(const std::string& reason) {
 }
 
 PeerNetwork::PeerNetwork(p2p::HostConfig config, const KeyPair& node_key, OnStrand on_strand,
-                         std::function<uint64_t()> local_height)
+                         std::function<uint64_t()> local_height, const Mempool* mempool)
     : on_strand_(std::move(on_strand)),
+      mempool_(mempool),
       local_height_(std::move(local_height)),
       host_(std::move(config), node_key, *this, is_gossip_payload) {}
 
@@ -36,7 +37,30 @@ void PeerNetwork::penalize(PeerId peer, const std::string& reason) {
   if (int points = penalty_points(reason); points > 0) host_.penalize(peer, points, reason);
 }
 
+bool PeerNetwork::precheck(p2p::PeerId from, ByteView payload) {
+  if (!mempool_ || payload.empty() || payload[0] != static_cast<uint8_t>(wire::Tag::kTx))
+    return true;
+  auto tx = Tx::from_bytes(payload.subspan(1));
+  if (!tx) return true;  // the driver counts it as malformed
+  Status s = mempool_->precheck(*tx);
+  if (s) return true;
+  switch (s.code_as<TxError>()) {
+    case TxError::kBadEncoding:
+    case TxError::kWrongChain:
+    case TxError::kBadSignature:
+      penalize(from, "tx_invalid");
+      break;
+    default:  // e.g. a fee below this node's floor: not a fault, just not relayed
+      break;
+  }
+  return false;
+}
+
 void PeerNetwork::on_payload(p2p::PeerId from, Bytes payload, std::function<void()> done) {
+  if (!precheck(from, payload)) {
+    done();
+    return;
+  }
   on_strand_([from, payload = std::move(payload), done = std::move(done)](Driver& d) {
     d.on_message(from, payload);
     done();

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "chain/mempool.h"
 #include "node/driver.h"
 #include "node/event_loop.h"
 #include "p2p/host.h"
@@ -26,8 +27,11 @@ class PeerNetwork final : public Network, public p2p::HostHandler {
   // `on_strand(fn)` runs fn(driver) on the chain strand (the node posts it to its EventLoop and
   // checks the driver's failure afterwards).
   using OnStrand = std::function<void(std::function<void(Driver&)>)>;
+  // `mempool` (optional): a tx from a peer gets its stateless checks (its signature, into the
+  // chain's signature cache) here on the Host's thread, off the chain strand; one that fails
+  // them is dropped here (and scored when it is the sender's fault).
   PeerNetwork(p2p::HostConfig config, const KeyPair& node_key, OnStrand on_strand,
-              std::function<uint64_t()> local_height);
+              std::function<uint64_t()> local_height, const Mempool* mempool = nullptr);
   ~PeerNetwork() override;
 
   Status start() { return host_.start(); }
@@ -49,7 +53,11 @@ class PeerNetwork final : public Network, public p2p::HostHandler {
   static int penalty_points(const std::string& reason);
 
  private:
+  // False if the payload is a tx that fails its stateless checks (then it is not posted).
+  bool precheck(p2p::PeerId from, ByteView payload);
+
   OnStrand on_strand_;
+  const Mempool* mempool_;
   std::function<uint64_t()> local_height_;
   p2p::Host host_;
 };

@@ -222,6 +222,10 @@ RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool,
   if (!bytes) return reject(TxError::kBadHex, "'tx_hex' is not valid hex");
   auto tx = Tx::from_bytes(*bytes);
   if (!tx) return reject(TxError::kBadEncoding, "cannot decode transaction: " + tx.error().message());
+  // The stateless checks (signature included, into the chain's signature cache) on this
+  // handler's thread, outside the chain lock; add() then costs a cache lookup.
+  if (Status s = mempool.precheck(*tx); !s)
+    return unexpected(RpcError::rejected(s.message(), json{{"reason", tx_rejection_name(s.code())}}));
   std::optional<Expected<TxId>> added;
   chain.with_state([&](const ChainState& state, const ChainTip&) {
     added.emplace(mempool.add(*tx, state));
