@@ -122,7 +122,7 @@ void BM_Blake2b64Bytes(benchmark::State& st) {
 BENCHMARK(BM_Blake2b64Bytes);
 
 void BM_GetSwarmInProcess(benchmark::State& st) {
-  const rpc::SwarmDirectory dir(fixture().state, Height(1));
+  const rpc::SwarmDirectory dir(fixture().state);
   const auto users = random_users(4096);
   std::size_t i = 0;
   std::size_t members = 0;

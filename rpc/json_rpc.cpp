@@ -17,8 +17,12 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 // The envelope is written by hand so that "jsonrpc" and "id" come first (nlohmann sorts keys)
 // and the result is not copied into another json value.
-std::string result_response(const json& id, const json& result) {
-  return R"({"jsonrpc":"2.0","id":)" + dump(id) + R"(,"result":)" + dump(result) + "}";
+std::string result_response(const json& id, const std::string& result_text) {
+  std::string out = R"({"jsonrpc":"2.0","id":)" + dump(id) + R"(,"result":)";
+  out.reserve(out.size() + result_text.size() + 1);
+  out += result_text;
+  out += '}';
+  return out;
 }
 
 std::string error_response(const json& id, const RpcError& e) {
@@ -60,6 +64,15 @@ RpcError RpcError::internal(std::string what) {
 }
 
 void Dispatcher::add(std::string name, Handler h) {
+  assert(h && "a method needs a handler");
+  add_raw(std::move(name), [h = std::move(h)](const json& params) -> RawRpcResult {
+    RpcResult result = h(params);
+    if (!result) return unexpected(result.error());
+    return dump(*result);
+  });
+}
+
+void Dispatcher::add_raw(std::string name, RawHandler h) {
   assert(h && "a method needs a handler");
   [[maybe_unused]] bool inserted = methods_.insert_or_assign(std::move(name), std::move(h)).second;
   assert(inserted && "method registered twice");
@@ -127,7 +140,7 @@ std::string Dispatcher::handle_parsed(const json& request) const {
   // A handler bug must cost one request, not the node: nothing thrown gets past this point.
   RpcError failure;
   try {
-    RpcResult result = handler->second(*params);
+    RawRpcResult result = handler->second(*params);
     if (result) return result_response(id, *result);
     return error_response(id, result.error());
   } catch (const json::type_error& e) {

@@ -21,6 +21,9 @@
 //     did not have the shape the handler expected) -> -32602, any other exception -> -32603.
 //   * Strings in results are serialised with invalid UTF-8 replaced (U+FFFD) instead of
 //     throwing, so a bad string in chain data cannot turn into a failed response.
+//   * A method may answer with its result already serialised (add_raw): the dispatcher copies
+//     those bytes into the envelope as they are. For large answers a method caches as text
+//     (get_service_nodes), so that a request is not a tree copy plus a fresh dump.
 //
 // Thread-safety: add() is not synchronised; register every method before the Dispatcher is
 // shared. After that, handle() is const and may run concurrently on any number of threads
@@ -68,6 +71,9 @@ struct RpcError {
 };
 
 using RpcResult = Expected<nlohmann::json, RpcError>;
+// A result as JSON text. REQUIRES: one complete JSON value (the handler produced it with
+// nlohmann's dump, or concatenated pieces each made by dump).
+using RawRpcResult = Expected<std::string, RpcError>;
 
 class Dispatcher {
  public:
@@ -79,6 +85,9 @@ class Dispatcher {
   // REQUIRES: name is not registered yet (asserted), h is non-empty; called before the
   // Dispatcher is shared between threads. An alias is just a second add() with the same handler.
   void add(std::string name, Handler h);
+  // The same for a handler that returns its result as JSON text (see RawRpcResult).
+  using RawHandler = std::function<RawRpcResult(const nlohmann::json& params)>;
+  void add_raw(std::string name, RawHandler h);
   bool has(std::string_view name) const;
 
   // Parses one JSON-RPC request body and returns the serialised response. Never throws.
@@ -86,7 +95,7 @@ class Dispatcher {
 
  private:
   std::string handle_parsed(const nlohmann::json& request) const;
-  std::map<std::string, Handler, std::less<>> methods_;
+  std::map<std::string, RawHandler, std::less<>> methods_;  // add() wraps json handlers
 };
 
 }  // namespace swarmchain::rpc

@@ -1,16 +1,23 @@
-// Choices made here (design §8 leaves them open):
+// Choices made here (design §8 leaves them open; docs/rpc.md has the user's view):
 //   * get_service_nodes: an empty `service_node_pubkeys` means "all nodes", as in Oxen; unknown
 //     pubkeys in it are skipped, not an error (a storage server asks for a list it learned
 //     earlier). `limit` > 0 keeps a uniform random sample (std::sample), in ascending pubkey
-//     order. `fields` names entry fields only, each with a boolean; false leaves the field out.
+//     order. `fields` names entry fields, each with a boolean (false leaves the field out), and
+//     may name the top-level fields the storage server names (height, block_hash, hardfork,
+//     snode_revision), which every answer carries anyway. Any other name is -32602 naming it.
+//   * hardfork / snode_revision (and get_swarm's hf) are the Oxen network version whose
+//     storage-server interface the registry serves (rpc/oxen_compat.h): a storage server
+//     refuses to serve below its minimum, so they are what makes it start.
 //   * active_since_height is null while the node never became active (state "awaiting"): the
-//     record stores 0 then, which would read as "active since genesis".
+//     record stores 0 then, which would read as "active since genesis". It is the only field
+//     that can be null, and no storage server reads it.
 //   * Contact data comes from the node's last uptime proof (in the record, so in
 //     registry_root): public_ip "0.0.0.0" and ports 0 while it never proved (Oxen's answer for
 //     a node without a proof); last_uptime_proof is the including block's time in seconds, 0
 //     if none; storage_server_version is [major, minor, patch]. get_swarm's ip / port_https
-//     (storage_port) / port_omq (storage_lmq_port) come from the same record, "0.0.0.0" and 0
-//     before a member's first proof (never null: Session clients read them as they are).
+//     (storage_port) / port_omq (storage_lmq_port) come from the same record.
+//   * get_swarm's t is the tip block's time in ms (Oxen's storage server writes its clock
+//     there): deterministic, the same on every node at that block.
 //   * get_service_node_status: proof_age is the tip's block time minus the last proof's, in
 //     seconds (null if the node never proved) — the age every liveness rule reads.
 //   * get_registry_proof serves the tip only: the node keeps one registry, and answering for an
@@ -33,63 +40,14 @@
 #include "common/merkle.h"
 #include "registry/staking_rules.h"
 #include "rpc/chain_api.h"
+#include "rpc/oxen_compat.h"
 #include "rpc/params.h"
+#include "rpc/registry_snapshot_cache.h"
+#include "rpc/service_node_snapshot.h"
 
 namespace swarmchain::rpc {
 
 using nlohmann::json;
-
-const std::vector<std::string_view>& service_node_field_names() {
-  static const std::vector<std::string_view> names = {
-      "service_node_pubkey", "pubkey_ed25519", "pubkey_x25519", "swarm_id", "swarm",
-      "public_ip", "storage_port", "storage_lmq_port", "quorumnet_port", "contributors",
-      "total_contributed", "total_reserved", "staking_requirement", "operator_address",
-      "operator_fee", "registration_height", "requested_unlock_height", "active", "funded",
-      "state", "last_uptime_proof", "last_reward_block_height", "last_reward_transaction_index",
-      "decommission_count", "earned_downtime_blocks", "active_since_height", "rewards_earned",
-      "storage_server_version", "last_uptime_proof_height"};
-  return names;
-}
-
-json service_node_to_json(const ServiceNode& sn) {
-  json contributors = json::array();
-  for (const Contributor& c : sn.contributors)
-    contributors.push_back({{"address", address_from_pubkey(c.address)},
-                            {"amount", c.amount.atomic()},
-                            {"reserved", c.reserved.atomic()}});
-  const std::string pk = to_hex(sn.pubkey);
-  json active_since = sn.state == NodeState::kAwaiting ? json(nullptr)
-                                                        : json(sn.active_since_height.value);
-  return json{{"service_node_pubkey", pk},
-              {"pubkey_ed25519", pk},
-              {"pubkey_x25519", to_hex(sn.pubkey_x25519)},
-              {"swarm_id", sn.swarm_id},
-              {"swarm", swarm_hex(sn.swarm_id)},
-              {"public_ip", ipv4_text(sn.contact.public_ip)},
-              {"storage_port", sn.contact.storage_port},
-              {"storage_lmq_port", sn.contact.storage_lmq_port},
-              {"quorumnet_port", sn.contact.quorumnet_port},
-              {"storage_server_version", sn.contact.version},
-              {"contributors", std::move(contributors)},
-              {"total_contributed", sn.total_contributed.atomic()},
-              {"total_reserved", sn.total_reserved.atomic()},
-              {"staking_requirement", sn.staking_requirement.atomic()},
-              {"operator_address", address_from_pubkey(sn.operator_address)},
-              {"operator_fee", sn.fee_bps},
-              {"registration_height", sn.registration_height.value},
-              {"requested_unlock_height", sn.requested_unlock_height.value},
-              {"active", sn.is_active()},
-              {"funded", sn.is_fully_funded()},
-              {"state", node_state_name(sn.state)},
-              {"last_uptime_proof", sn.last_proof_time_ms / 1000},
-              {"last_uptime_proof_height", sn.last_proof_height.value},
-              {"last_reward_block_height", sn.last_reward_height.value},
-              {"last_reward_transaction_index", sn.last_reward_index},
-              {"decommission_count", sn.decommission_count},
-              {"earned_downtime_blocks", sn.recommission_credit},
-              {"active_since_height", std::move(active_since)},
-              {"rewards_earned", sn.rewards_earned.atomic()}};
-}
 
 // ---- SwarmDirectory ----------------------------------------------------------------------
 
@@ -100,112 +58,73 @@ SwarmDirectory::Members SwarmDirectory::members_of(const RegistryState& registry
     std::vector<Member> members;
     members.reserve(pks.size());
     for (const PubKey& pk : pks) {
+      // A swarm member always has a record (RegistryState keeps the table from the records).
       const ServiceNode* sn = registry.get(pk);
-      Member m{pk, std::nullopt, std::nullopt};
-      if (sn) {
-        m.x25519 = sn->pubkey_x25519;
-        if (sn->has_proof()) m.contact = sn->contact;
-      }
-      members.push_back(m);
+      if (!sn) continue;
+      members.push_back({pk, sn->pubkey_x25519,
+                         sn->has_proof() ? std::optional<UptimeContact>(sn->contact)
+                                         : std::nullopt});
     }
     out.emplace_back(id, std::move(members));
   }
   return out;
 }
 
-SwarmDirectory::SwarmDirectory(const Members& members, Height height) : height_(height) {
+SwarmDirectory::SwarmDirectory(const Members& members) {
   // `members` is ascending by id and holds no kUnassignedSwarm (it comes from a SwarmTable), so
   // replies_ lines up with index_.ids() by construction.
   std::vector<SwarmId> ids;
   ids.reserve(members.size());
   replies_.reserve(members.size());
+  texts_.reserve(members.size());
   for (const auto& [id, swarm] : members) {
     ids.push_back(id);
     json snodes = json::array();
     for (const Member& m : swarm) {
-      snodes.push_back({{"pubkey_ed25519", to_hex(m.ed25519)},
-                        {"pubkey_x25519", m.x25519 ? json(to_hex(*m.x25519)) : json(nullptr)},
-                        {"ip", m.contact ? json(ipv4_text(m.contact->public_ip)) : json("0.0.0.0")},
-                        {"port_https", m.contact ? json(m.contact->storage_port) : json(0)},
-                        {"port_omq", m.contact ? json(m.contact->storage_lmq_port) : json(0)}});
+      const std::string ed = to_hex(m.ed25519);
+      const uint16_t https = m.contact ? m.contact->storage_port : 0;
+      // The storage server's shape (oxenss rpc: swarm_to_json). swarmchain has one node key,
+      // so the legacy key and the ed25519 key are the same; "port" is https as a string.
+      snodes.push_back({{"address", snode_address(m.ed25519)},
+                        {"pubkey_legacy", ed},
+                        {"pubkey_x25519", to_hex(m.x25519)},
+                        {"pubkey_ed25519", ed},
+                        {"ip", ipv4_text(m.contact ? m.contact->public_ip : 0)},
+                        {"port", std::to_string(https)},
+                        {"port_https", https},
+                        {"port_omq", m.contact ? m.contact->storage_lmq_port : 0}});
     }
-    replies_.push_back(json{{"swarm_id", id},
-                            {"swarm", swarm_hex(id)},
-                            {"height", height.value},
-                            {"snodes", std::move(snodes)}});
+    json reply{{"swarm_id", id}, {"swarm", swarm_hex(id)}, {"snodes", std::move(snodes)}};
+    std::string text = reply.dump();
+    texts_.push_back(text.substr(1, text.size() - 2));  // without the braces
+    replies_.push_back(std::move(reply));
   }
   index_ = SwarmIndex(std::move(ids));
 }
 
-const json& SwarmDirectory::swarm_for(const PubKey& user) const {
-  static const json kNone;
+std::size_t SwarmDirectory::position(const PubKey& user) const {
   const SwarmId id = index_.lookup(user);
-  if (id == kUnassignedSwarm) return kNone;
+  if (id == kUnassignedSwarm) return replies_.size();
   const auto& ids = index_.ids();
   const auto pos = static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
+  return pos < replies_.size() ? pos : replies_.size();
+}
+
+const json& SwarmDirectory::swarm_for(const PubKey& user) const {
+  static const json kNone;
+  const std::size_t pos = position(user);
   return pos < replies_.size() ? replies_[pos] : kNone;
+}
+
+std::string_view SwarmDirectory::swarm_text_for(const PubKey& user) const {
+  const std::size_t pos = position(user);
+  return pos < texts_.size() ? std::string_view(texts_[pos]) : std::string_view();
 }
 
 namespace {
 
-// The SwarmDirectory of the current tip, rebuilt when the tip block hash changes (at most once
-// per block, and only if someone asks). Readers share the snapshot through a shared_ptr, so a
-// rebuild never invalidates a reply being sent. The rebuild copies the swarm table under the
-// chain's read lock and builds the replies outside it, so the chain writer is not held up.
-//
-// While one worker rebuilds, the others keep answering from the previous block's directory
-// instead of queueing behind it (with 10,000 nodes a rebuild takes ~20 ms): such an answer is
-// what the same request would have got a few milliseconds earlier, and its "height" says so.
-// They answer from the newest directory published, and builds are serialised, each from the
-// tip it reads, so a directory is only ever replaced by a newer one.
-class SwarmDirectoryCache {
- public:
-  explicit SwarmDirectoryCache(const Blockchain& chain) : chain_(chain) {}
-
-  std::shared_ptr<const SwarmDirectory> current() {
-    if (auto dir = cached(tip_hash())) return dir;
-    std::unique_lock build(build_mu_, std::try_to_lock);
-    if (!build.owns_lock()) {
-      if (auto newest = newest_built()) return newest;
-      build.lock();  // nothing to serve yet: wait for the first directory
-    }
-    if (auto dir = cached(tip_hash())) return dir;  // built while we waited
-    SwarmDirectory::Members members;
-    Height height;
-    BlockHash key;
-    chain_.with_state([&](const ChainState& state, const ChainTip& t) {
-      members = SwarmDirectory::members_of(state.registry);
-      height = t.header.height;
-      key = t.hash;
-    });
-    auto fresh = std::make_shared<const SwarmDirectory>(members, height);
-    std::lock_guard lock(mu_);
-    dir_ = fresh;
-    key_ = key;
-    return fresh;
-  }
-
- private:
-  BlockHash tip_hash() const {
-    BlockHash h;
-    chain_.with_state([&h](const ChainState&, const ChainTip& t) { h = t.hash; });
-    return h;
-  }
-  std::shared_ptr<const SwarmDirectory> cached(const BlockHash& tip) const {
-    std::lock_guard lock(mu_);
-    return dir_ && key_ == tip ? dir_ : nullptr;
-  }
-  std::shared_ptr<const SwarmDirectory> newest_built() const {
-    std::lock_guard lock(mu_);
-    return dir_;
-  }
-
-  const Blockchain& chain_;
-  std::mutex build_mu_;    // one builder at a time
-  mutable std::mutex mu_;  // guards dir_ and key_
-  std::shared_ptr<const SwarmDirectory> dir_;
-  BlockHash key_;
-};
+using SwarmDirectoryCache = RegistrySnapshotCache<SwarmDirectory>;
+using ServiceNodeCache = RegistrySnapshotCache<ServiceNodeSnapshot>;
 
 RpcError no_node(const std::string& pubkey_text) {
   return RpcError::invalid_params("no service node with pubkey " + pubkey_text);
@@ -222,7 +141,23 @@ std::mt19937_64& sampling_rng() {
   return rng;
 }
 
-RpcResult get_service_nodes(const Blockchain& chain, const json& params) {
+// get_service_nodes' top-level members, up to and including "unchanged":.
+std::string service_nodes_head(const TipFacts& tip) {
+  std::string out;
+  out.reserve(192);
+  out += R"({"height":)";
+  out += std::to_string(tip.height.value);
+  out += R"(,"block_hash":")";
+  out += to_hex(tip.hash);
+  out += R"(","hardfork":)";
+  out += std::to_string(kOxenHardfork);
+  out += R"(,"snode_revision":)";
+  out += std::to_string(kOxenSnodeRevision);
+  out += R"(,"unchanged":)";
+  return out;
+}
+
+RawRpcResult get_service_nodes(ServiceNodeCache& cache, const json& params) {
   Params p(params);
   p.allow_only({"service_node_pubkeys", "active_only", "limit", "fields", "poll_block_hash"});
   const std::vector<std::string> key_texts = p.optional_string_array("service_node_pubkeys");
@@ -237,18 +172,15 @@ RpcResult get_service_nodes(const Blockchain& chain, const json& params) {
                                      key_texts[i]);
     if (k) keys.insert(*k);
   }
-  std::optional<std::vector<std::string>> wanted;  // nullopt: every field
+  ServiceNodeSnapshot::FieldMask wanted = ServiceNodeSnapshot::all_fields();
   if (fields) {
-    wanted.emplace();
-    const auto& known = service_node_field_names();
-    // Oxen's storage server also names top-level fields here. height and block_hash are
-    // always in our answer; swarmchain has no hard forks or snode revisions, so those two are
-    // accepted and left out rather than invented (docs/operator.md).
-    static const std::set<std::string> kTopLevel{"height", "block_hash", "hardfork",
-                                                 "snode_revision"};
+    wanted.reset();
+    // The storage server also names top-level fields here; every answer carries them.
+    static const std::set<std::string, std::less<>> kTopLevel{"height", "block_hash",
+                                                              "hardfork", "snode_revision"};
     for (const auto& [name, value] : fields->items()) {
-      const bool top_level = kTopLevel.contains(name);
-      if (!top_level && std::find(known.begin(), known.end(), name) == known.end()) {
+      const std::optional<std::size_t> index = service_node_field_index(name);
+      if (!index && !kTopLevel.contains(name)) {
         p.fail("unknown field '" + name + "' in 'fields'");
         break;
       }
@@ -256,55 +188,50 @@ RpcResult get_service_nodes(const Blockchain& chain, const json& params) {
         p.fail("'fields." + name + "' must be a boolean");
         break;
       }
-      if (!top_level && value.get<bool>()) wanted->push_back(name);
+      if (index && value.get<bool>()) wanted.set(*index);
     }
   }
   std::optional<BlockHash> poll;
   if (poll_text) poll = fixed_hex_param<BlockHash>(p, "poll_block_hash", *poll_text);
   if (auto err = p.error()) return unexpected(*err);
 
-  json out;
-  chain.with_state([&](const ChainState& state, const ChainTip& tip) {
-    out = json{{"height", tip.header.height.value}, {"block_hash", to_hex(tip.hash)}};
-    if (poll && *poll == tip.hash) {
-      out["unchanged"] = true;
-      return;
-    }
-    std::vector<const ServiceNode*> matching;
-    auto consider = [&](const ServiceNode& sn) {
-      if (!active_only || sn.is_active()) matching.push_back(&sn);
+  // Never stale: a poller told "unchanged" about a block it has not seen would miss it.
+  const ServiceNodeCache::View view = cache.current(/*allow_stale=*/false);
+  const ServiceNodeSnapshot& snap = *view.snapshot;
+  std::string out = service_nodes_head(view.tip);
+  if (poll && *poll == view.tip.hash) {
+    out += "true}";
+    return out;
+  }
+  out += R"(false,"service_node_states":)";
+  if (keys.empty() && limit == 0) {
+    const std::shared_ptr<const std::string> states = snap.all_entries(wanted, active_only);
+    out.reserve(out.size() + states->size() + 1);
+    out += *states;
+  } else {
+    std::vector<const ServiceNodeSnapshot::Entry*> matching;
+    auto consider = [&](const ServiceNodeSnapshot::Entry* e) {
+      if (e && (!active_only || e->record.is_active())) matching.push_back(e);
     };
     if (!keys.empty()) {
-      for (const PubKey& k : keys)  // std::set: ascending
-        if (const ServiceNode* sn = state.registry.get(k)) consider(*sn);
+      for (const PubKey& k : keys) consider(snap.find(k));  // std::set: ascending
     } else {
-      state.registry.for_each(consider);
+      for (const auto& e : snap.entries()) consider(e.get());
     }
     if (limit > 0 && limit < matching.size()) {
-      std::vector<const ServiceNode*> sample;
+      std::vector<const ServiceNodeSnapshot::Entry*> sample;
       sample.reserve(limit);
       std::sample(matching.begin(), matching.end(), std::back_inserter(sample), limit,
                   sampling_rng());
       matching = std::move(sample);
     }
-    json states = json::array();
-    for (const ServiceNode* sn : matching) {
-      json full = service_node_to_json(*sn);
-      if (!wanted) {
-        states.push_back(std::move(full));
-        continue;
-      }
-      json picked = json::object();
-      for (const std::string& name : *wanted) picked[name] = std::move(full[name]);
-      states.push_back(std::move(picked));
-    }
-    out["service_node_states"] = std::move(states);
-    out["unchanged"] = false;
-  });
+    ServiceNodeSnapshot::write_array(out, matching, wanted);
+  }
+  out += '}';
   return out;
 }
 
-RpcResult get_swarm(SwarmDirectoryCache& cache, const json& params) {
+RawRpcResult get_swarm(SwarmDirectoryCache& cache, const json& params) {
   Params p(params);
   p.allow_only({"pubkey"});
   const std::string text = p.required_string("pubkey");
@@ -315,10 +242,24 @@ RpcResult get_swarm(SwarmDirectoryCache& cache, const json& params) {
     else p.fail("'pubkey': " + parsed.error().message());
   }
   if (auto err = p.error()) return unexpected(*err);
-  const std::shared_ptr<const SwarmDirectory> dir = cache.current();
-  if (dir->empty())
+  const SwarmDirectoryCache::View view = cache.current(/*allow_stale=*/true);
+  const std::string_view swarm = view.snapshot->swarm_text_for(*user);
+  if (swarm.empty())
     return unexpected(RpcError::rejected("the registry has no swarms yet (no active service nodes)"));
-  return dir->swarm_for(*user);
+  std::string out;
+  out.reserve(swarm.size() + 96);
+  out += R"({"height":)";
+  out += std::to_string(view.tip.height.value);
+  out += R"(,"hf":[)";
+  out += std::to_string(kOxenHardfork);
+  out += ',';
+  out += std::to_string(kOxenSnodeRevision);
+  out += R"(],"t":)";
+  out += std::to_string(view.tip.time_ms);
+  out += ',';
+  out += swarm;
+  out += '}';
+  return out;
 }
 
 RpcResult get_swarms(const Blockchain& chain, const json& params) {
@@ -445,10 +386,12 @@ RpcResult get_registry_proof(const Blockchain& chain, const json& params) {
 }  // namespace
 
 void register_registry_methods(Dispatcher& d, const Blockchain& chain) {
-  auto cache = std::make_shared<SwarmDirectoryCache>(chain);
-  d.add("get_service_nodes", [&chain](const json& p) { return get_service_nodes(chain, p); });
-  d.add("get_n_service_nodes", [&chain](const json& p) { return get_service_nodes(chain, p); });
-  d.add("get_swarm", [cache](const json& p) { return get_swarm(*cache, p); });
+  auto swarms = std::make_shared<SwarmDirectoryCache>(chain);
+  auto nodes = std::make_shared<ServiceNodeCache>(chain);
+  d.add_raw("get_service_nodes", [nodes](const json& p) { return get_service_nodes(*nodes, p); });
+  d.add_raw("get_n_service_nodes",
+            [nodes](const json& p) { return get_service_nodes(*nodes, p); });
+  d.add_raw("get_swarm", [swarms](const json& p) { return get_swarm(*swarms, p); });
   d.add("get_swarms", [&chain](const json& p) { return get_swarms(chain, p); });
   d.add("get_staking_requirement",
         [&chain](const json& p) { return get_staking_requirement(chain, p); });

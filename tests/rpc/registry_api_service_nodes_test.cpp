@@ -14,6 +14,7 @@
 
 #include "common/address.h"
 #include "common/hex.h"
+#include "rpc/oxen_compat.h"
 #include "tests/rpc/registry_api_fixture.h"
 
 namespace swarmchain::rpc {
@@ -182,8 +183,8 @@ TEST_F(RegistryApiTest, FieldsAcceptTheStorageServersTopLevelNames) {
   }
   EXPECT_EQ(r["height"], 0);
   EXPECT_TRUE(r.contains("block_hash"));
-  EXPECT_FALSE(r.contains("hardfork")) << "no hard forks exist: the value is not invented";
-  EXPECT_FALSE(r.contains("snode_revision"));
+  EXPECT_EQ(r["hardfork"], kOxenHardfork);
+  EXPECT_EQ(r["snode_revision"], kOxenSnodeRevision);
   expect_invalid("get_service_nodes", {{"fields", {{"hardfork", "yes"}}}}, "'fields.hardfork'");
 }
 
@@ -210,7 +211,11 @@ TEST_F(RegistryApiTest, GetServiceNodesRejectsBadParamsNamingThem) {
 TEST_F(RegistryApiTest, PollWithTheTipHashAnswersUnchangedWithoutStates) {
   const std::string tip = to_hex(chain->tip().hash);
   json r = result("get_service_nodes", {{"poll_block_hash", tip}});
-  EXPECT_EQ(r, (json{{"unchanged", true}, {"height", 0}, {"block_hash", tip}}));
+  EXPECT_EQ(r, (json{{"unchanged", true},
+                     {"height", 0},
+                     {"block_hash", tip},
+                     {"hardfork", kOxenHardfork},
+                     {"snode_revision", kOxenSnodeRevision}}));
 
   commit();
   json after = result("get_service_nodes", {{"poll_block_hash", tip}});
