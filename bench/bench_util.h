@@ -72,6 +72,24 @@ inline std::size_t verify_all(const std::vector<SignedDigest>& items, unsigned t
 
 // CPU time used by other processes while the benchmarks ran (Linux: /proc/stat minus our own
 // rusage), to flag wall-clock figures taken on a busy machine.
+// The body of every BM_RawEd25519VerifyAllCores: verify_all(items) on hardware_concurrency()
+// threads per iteration, items/s reported; the ceiling the benches' ratios divide by.
+inline void raw_verify_all_cores(benchmark::State& st, const std::vector<SignedDigest>& items,
+                                 const std::string& fixture_error) {
+  if (!fixture_error.empty()) {
+    st.SkipWithError(fixture_error.c_str());
+    return;
+  }
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  for (auto _ : st) {
+    if (verify_all(items, threads) != items.size()) {
+      st.SkipWithError("a pre-signed digest failed to verify");
+      break;
+    }
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(items.size()));
+}
+
 struct CpuSample {
   double wall_s = 0;
   double system_busy_s = -1;  // all CPUs, all processes; < 0 if /proc/stat is unreadable

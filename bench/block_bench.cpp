@@ -132,23 +132,7 @@ const Fixture& fixture() {
 }
 
 void BM_RawEd25519VerifyAllCores(benchmark::State& st) {
-  const Fixture& f = fixture();
-  if (!f.error.empty()) {
-    st.SkipWithError(f.error.c_str());
-    return;
-  }
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  for (auto _ : st) {
-    const std::size_t valid = verify_all(f.signed_digests, threads);
-    if (valid != f.signed_digests.size()) {
-      st.SkipWithError("a pre-signed digest failed to verify");
-      break;
-    }
-    benchmark::DoNotOptimize(valid);
-  }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
-                       static_cast<int64_t>(f.signed_digests.size()));
-  st.counters["threads"] = threads;
+  raw_verify_all_cores(st, fixture().signed_digests, fixture().error);
 }
 BENCHMARK(BM_RawEd25519VerifyAllCores)
     ->Unit(benchmark::kMillisecond)

@@ -143,20 +143,7 @@ const Fixture& fixture() {
 }
 
 void BM_RawEd25519VerifyAllCores(benchmark::State& st) {
-  const Fixture& f = fixture();
-  if (!f.error.empty()) {
-    st.SkipWithError(f.error.c_str());
-    return;
-  }
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  for (auto _ : st) {
-    if (verify_all(f.signatures, threads) != f.signatures.size()) {
-      st.SkipWithError("a signature of the batch failed to verify");
-      break;
-    }
-  }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
-                       static_cast<int64_t>(f.signatures.size()));
+  raw_verify_all_cores(st, fixture().signatures, fixture().error);
 }
 BENCHMARK(BM_RawEd25519VerifyAllCores)
     ->Unit(benchmark::kMillisecond)

@@ -1,6 +1,7 @@
 #include "node/peer_network.h"
 
 
+
 namespace swarmchain {
 
 bool is_gossip_payload(ByteView payload) {
@@ -30,6 +31,10 @@ PeerNetwork::PeerNetwork(p2p::HostConfig config, const KeyPair& node_key, OnStra
       host_(std::move(config), node_key, *this, is_gossip_payload) {}
 
 PeerNetwork::~PeerNetwork() {
+  stop();
+}
+
+void PeerNetwork::stop() {
   host_.stop();
 }
 
@@ -38,8 +43,6 @@ void PeerNetwork::penalize(PeerId peer, const std::string& reason) {
 }
 
 bool PeerNetwork::precheck(p2p::PeerId from, ByteView payload) {
-  if (!mempool_ || payload.empty() || payload[0] != static_cast<uint8_t>(wire::Tag::kTx))
-    return true;
   auto tx = Tx::from_bytes(payload.subspan(1));
   if (!tx) return true;  // the driver counts it as malformed
   Status s = mempool_->precheck(*tx);
@@ -56,15 +59,20 @@ bool PeerNetwork::precheck(p2p::PeerId from, ByteView payload) {
   return false;
 }
 
-void PeerNetwork::on_payload(p2p::PeerId from, Bytes payload, std::function<void()> done) {
-  if (!precheck(from, payload)) {
-    done();
-    return;
-  }
+void PeerNetwork::deliver(p2p::PeerId from, Bytes payload, std::function<void()> done) {
   on_strand_([from, payload = std::move(payload), done = std::move(done)](Driver& d) {
     d.on_message(from, payload);
     done();
   });
+}
+
+void PeerNetwork::on_payload(p2p::PeerId from, Bytes payload, std::function<void()> done) {
+  // A tx's signature is checked here, on the peer's strand (the Host's threads, in parallel
+  // across peers), not on the chain strand. Not on the shared pool: that would reorder one
+  // peer's txs, and a sender's nonce n + 1 arriving before n is refused (no gaps).
+  const bool tx = mempool_ && !payload.empty() && payload[0] == static_cast<uint8_t>(wire::Tag::kTx);
+  if (tx && !precheck(from, payload)) return done();
+  deliver(from, std::move(payload), std::move(done));
 }
 
 void PeerNetwork::on_connected(const p2p::PeerInfo& peer) {

@@ -7,7 +7,7 @@
 // in peer_network.cpp), so p2p needs no knowledge of blocks or votes.
 //
 // Thread-safety: broadcast/send/penalize from the chain strand; the HostHandler members from
-// the Host's threads; peer_count() from any thread.
+// the Host's threads (a tx's precheck too, on its peer's strand); stop() from the owner.
 #pragma once
 
 #include <atomic>
@@ -35,7 +35,7 @@ class PeerNetwork final : public Network, public p2p::HostHandler {
   ~PeerNetwork() override;
 
   Status start() { return host_.start(); }
-  void stop() { host_.stop(); }
+  void stop();
   p2p::Host& host() { return host_; }
 
   // Network (chain strand).
@@ -53,8 +53,9 @@ class PeerNetwork final : public Network, public p2p::HostHandler {
   static int penalty_points(const std::string& reason);
 
  private:
-  // False if the payload is a tx that fails its stateless checks (then it is not posted).
+  // False if the tx payload fails its stateless checks (then it is not posted).
   bool precheck(p2p::PeerId from, ByteView payload);
+  void deliver(p2p::PeerId from, Bytes payload, std::function<void()> done);
 
   OnStrand on_strand_;
   const Mempool* mempool_;
