@@ -288,7 +288,7 @@ struct Driver::Impl {
     run(std::move(out), from);
   }
 
-  // --- catch-up ---------------------------------------------------------------------------
+  // --- sync (BlockSync) --------------------------------------------------------------------
 
   // A peer sent a message for a height we committed: once it is still there a rebroadcast
   // period later (not just a late vote), send it the blocks it is missing.

@@ -5,7 +5,7 @@
 // most max_clock_drift_ms ahead of this node's clock, as CometBFT's PBTS), commits decided
 // blocks with the ExecutedBlock computed while voting (executed once), sends this node's
 // uptime proofs, turns equivocation into evidence txs, and serves/asks for committed blocks
-// when a peer is behind or ahead (catch-up).
+// when a peer is behind or ahead (sync, node/block_sync.h).
 //
 // It does no I/O of its own: messages leave through Network, time comes from Clock, timers
 // from Scheduler. The real node runs it on one event-loop thread; the simulator runs many in
@@ -33,7 +33,7 @@
 
 namespace swarmchain {
 
-// Where the driver's messages go: implemented by the simulator and (issue 9) by p2p.
+// Where the driver's messages go: implemented by the simulator and by p2p (node/peer_network.h).
 // Messages are bytes in the wire encoding of node/wire.h.
 class Network {
  public:

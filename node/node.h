@@ -1,7 +1,7 @@
 // Node: the composition root. Wires the chain (store + state), the mempool, the signer, the
-// consensus Driver and the RPC server. The Driver runs on one EventLoop thread, the chain
+// consensus Driver, p2p (PeerNetwork over p2p::Host) and the RPC server. The Driver runs on one EventLoop thread, the chain
 // strand: it is the only writer of the chain (design §6.3). The dev node is the same engine
-// with a committee of one and a network with no peers.
+// with a committee of one and, unless --p2p-bind is given, no network.
 //
 // If the driver fails on this node's side (the store could not commit a decided block), the
 // node logs it once, /health answers 503 with the reason, and nothing more is produced.
@@ -83,7 +83,7 @@ class Node final : public ChainListener {
   void check_failure();
   // Every kStallCheckMs on the loop: if no block was committed since the last check, say why in
   // one log line and on /health ("stalled"): a committee of several members whose quorum is
-  // not connected (no p2p before issue 9) must not wait silently at height 0.
+  // not connected (no peers, or p2p off) must not wait silently at height 0.
   void check_stall();
   std::string stall_cause(std::size_t committee) const;
   static constexpr uint64_t kStallCheckMs = 10'000;

@@ -1,5 +1,5 @@
 // The messages nodes exchange (design §7.2), as bytes: what Driver sends through Network and
-// reads in Driver::on_message. The transport (p2p, issue 9; the simulator) frames and
+// reads in Driver::on_message. The transport (p2p; the simulator) frames and
 // authenticates them; this is only the payload.
 //
 // Grammar:
