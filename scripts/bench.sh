@@ -5,6 +5,12 @@
 #
 # Usage: scripts/bench.sh [extra Google Benchmark flags, passed to every binary]
 #   e.g. scripts/bench.sh --benchmark_filter=Block
+#        scripts/bench.sh net [net_bench flags]
+#   `net` builds swarmchaind and build/bin/net_bench only, then runs just the 4-node loopback
+#   net benchmark (issue 9 "Performance": committed tx/s, commit latency, a fresh node's sync,
+#   each as a ratio to the all-core ed25519 verify rate). Flags go to net_bench
+#   (build/bin/net_bench --help), e.g. `scripts/bench.sh net --blocks 1000` for a quick run.
+#   It takes about 2 minutes plus the time to produce and sync --blocks (default 10,000).
 # Environment:
 #   BUILD_DIR         build directory (default build), as for scripts/build.sh
 #   BENCH_MIN_TIME    --benchmark_min_time in seconds per repetition (default 0.5; a plain
@@ -19,6 +25,22 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 MIN_TIME=${BENCH_MIN_TIME:-0.5}
 REPETITIONS=${BENCH_REPETITIONS:-3}
+
+if [[ "${1:-}" == net ]]; then
+  shift
+  if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    echo "== building swarmchaind and net_bench"
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} -DSWARMCHAIN_WERROR=ON \
+      >/dev/null
+    cmake --build "$BUILD_DIR" -j"$(nproc)" --target swarmchaind net_bench >/dev/null
+  fi
+  # net_bench makes its work directory under this one; whatever it leaves (it is SIGKILLed,
+  # say) goes with the script. Its nodes die with it (PR_SET_PDEATHSIG).
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/swarmchain-bench-net.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  "$BUILD_DIR"/bin/net_bench --tmp-dir "$tmp" "$@"
+  exit $?
+fi
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   echo "== building (scripts/build.sh)"
