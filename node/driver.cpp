@@ -250,21 +250,29 @@ struct Driver::Impl {
   // Commits through Blockchain::commit (which checks the tip and the certificate itself) and
   // tells the signer and the mempool. A refusal that is the block's fault (fault_of: kInvalid)
   // is returned to the caller; any other failure is this node's own (the store): it stops.
-  Status commit_block(const Block& block, const CommitCertificate& cert, ExecutedBlock executed) {
+  // With note_signer false (sync applying a run of blocks) the caller tells the signer once at
+  // the end of the run: the sign state's fsync is paid per run, not per block.
+  Status commit_block(const Block& block, const CommitCertificate& cert, ExecutedBlock executed,
+                      bool note_signer = true) {
     const Height h = block.header.height;
     if (Status s = chain.commit(block, cert, std::move(executed)); !s) {
       if (fault_of(s) == Fault::kLocal)
         fail("the store could not commit block " + h.to_string() + ": " + s.message());
       return s;
     }
-    if (Status s = signer.note_committed(h); !s) {
-      fail("the sign state could not record block " + h.to_string() + ": " + s.message());
-      return s;
-    }
+    if (note_signer && !note_committed(h)) return Status::error("sign state");
     chain.with_state([&](const ChainState& state, const ChainTip&) {
       mempool.on_block_committed(block.txs, state);
     });
     return Status::ok();
+  }
+
+  bool note_committed(Height h) {
+    if (Status s = signer.note_committed(h); !s) {
+      fail("the sign state could not record block " + h.to_string() + ": " + s.message());
+      return false;
+    }
+    return true;
   }
 
   void on_consensus(PeerId from, const consensus::Message& m, ByteView bytes) {
@@ -378,14 +386,15 @@ struct Driver::Impl {
         sync.refused(p, h);
         continue;
       }
-      if (!commit_block(cb.block, cb.cert, std::move(*executed))) {
+      if (!commit_block(cb.block, cb.cert, std::move(*executed), false)) {
         if (!stopped()) sync.refused(p, h);
         continue;
       }
       ++stats.blocks_synced;
       progressed = true;
     }
-    if (progressed && !stopped()) run(start_height());
+    if (progressed && !stopped() && note_committed(chain.tip().header.height))
+      run(start_height());
   }
 
   // --- txs --------------------------------------------------------------------------------
