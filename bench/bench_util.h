@@ -1,7 +1,9 @@
-// Shared pieces of the benchmark binaries (bench/*_bench.cpp): deterministic keys, the raw
-// all-cores ed25519 verify loop (the ceiling every ratio is measured against), a reporter that
-// remembers each benchmark's rate for the summary lines, and a probe of other processes' CPU
-// use during the run (wall-clock ratios on a busy machine are unreliable).
+// Shared pieces of the benchmark binaries (bench/*_bench.cpp, and verify_all for net_bench):
+// deterministic keys and a bench genesis, the raw all-cores ed25519 verify loop (the ceiling
+// every ratio is measured against), the fixture-error / items-processed / registration
+// boilerplate of the Google benchmarks, two reporters that remember each benchmark's figures
+// for the summary lines, and a probe of other processes' CPU use during the run (wall-clock
+// ratios on a busy machine are unreliable).
 //
 // Thread-safety: verify_all starts and joins its own threads; the rest is single-threaded.
 #pragma once
@@ -22,8 +24,11 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "chain/params.h"
+#include "common/amount.h"
 #include "common/bytes.h"
 #include "common/codec.h"
 #include "common/crypto.h"
@@ -36,6 +41,28 @@ inline KeyPair bench_key(std::string_view role, uint64_t i) {
   w.u64(i);
   const Hash h = hash_tagged(std::string("swarmchain/bench/key/") + std::string(role), w.data());
   return KeyPair::from_seed(Seed::from(h.view()));
+}
+
+// A dev-params genesis (ChainParams::dev(), genesis time 1,700,000,000,000 ms) with no accounts
+// and no service nodes yet.
+inline Genesis bench_genesis(std::string network) {
+  Genesis genesis;
+  genesis.network = std::move(network);
+  genesis.genesis_time_ms = 1'700'000'000'000ULL;
+  genesis.params = ChainParams::dev();
+  return genesis;
+}
+
+// The same, funding each of `funded` with 1,000 coins and registering each of `nodes`, staked
+// by `operator_key`. Not yet validated: the caller checks genesis.validate().
+inline Genesis bench_genesis(std::string network, const std::vector<KeyPair>& funded,
+                             const std::vector<KeyPair>& nodes, const PubKey& operator_key) {
+  Genesis genesis = bench_genesis(std::move(network));
+  for (const auto& k : funded) genesis.accounts.push_back({k.pubkey(), Amount::coins(1000)});
+  for (const auto& k : nodes)
+    genesis.service_nodes.push_back(
+        {k.pubkey(), operator_key, genesis.params.staking_requirement});
+  return genesis;
 }
 
 struct SignedDigest {
@@ -70,16 +97,33 @@ inline std::size_t verify_all(const std::vector<SignedDigest>& items, unsigned t
   return valid.load();
 }
 
-// CPU time used by other processes while the benchmarks ran (Linux: /proc/stat minus our own
-// rusage), to flag wall-clock figures taken on a busy machine.
+// Skips the benchmark with `fixture_error` when the fixture could not be built (non-empty);
+// returns whether it did, so that the benchmark returns before its loop.
+inline bool skip_if_broken(benchmark::State& st, const std::string& fixture_error) {
+  if (fixture_error.empty()) return false;
+  st.SkipWithError(fixture_error.c_str());
+  return true;
+}
+
+// items_per_second's count: `per_iteration` items in every iteration that ran.
+inline void set_items_per_iteration(benchmark::State& st, std::size_t per_iteration) {
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
+                       static_cast<int64_t>(per_iteration));
+}
+
+// The registration of the benchmarks whose work runs on several threads, as
+// `BENCHMARK(BM_x)->Apply(wall_clock_ms)`: milliseconds, rates on wall-clock time (UseRealTime:
+// the main thread's CPU time would overstate them) and the whole process's CPU time, all
+// threads included (MeasureProcessCPUTime).
+inline void wall_clock_ms(benchmark::internal::Benchmark* b) {
+  b->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+}
+
 // The body of every BM_RawEd25519VerifyAllCores: verify_all(items) on hardware_concurrency()
 // threads per iteration, items/s reported; the ceiling the benches' ratios divide by.
 inline void raw_verify_all_cores(benchmark::State& st, const std::vector<SignedDigest>& items,
                                  const std::string& fixture_error) {
-  if (!fixture_error.empty()) {
-    st.SkipWithError(fixture_error.c_str());
-    return;
-  }
+  if (skip_if_broken(st, fixture_error)) return;
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   for (auto _ : st) {
     if (verify_all(items, threads) != items.size()) {
@@ -87,9 +131,11 @@ inline void raw_verify_all_cores(benchmark::State& st, const std::vector<SignedD
       break;
     }
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(items.size()));
+  set_items_per_iteration(st, items.size());
 }
 
+// CPU time used by other processes while the benchmarks ran (Linux: /proc/stat minus our own
+// rusage), to flag wall-clock figures taken on a busy machine.
 struct CpuSample {
   double wall_s = 0;
   double system_busy_s = -1;  // all CPUs, all processes; < 0 if /proc/stat is unreadable
@@ -189,6 +235,70 @@ class RatioReporter : public benchmark::BenchmarkReporter {
   benchmark::BenchmarkReporter* inner_;  // owned by the benchmark library
   std::map<std::string, Seen> rates_;
 };
+
+// The console table (colours only on a terminal, so that summary lines stay greppable in a
+// pipe), remembering by benchmark name (benchmark_name(): "BM_x/2000", "BM_x/real_time",
+// "BM_x_median", ...) each run's real time per iteration and its counters. The lookups prefer
+// the "<name>_median" aggregate (--benchmark_repetitions) and fall back on "<name>"; nullopt
+// if neither ran (or has the counter).
+class FigureReporter : public benchmark::ConsoleReporter {
+ public:
+  FigureReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.error_occurred) continue;
+      Figures& f = figures_[r.benchmark_name()];
+      f.real_time = r.GetAdjustedRealTime();
+      f.units_per_s = kUnitsPerSecond(r.time_unit);
+      for (const auto& [name, counter] : r.counters) f.counters[name] = counter.value;
+    }
+  }
+
+  // Real time per iteration in nanoseconds / milliseconds.
+  std::optional<double> ns(const std::string& name) const { return time(name, 1e9); }
+  std::optional<double> ms(const std::string& name) const { return time(name, 1e3); }
+  // A counter's value, e.g. counter(name, "items_per_second").
+  std::optional<double> counter(const std::string& name, const std::string& counter) const {
+    for (const std::string& key : {name + "_median", name}) {
+      auto it = figures_.find(key);
+      if (it == figures_.end()) continue;
+      auto c = it->second.counters.find(counter);
+      if (c != it->second.counters.end()) return c->second;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct Figures {
+    double real_time = 0;  // per iteration, in the run's time unit
+    double units_per_s = 1;
+    std::map<std::string, double> counters;
+  };
+  std::optional<double> time(const std::string& name, double out_units_per_s) const {
+    for (const std::string& key : {name + "_median", name}) {
+      auto it = figures_.find(key);
+      if (it != figures_.end())
+        return it->second.real_time * (out_units_per_s / it->second.units_per_s);
+    }
+    return std::nullopt;
+  }
+  std::map<std::string, Figures> figures_;
+};
+
+// Runs the benchmarks selected on the command line through a FigureReporter, then calls
+// `summarize(reporter)` to print the summary lines (to stdout, after the table). Returns
+// main()'s exit code.
+inline int run_with_figures(int argc, char** argv,
+                            const std::function<void(const FigureReporter&)>& summarize) {
+  benchmark::Initialize(&argc, argv);
+  FigureReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  summarize(reporter);
+  benchmark::Shutdown();
+  return 0;
+}
 
 // Runs the benchmarks selected on the command line through a RatioReporter, then calls
 // `summarize(reporter, out)` with the stream for the summary lines: stdout after the table, or

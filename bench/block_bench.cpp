@@ -79,14 +79,7 @@ struct Fixture {
     senders.reserve(kTxs);
     for (std::size_t i = 0; i < kTxs; ++i) senders.push_back(bench_key("sender", i));
     const KeyPair sn = bench_key("service-node", 0);
-    const KeyPair sn_operator = bench_key("operator", 0);
-
-    genesis.network = "bench";
-    genesis.genesis_time_ms = 1'700'000'000'000ULL;
-    genesis.params = ChainParams::dev();
-    for (const auto& k : senders) genesis.accounts.push_back({k.pubkey(), Amount::coins(1000)});
-    genesis.service_nodes.push_back(
-        {sn.pubkey(), sn_operator.pubkey(), genesis.params.staking_requirement});
+    genesis = bench_genesis("bench", senders, {sn}, bench_key("operator", 0).pubkey());
     if (Status s = genesis.validate(); !s) {
       error = "bench genesis is invalid: " + s.message();
       return;
@@ -134,17 +127,11 @@ const Fixture& fixture() {
 void BM_RawEd25519VerifyAllCores(benchmark::State& st) {
   raw_verify_all_cores(st, fixture().signed_digests, fixture().error);
 }
-BENCHMARK(BM_RawEd25519VerifyAllCores)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK(BM_RawEd25519VerifyAllCores)->Apply(wall_clock_ms);
 
 void BM_VerifyAndApplyBlock10kTransfers(benchmark::State& st) {
   const Fixture& f = fixture();
-  if (!f.error.empty()) {
-    st.SkipWithError(f.error.c_str());
-    return;
-  }
+  if (skip_if_broken(st, f.error)) return;
   for (auto _ : st) {
     auto r = f.executor->validate(*f.state, f.genesis_block.header, std::nullopt, f.block,
                                   /*signatures_checked=*/false);
@@ -154,13 +141,9 @@ void BM_VerifyAndApplyBlock10kTransfers(benchmark::State& st) {
     }
     benchmark::DoNotOptimize(r.value().state_root());
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
-                       static_cast<int64_t>(f.block.txs.size()));
+  set_items_per_iteration(st, f.block.txs.size());
 }
-BENCHMARK(BM_VerifyAndApplyBlock10kTransfers)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK(BM_VerifyAndApplyBlock10kTransfers)->Apply(wall_clock_ms);
 
 // Executor::validate of the same block through a SigCache (common/sig_cache.h). Cold: a new,
 // empty cache each iteration (made outside the timing), so every signature is verified and
@@ -169,10 +152,7 @@ BENCHMARK(BM_VerifyAndApplyBlock10kTransfers)
 // ed25519 verify runs: what is left is hashing, apply_tx and the state root.
 void BM_ValidateBlock10kColdCache(benchmark::State& st) {
   const Fixture& f = fixture();
-  if (!f.error.empty()) {
-    st.SkipWithError(f.error.c_str());
-    return;
-  }
+  if (skip_if_broken(st, f.error)) return;
   for (auto _ : st) {
     st.PauseTiming();
     auto cache = std::make_unique<SigCache>();
@@ -188,20 +168,13 @@ void BM_ValidateBlock10kColdCache(benchmark::State& st) {
     cache.reset();  // freeing 8 MiB is not validation work
     st.ResumeTiming();
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
-                       static_cast<int64_t>(f.block.txs.size()));
+  set_items_per_iteration(st, f.block.txs.size());
 }
-BENCHMARK(BM_ValidateBlock10kColdCache)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK(BM_ValidateBlock10kColdCache)->Apply(wall_clock_ms);
 
 void BM_ValidateBlock10kWarmCache(benchmark::State& st) {
   const Fixture& f = fixture();
-  if (!f.error.empty()) {
-    st.SkipWithError(f.error.c_str());
-    return;
-  }
+  if (skip_if_broken(st, f.error)) return;
   SigCache cache;
   for (const SignedDigest& d : f.signed_digests) (void)cache.verify(d.pk, d.digest, d.sig);
   const uint64_t warm = cache.stats().verifies;
@@ -214,13 +187,9 @@ void BM_ValidateBlock10kWarmCache(benchmark::State& st) {
     }
     benchmark::DoNotOptimize(r.value().state_root());
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
-                       static_cast<int64_t>(f.block.txs.size()));
+  set_items_per_iteration(st, f.block.txs.size());
 }
-BENCHMARK(BM_ValidateBlock10kWarmCache)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK(BM_ValidateBlock10kWarmCache)->Apply(wall_clock_ms);
 
 }  // namespace
 }  // namespace swarmchain::bench

@@ -15,6 +15,17 @@
 #include <sstream>
 #include <thread>
 
+// Why this file does not use the test helpers it resembles (tests/node/process.h's Process, run
+// and read_text; tests/net/local_net.h's free_port_range):
+//  - Process forks without PR_SET_PDEATHSIG and without its own process group, so its
+//    children would outlive a SIGKILLed benchmark, and a Ctrl-C in the terminal would reach
+//    them directly instead of through the benchmark's orderly stop (see net_cluster.h); it also
+//    does not report a log file it cannot open. ChildProcess exists for exactly that.
+//  - free_port_range lives in test_local_net, which links GTest::gtest (and its object calls
+//    ADD_FAILURE), and it returns 0 instead of failing.
+//  - Both libraries exist only with SWARMCHAIN_BUILD_TESTS=ON; net_bench builds without tests.
+// Sharing them needs a non-test home for Process (with a die-with-parent option) and the port
+// search; tests/ is outside the benchmarks' clean-up.
 namespace swarmchain::bench {
 
 namespace fs = std::filesystem;

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -13,45 +12,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "common/bytes.h"
 #include "common/codec.h"
 #include "common/crypto.h"
 
 namespace swarmchain::bench {
 
-namespace {
-
-struct SignedDigest {
-  PubKey pk;
-  Hash digest;
-  Signature sig;
-};
-
-// As block_bench.cpp's verify_all: chunks of 64 handed out through an atomic cursor.
-std::size_t verify_all(const std::vector<SignedDigest>& items, unsigned threads) {
-  constexpr std::size_t kChunk = 64;
-  std::atomic<std::size_t> cursor{0};
-  std::atomic<std::size_t> valid{0};
-  auto worker = [&] {
-    std::size_t ok = 0;
-    for (;;) {
-      const std::size_t begin = cursor.fetch_add(kChunk, std::memory_order_relaxed);
-      if (begin >= items.size()) break;
-      const std::size_t end = std::min(items.size(), begin + kChunk);
-      for (std::size_t i = begin; i < end; ++i)
-        ok += verify(items[i].pk, items[i].digest, items[i].sig) ? 1 : 0;
-    }
-    valid.fetch_add(ok, std::memory_order_relaxed);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  return valid.load();
-}
-
-}  // namespace
-
+// verify_all and SignedDigest are bench_util.h's: the loop BM_RawEd25519VerifyAllCores times.
 VerifyRate measure_verify_rate(std::size_t sigs, int repetitions) {
   std::vector<SignedDigest> items;
   items.reserve(sigs);

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "chain/blockchain.h"
 #include "common/crypto.h"
 #include "common/hex.h"
@@ -209,10 +210,7 @@ struct HttpFixture {
           ("swarmchain-bench-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    Genesis g;
-    g.network = "bench";
-    g.genesis_time_ms = 1'700'000'000'000ULL;
-    g.params = ChainParams::dev();
+    Genesis g = bench_genesis("bench");
     for (std::size_t i = 0; i < kNodes; ++i)
       g.service_nodes.push_back({key_from(i, 1).pubkey(), key_from(i % 100, 2).pubkey(),
                                  g.params.staking_requirement});
@@ -284,68 +282,47 @@ BENCHMARK(BM_HttpTrivialHandler)->UseRealTime();
 void BM_HttpGetSwarm(benchmark::State& st) { run_http(st, http_fixture().server->port(), true); }
 BENCHMARK(BM_HttpGetSwarm)->UseRealTime();
 
-// Collects the rates to print the ratios at the end.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  // Colours only on a terminal, so that the summary lines stay greppable in a pipe.
-  RatioReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      if (r.error_occurred) continue;
-      const std::string name = r.benchmark_name();
-      auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end()) rate[name] = it->second.value;
-      per_iter_ns[name] = r.GetAdjustedRealTime() *
-                          (r.time_unit == benchmark::kMicrosecond ? 1e3
-                           : r.time_unit == benchmark::kMillisecond ? 1e6 : 1.0);
-    }
-  }
-  std::map<std::string, double> rate;
-  std::map<std::string, double> per_iter_ns;
-};
-
 }  // namespace
 }  // namespace swarmchain::bench
 
 int main(int argc, char** argv) {
   using namespace swarmchain::bench;
-  benchmark::Initialize(&argc, argv);
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  // With --benchmark_repetitions the median of the repetitions, else the one run.
-  auto get = [&](const std::map<std::string, double>& m, const std::string& k) {
-    auto it = m.find(k + "_median");
-    if (it == m.end()) it = m.find(k);
-    return it == m.end() ? 0.0 : it->second;
-  };
-  const double lookups = get(reporter.rate, "BM_GetSwarmInProcess");
-  const double hashes = get(reporter.rate, "BM_Blake2b64Bytes");
-  const double block_ns = get(reporter.per_iter_ns, "BM_RegistryBlock10Changes/10000");
-  const double block_small_ns = get(reporter.per_iter_ns, "BM_RegistryBlock10Changes/2500");
-  const double block_large_ns = get(reporter.per_iter_ns, "BM_RegistryBlock10Changes/40000");
-  const double commit_ns = get(reporter.per_iter_ns, "BM_RegistryBlockCommit");
-  const double http = get(reporter.rate, "BM_HttpGetSwarm/real_time");
-  const double trivial = get(reporter.rate, "BM_HttpTrivialHandler/real_time");
-  if (lookups > 0)
-    std::printf("get_swarm in-process: %.0f lookups/s (goal >= 1,000,000); %.2f lookups per "
-                "BLAKE2b hash of this machine\n",
-                lookups, hashes > 0 ? lookups / hashes : 0.0);
-  if (block_ns > 0)
-    std::printf("registry block, 10 changes on 10,000 nodes: %.3f ms (goal < 1 ms) = %.0f "
-                "BLAKE2b hashes of this machine\n",
-                block_ns / 1e6, hashes > 0 ? block_ns / 1e9 * hashes : 0.0);
-  if (commit_ns > 0)
-    std::printf("registry block + commit (apply), 10 changes on 10,000 nodes: %.3f ms = %.0f "
-                "BLAKE2b hashes of this machine\n",
-                commit_ns / 1e6, hashes > 0 ? commit_ns / 1e9 * hashes : 0.0);
-  if (block_small_ns > 0 && block_large_ns > 0)
-    std::printf("registry block cost, 40,000 nodes / 2,500 nodes (16x the nodes) = %.2f "
-                "(O(log n): ~1.4; O(n): ~16)\n",
-                block_large_ns / block_small_ns);
-  if (http > 0 && trivial > 0)
-    std::printf("ratio http_get_swarm / http_trivial_handler = %.2f (goal >= 0.50)\n",
-                http / trivial);
-  benchmark::Shutdown();
-  return 0;
+  return run_with_figures(argc, argv, [](const FigureReporter& reporter) {
+    // With --benchmark_repetitions the median of the repetitions, else the one run; 0 if none.
+    auto rate = [&](const std::string& name) {
+      return reporter.counter(name, "items_per_second").value_or(0.0);
+    };
+    auto ns = [&](const std::string& name) { return reporter.ns(name).value_or(0.0); };
+    const double lookups = rate("BM_GetSwarmInProcess");
+    const double hashes = rate("BM_Blake2b64Bytes");
+    const double block_ns = ns("BM_RegistryBlock10Changes/10000");
+    const double block_small_ns = ns("BM_RegistryBlock10Changes/2500");
+    const double block_large_ns = ns("BM_RegistryBlock10Changes/40000");
+    const double commit_ns = ns("BM_RegistryBlockCommit");
+    const double http = rate("BM_HttpGetSwarm/real_time");
+    const double trivial = rate("BM_HttpTrivialHandler/real_time");
+    if (lookups > 0)
+      std::printf(
+          "get_swarm in-process: %.0f lookups/s (goal >= 1,000,000); %.2f lookups per "
+          "BLAKE2b hash of this machine\n",
+          lookups, hashes > 0 ? lookups / hashes : 0.0);
+    if (block_ns > 0)
+      std::printf(
+          "registry block, 10 changes on 10,000 nodes: %.3f ms (goal < 1 ms) = %.0f "
+          "BLAKE2b hashes of this machine\n",
+          block_ns / 1e6, hashes > 0 ? block_ns / 1e9 * hashes : 0.0);
+    if (commit_ns > 0)
+      std::printf(
+          "registry block + commit (apply), 10 changes on 10,000 nodes: %.3f ms = %.0f "
+          "BLAKE2b hashes of this machine\n",
+          commit_ns / 1e6, hashes > 0 ? commit_ns / 1e9 * hashes : 0.0);
+    if (block_small_ns > 0 && block_large_ns > 0)
+      std::printf(
+          "registry block cost, 40,000 nodes / 2,500 nodes (16x the nodes) = %.2f "
+          "(O(log n): ~1.4; O(n): ~16)\n",
+          block_large_ns / block_small_ns);
+    if (http > 0 && trivial > 0)
+      std::printf("ratio http_get_swarm / http_trivial_handler = %.2f (goal >= 0.50)\n",
+                  http / trivial);
+  });
 }

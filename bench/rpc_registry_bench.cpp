@@ -32,6 +32,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_util.h"
 #include "chain/blockchain.h"
 #include "common/commit.h"
 #include "common/crypto.h"
@@ -77,10 +78,7 @@ struct ChainFixture {
           ("swarmchain-bench-rpc-" + std::to_string(::getpid()) + "-" + std::to_string(nodes));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    Genesis g;
-    g.network = "bench";
-    g.genesis_time_ms = 1'700'000'000'000ULL;
-    g.params = ChainParams::dev();
+    Genesis g = bench_genesis("bench");
     for (std::size_t i = 0; i < nodes; ++i) {
       KeyPair k = node_key(i);
       g.service_nodes.push_back({k.pubkey(), node_key(1'000'000 + i % 100).pubkey(),
@@ -203,62 +201,40 @@ BENCHMARK(BM_StorageServerAfterBlock)->Arg(2'000)->Arg(10'000)->Unit(benchmark::
 BENCHMARK(BM_SnapshotFromScratch)->Arg(2'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_JsonUnderLockBaseline)->Arg(2'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
 
-class FigureReporter : public benchmark::ConsoleReporter {
- public:
-  FigureReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      if (r.error_occurred) continue;
-      ms[r.benchmark_name()] = r.GetAdjustedRealTime() *
-                               (r.time_unit == benchmark::kMillisecond   ? 1.0
-                                : r.time_unit == benchmark::kMicrosecond ? 1e-3
-                                                                         : 1e-6);
-      auto it = r.counters.find("MB");
-      if (it != r.counters.end()) mb[r.benchmark_name()] = it->second.value;
-    }
-  }
-  std::map<std::string, double> ms, mb;
-};
-
 }  // namespace
 }  // namespace swarmchain::bench
 
 int main(int argc, char** argv) {
   using namespace swarmchain::bench;
-  benchmark::Initialize(&argc, argv);
-  FigureReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  fixtures().clear();
-  auto get = [](const std::map<std::string, double>& m, const std::string& k) {
-    auto it = m.find(k + "_median");
-    if (it == m.end()) it = m.find(k);
-    return it == m.end() ? -1.0 : it->second;
-  };
-  for (const char* n : {"2000", "10000"}) {
-    const std::string suffix = std::string("/") + n;
-    auto line = [&](const char* what, const std::string& name) {
-      const double t = get(reporter.ms, name + suffix);
-      if (t < 0) return;
-      const double size = get(reporter.mb, name + suffix);
-      if (size >= 0)
-        std::printf("get_service_nodes, %s nodes, %s: %.3f ms per request, %.2f MB\n", n, what, t,
-                    size);
-      else
-        std::printf("get_service_nodes, %s nodes, %s: %.3f ms\n", n, what, t);
-    };
-    line("storage server's fields, registry unchanged", "BM_StorageServerFields");
-    line("all fields, registry unchanged", "BM_AllFields");
-    line("storage server's fields, new block before each request", "BM_StorageServerAfterBlock");
-    line("snapshot from scratch", "BM_SnapshotFromScratch");
-    line("baseline: json tree under the read lock + dump (storage server's fields)",
-         "BM_JsonUnderLockBaseline");
-  }
-  const double ss = get(reporter.ms, "BM_StorageServerAfterBlock/2000");
-  if (ss >= 0)
-    std::printf("goal: storage server's fields at 2,000 nodes, new block each time <= 5 ms: %.3f ms "
-                "(%s)\n",
-                ss, ss <= 5.0 ? "met" : "NOT met");
-  benchmark::Shutdown();
-  return 0;
+  return run_with_figures(argc, argv, [](const FigureReporter& reporter) {
+    fixtures().clear();
+    // With --benchmark_repetitions the median of the repetitions, else the one run; -1 if none.
+    auto ms = [&](const std::string& name) { return reporter.ms(name).value_or(-1.0); };
+    auto mb = [&](const std::string& name) { return reporter.counter(name, "MB").value_or(-1.0); };
+    for (const char* n : {"2000", "10000"}) {
+      const std::string suffix = std::string("/") + n;
+      auto line = [&](const char* what, const std::string& name) {
+        const double t = ms(name + suffix);
+        if (t < 0) return;
+        const double size = mb(name + suffix);
+        if (size >= 0)
+          std::printf("get_service_nodes, %s nodes, %s: %.3f ms per request, %.2f MB\n", n, what, t,
+                      size);
+        else
+          std::printf("get_service_nodes, %s nodes, %s: %.3f ms\n", n, what, t);
+      };
+      line("storage server's fields, registry unchanged", "BM_StorageServerFields");
+      line("all fields, registry unchanged", "BM_AllFields");
+      line("storage server's fields, new block before each request", "BM_StorageServerAfterBlock");
+      line("snapshot from scratch", "BM_SnapshotFromScratch");
+      line("baseline: json tree under the read lock + dump (storage server's fields)",
+           "BM_JsonUnderLockBaseline");
+    }
+    const double ss = ms("BM_StorageServerAfterBlock/2000");
+    if (ss >= 0)
+      std::printf(
+          "goal: storage server's fields at 2,000 nodes, new block each time <= 5 ms: %.3f ms "
+          "(%s)\n",
+          ss, ss <= 5.0 ? "met" : "NOT met");
+  });
 }

@@ -69,13 +69,7 @@ struct Fixture {
       senders.push_back(bench_key("sync-sender", i));
     std::vector<KeyPair> nodes;
     for (std::size_t i = 0; i < kCommittee; ++i) nodes.push_back(bench_key("sync-node", i));
-    genesis.network = "bench-sync";
-    genesis.genesis_time_ms = 1'700'000'000'000ULL;
-    genesis.params = ChainParams::dev();
-    for (const auto& k : senders) genesis.accounts.push_back({k.pubkey(), Amount::coins(1000)});
-    for (const auto& k : nodes)
-      genesis.service_nodes.push_back(
-          {k.pubkey(), bench_key("sync-operator", 0).pubkey(), genesis.params.staking_requirement});
+    genesis = bench_genesis("bench-sync", senders, nodes, bench_key("sync-operator", 0).pubkey());
     if (Status s = genesis.validate(); !s) {
       error = "bench genesis is invalid: " + s.message();
       return;
@@ -145,17 +139,11 @@ const Fixture& fixture() {
 void BM_RawEd25519VerifyAllCores(benchmark::State& st) {
   raw_verify_all_cores(st, fixture().signatures, fixture().error);
 }
-BENCHMARK(BM_RawEd25519VerifyAllCores)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK(BM_RawEd25519VerifyAllCores)->Apply(wall_clock_ms);
 
 void BM_Preverify10Blocks(benchmark::State& st) {
   const Fixture& f = fixture();
-  if (!f.error.empty()) {
-    st.SkipWithError(f.error.c_str());
-    return;
-  }
+  if (skip_if_broken(st, f.error)) return;
   const Hash chain_id = f.genesis.chain_id();
   for (auto _ : st) {
     st.PauseTiming();
@@ -171,20 +159,13 @@ void BM_Preverify10Blocks(benchmark::State& st) {
     cache.reset();
     st.ResumeTiming();
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
-                       static_cast<int64_t>(f.signatures.size()));
+  set_items_per_iteration(st, f.signatures.size());
 }
-BENCHMARK(BM_Preverify10Blocks)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK(BM_Preverify10Blocks)->Apply(wall_clock_ms);
 
 void BM_Sync10Blocks(benchmark::State& st) {
   const Fixture& f = fixture();
-  if (!f.error.empty()) {
-    st.SkipWithError(f.error.c_str());
-    return;
-  }
+  if (skip_if_broken(st, f.error)) return;
   for (auto _ : st) {
     st.PauseTiming();
     const std::filesystem::path dir = fresh_dir();
@@ -209,13 +190,9 @@ void BM_Sync10Blocks(benchmark::State& st) {
       break;
     }
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
-                       static_cast<int64_t>(f.signatures.size()));
+  set_items_per_iteration(st, f.signatures.size());
 }
-BENCHMARK(BM_Sync10Blocks)
-    ->Unit(benchmark::kMillisecond)
-    ->MeasureProcessCPUTime()
-    ->UseRealTime();
+BENCHMARK(BM_Sync10Blocks)->Apply(wall_clock_ms);
 
 }  // namespace
 }  // namespace swarmchain::bench
