@@ -83,7 +83,7 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
 }
 
 Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
-                          ExecutedBlock executed) {
+                          ExecutedBlock executed, Durability durability) {
   if (block.header.height != tip().header.height.next() ||
       block.header.prev_hash != tip().hash)
     return Status::error(BlockError::kBadPrevHash, "block does not build on the tip");
@@ -91,7 +91,7 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
                                     committee(block.header.height), &sig_cache_);
       !s)
     return Status::error(BlockError::kBadLastCommit, "block certificate: " + s.message());
-  if (Status s = store_->commit(block, cert, executed); !s) return s;
+  if (Status s = store_->commit(block, cert, executed, durability); !s) return s;
   {
     std::unique_lock lock(mu_);
     // validate() prepared the tree updates against this state, which only this thread writes.

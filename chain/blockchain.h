@@ -73,7 +73,10 @@ class Blockchain {
   Status commit(const Block& block, const CommitCertificate& cert, bool signatures_checked = false);
   // The same with the result of validate() for this block on this tip (REQUIRES: the tip has
   // not moved since; only the chain's one writer calls validate-then-commit).
-  Status commit(const Block& block, const CommitCertificate& cert, ExecutedBlock executed);
+  Status commit(const Block& block, const CommitCertificate& cert, ExecutedBlock executed,
+                Durability durability = Durability::kSynced);
+  // Makes the blocks committed with Durability::kDeferred durable (chain/store.h).
+  Status sync_store() { return store_->sync_wal(); }
 
   void add_listener(ChainListener* l) { listeners_.push_back(l); }
 

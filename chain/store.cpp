@@ -368,8 +368,16 @@ Status BlockStore::load_accounts(AccountState& state) const {
   return Status::ok();
 }
 
+Status BlockStore::sync_wal() {
+  // A store in memory (MemoryDisk: tests, the simulator) has nothing to fsync, and RocksDB's
+  // in-memory environment does not implement SyncWAL.
+  if (!sync_ || memory_) return Status::ok();
+  if (auto s = db_->SyncWAL(); !s.ok()) return io_error(s, "syncing the WAL");
+  return Status::ok();
+}
+
 Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
-                          const ExecutedBlock& executed) {
+                          const ExecutedBlock& executed, Durability durability) {
   std::lock_guard lock(write_mu_);
   const Height h = block.header.height;
   if (h.value != tip_.load() + 1)
@@ -402,7 +410,7 @@ Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
               encode_committee(executed.next_committee->second));
   batch.Put(cfs_[kMeta], "tip", be64(h.value));
   rocksdb::WriteOptions wo;
-  wo.sync = sync_;
+  wo.sync = sync_ && durability == Durability::kSynced;
   if (auto s = db_->Write(wo, &batch); !s.ok()) return io_error(s, "writing block " + h.to_string());
   tip_ = h.value;
   return Status::ok();

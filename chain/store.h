@@ -94,6 +94,10 @@ struct AccountTxRef {
   TxId txid;
 };
 
+// Whether a commit fsyncs the WAL itself (each consensus decision: the node may vote on what
+// follows) or leaves it to a later sync_wal() (sync applying a run of blocks: one fsync per run).
+enum class Durability { kSynced, kDeferred };
+
 class BlockStore {
  public:
   // Opens the store at `path`. A missing or empty directory is initialised from `genesis`
@@ -126,8 +130,12 @@ class BlockStore {
   Status load_state(ChainState& state) const;
 
   // Writes block tip+1 with its certificate and its executed changes (accounts, registry),
-  // atomically and synced.
-  Status commit(const Block& block, const CommitCertificate& cert, const ExecutedBlock& executed);
+  // atomically; synced (the WAL fsynced before it returns) unless `durability` defers it to the
+  // next sync_wal(). A deferred block survives a crash of the process, not of the machine.
+  Status commit(const Block& block, const CommitCertificate& cert, const ExecutedBlock& executed,
+                Durability durability = Durability::kSynced);
+  // Makes every deferred commit durable (one fsync of the WAL).
+  Status sync_wal();
 
  private:
   BlockStore() = default;

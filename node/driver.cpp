@@ -250,12 +250,14 @@ struct Driver::Impl {
   // Commits through Blockchain::commit (which checks the tip and the certificate itself) and
   // tells the signer and the mempool. A refusal that is the block's fault (fault_of: kInvalid)
   // is returned to the caller; any other failure is this node's own (the store): it stops.
-  // With note_signer false (sync applying a run of blocks) the caller tells the signer once at
-  // the end of the run: the sign state's fsync is paid per run, not per block.
+  // With note_signer false (sync applying a run of blocks) the block's store write is not
+  // fsynced and the caller, at the end of the run, syncs the store once and then tells the
+  // signer (in that order: the sign state never names a height the disk may not hold).
   Status commit_block(const Block& block, const CommitCertificate& cert, ExecutedBlock executed,
                       bool note_signer = true) {
     const Height h = block.header.height;
-    if (Status s = chain.commit(block, cert, std::move(executed)); !s) {
+    const Durability d = note_signer ? Durability::kSynced : Durability::kDeferred;
+    if (Status s = chain.commit(block, cert, std::move(executed), d); !s) {
       if (fault_of(s) == Fault::kLocal)
         fail("the store could not commit block " + h.to_string() + ": " + s.message());
       return s;
@@ -393,8 +395,12 @@ struct Driver::Impl {
       ++stats.blocks_synced;
       progressed = true;
     }
-    if (progressed && !stopped() && note_committed(chain.tip().header.height))
-      run(start_height());
+    if (!progressed || stopped()) return;
+    if (Status s = chain.sync_store(); !s) {
+      fail("the store could not sync the blocks it applied: " + s.message());
+      return;
+    }
+    if (note_committed(chain.tip().header.height)) run(start_height());
   }
 
   // --- txs --------------------------------------------------------------------------------

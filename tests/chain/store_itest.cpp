@@ -152,6 +152,29 @@ TEST_F(StoreTest, ReopeningGivesTheSameTipStateRootAndAccounts) {
   EXPECT_EQ(bc->account(test_key(4).pubkey()), (Account{Amount::coins(1004), 0}));
 }
 
+TEST_F(StoreTest, DeferredCommitsAreThereAfterSyncAndReopen) {
+  ChainTip tip;
+  {
+    auto bc = open_ok();
+    ASSERT_TRUE(bc);
+    for (int i = 0; i < 3; ++i) {  // as sync applies a run: no fsync per block, one at the end
+      const Block b = next_block(*bc, {});
+      auto executed = bc->validate(b);
+      ASSERT_TRUE(executed) << executed.error().message();
+      Status s = bc->commit(b, certify(*bc, b, sn), std::move(*executed), Durability::kDeferred);
+      ASSERT_TRUE(s) << s.message();
+    }
+    Status synced = bc->sync_store();
+    ASSERT_TRUE(synced) << synced.message();
+    tip = bc->tip();
+  }
+  auto bc = open_ok();
+  ASSERT_TRUE(bc);
+  EXPECT_EQ(bc->tip().header.height, Height(3));
+  EXPECT_EQ(bc->tip().hash, tip.hash);
+  EXPECT_EQ(state_root_of(*bc), tip.header.state_root);
+}
+
 TEST_F(StoreTest, ReopenedStoreServesEveryBlockAndCertificateByHeightAndHash) {
   std::vector<Block> blocks;
   std::vector<CommitCertificate> certs;
