@@ -37,6 +37,21 @@ inline CommitCertificate certify_all(const Hash& chain_id, const Block& b,
   return c;
 }
 
+// Commits the next block of `bc` with `txs` (all must apply), proposed by its committee's first
+// member and certified by the whole committee.
+inline void commit_certified(Blockchain& bc, const std::vector<Tx>& txs = {}) {
+  const std::vector<PubKey> members = bc.committee(bc.tip().header.height.next());
+  Block b;
+  bc.with_state([&](const ChainState& state, const ChainTip& tip) {
+    auto built = bc.executor().build(state, tip.header, tip.cert, txs, tip.header.time_ms + 500,
+                                     members.front());
+    EXPECT_TRUE(built.skipped.empty());
+    b = std::move(built.block);
+  });
+  Status s = bc.commit(b, certify_all(bc.chain_id(), b, members));
+  ASSERT_TRUE(s) << s.message();
+}
+
 // test_genesis(4) plus service nodes test_key(k) for k in `extra` (operator test_key(1)).
 inline Genesis genesis_with_nodes(const std::vector<uint8_t>& extra) {
   Genesis g = test_genesis(4);

@@ -26,18 +26,7 @@ class CommitteeStoreTest : public ::testing::Test {
     return bc ? std::move(*bc) : nullptr;
   }
   // Commits the next block with `txs`, certified by its whole committee.
-  static void commit(Blockchain& bc, const std::vector<Tx>& txs = {}) {
-    const std::vector<PubKey> members = bc.committee(bc.tip().header.height.next());
-    Block b;
-    bc.with_state([&](const ChainState& state, const ChainTip& tip) {
-      auto built = bc.executor().build(state, tip.header, tip.cert, txs, tip.header.time_ms + 500,
-                                       members.front());
-      EXPECT_TRUE(built.skipped.empty());
-      b = std::move(built.block);
-    });
-    Status s = bc.commit(b, certify_all(bc.chain_id(), b, members));
-    ASSERT_TRUE(s) << s.message();
-  }
+  static void commit(Blockchain& bc, const std::vector<Tx>& txs = {}) { test::commit_certified(bc, txs); }
 };
 
 TEST_F(CommitteeStoreTest, EveryEpochsCommitteeIsServedAgainAfterReopening) {

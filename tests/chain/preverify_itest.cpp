@@ -43,16 +43,7 @@ class PreverifyTest : public ::testing::Test {
       txs.push_back(make_transfer(bc.chain_id(), test_key(k), nonce, test_key(99).pubkey(),
                                   Amount::coins(1)));
     }
-    const std::vector<PubKey> members = bc.committee(bc.tip().header.height.next());
-    Block b;
-    bc.with_state([&](const ChainState& state, const ChainTip& tip) {
-      auto built = bc.executor().build(state, tip.header, tip.cert, txs, tip.header.time_ms + 500,
-                                       members.front());
-      EXPECT_TRUE(built.skipped.empty());
-      b = std::move(built.block);
-    });
-    Status s = bc.commit(b, certify_all(bc.chain_id(), b, members));
-    ASSERT_TRUE(s) << s.message();
+    test::commit_certified(bc, txs);
   }
 
   // A source chain of kBlocks blocks, and the batch a syncing node would fetch from it.
