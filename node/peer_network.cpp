@@ -16,8 +16,8 @@ int PeerNetwork::penalty_points(const std::string& reason) {
   if (reason == "bad_certificate" || reason == "bad_block") return 50;
   if (reason == "tx_invalid") return 20;
   // A proposal from the wrong proposer or with a block this node finds invalid: an honest node
-  // on another view of the committee (one syncing across an epoch) can send one, and p2p's
-  // scores do not decay yet, so these are only counted.
+  // on another view of the committee (one syncing across an epoch) can send one, so these are
+  // only counted.
   // Stale, future, duplicate, buffer full, not a member, a tx refused by the state (a nonce
   // race): normal on a live network.
   return 0;

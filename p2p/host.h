@@ -63,6 +63,9 @@ struct HostConfig {
   uint64_t gossip_dedup_window_ms = 500;       // the same gossip payload again within this: dropped
   int ban_threshold = 100;                     // penalties summing to this ban the peer's address
   uint64_t ban_ms = 10 * 60'000;
+  // A score forgets one point per this long, so an honest peer's rare slips never add up to a
+  // ban over a long life; a faulty one reaches the threshold long before.
+  uint64_t score_decay_ms = 60'000;
   std::size_t threads = 2;                     // Asio threads
 };
 

@@ -273,11 +273,19 @@ bool HostCore::banned_locked(const PubKey* key, const std::string& address, uint
   return false;
 }
 
+int HostCore::score_now_locked(const PubKey& key, uint64_t now) const {
+  auto it = scores_.find(key);
+  if (it == scores_.end()) return 0;
+  const uint64_t forgotten =
+      cfg_.score_decay_ms == 0 ? 0 : (now - std::min(now, it->second.at_ms)) / cfg_.score_decay_ms;
+  return static_cast<int>(std::max<int64_t>(0, int64_t(it->second.points) - int64_t(forgotten)));
+}
+
 bool HostCore::add_score_locked(const PubKey& key, const std::string& listen_address, int points,
                                 uint64_t now) {
   if (!scores_.count(key) && scores_.size() >= kMaxScores) scores_.erase(scores_.begin());
-  int& score = scores_[key];
-  score += points;
+  const int score = score_now_locked(key, now) + points;
+  scores_[key] = Score{score, now};
   for (auto& [id, s] : slots_)
     if (s.active && s.info.node_pubkey == key) s.info.ban_score = score;
   if (score < cfg_.ban_threshold) return false;
@@ -357,8 +365,7 @@ std::string HostCore::activate(const std::shared_ptr<Connection>& conn, const Pe
     }
     slot.active = true;
     slot.info = info;
-    auto score = scores_.find(info.node_pubkey);
-    slot.info.ban_score = score == scores_.end() ? 0 : score->second;
+    slot.info.ban_score = score_now_locked(info.node_pubkey, steady_ms());
     active_by_key_[info.node_pubkey] = conn->id();
     if (target) {
       target->failures = 0;
@@ -485,8 +492,12 @@ std::size_t HostCore::peer_count() const {
 std::vector<PeerInfo> HostCore::peers() const {
   std::lock_guard lk(mu_);
   std::vector<PeerInfo> out;
-  for (const auto& [id, s] : slots_)
-    if (s.active) out.push_back(s.info);
+  const uint64_t now = steady_ms();
+  for (const auto& [id, s] : slots_) {
+    if (!s.active) continue;
+    out.push_back(s.info);
+    out.back().ban_score = score_now_locked(s.info.node_pubkey, now);
+  }
   return out;
 }
 

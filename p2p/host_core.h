@@ -129,7 +129,13 @@ class HostCore : public std::enable_shared_from_this<HostCore> {
   bool book_dirty_ = false;
   uint64_t book_saved_ms_ = 0;
   uint64_t next_exchange_ms_ = 0;
-  std::map<PubKey, int> scores_;
+  struct Score {
+    int points = 0;
+    uint64_t at_ms = 0;  // when `points` was last brought up to date
+  };
+  // REQUIRES: mu_ held. The key's score now, after decay.
+  int score_now_locked(const PubKey& key, uint64_t now) const;
+  std::map<PubKey, Score> scores_;
   std::map<PubKey, uint64_t> banned_keys_;          // until (steady ms)
   std::map<std::string, uint64_t> banned_addresses_;
   std::mt19937_64 rng_;

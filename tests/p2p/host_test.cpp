@@ -173,6 +173,21 @@ TEST(Host, PenaltiesAddUpToABanThatDisconnectsAndRefusesThePeer) {
   EXPECT_EQ(a.host->peers()[0].ban_score, 0);
 }
 
+TEST(Host, AScoreDecaysSoRareSlipsNeverAddUpToABan) {
+  HostConfig ac = test_config();
+  ac.ban_threshold = 100;
+  ac.score_decay_ms = 5;  // a point every 5 ms: 60 points are gone in 0.3 s
+  TestNode a(ac);
+  TestNode b(seeded(a));
+  ASSERT_TRUE(eventually([&] { return a.connected_to(b); }));
+  const PeerId id = *a.peer_id_of(b);
+  a.host->penalize(id, 60, "a slip");
+  ASSERT_TRUE(eventually([&] { return !a.host->peers().empty() && a.host->peers()[0].ban_score == 0; }));
+  a.host->penalize(id, 60, "another slip, much later");  // 60, not 120: no ban
+  EXPECT_TRUE(a.connected_to(b));
+  EXPECT_EQ(drops(*a.host, "banned"), 0u);
+}
+
 TEST(Host, AHandlerHoldingDoneStopsTheFlowAndReleasingResumesItWithNothingLost) {
   HostConfig bc = test_config();
   bc.peer_inflight_messages = 4;
