@@ -345,8 +345,16 @@ struct Driver::Impl {
   }
 
   void on_blocks(PeerId p, wire::Blocks msg) {
-    std::shared_ptr<const wire::Blocks> shared;
-    if (config.preverify) shared = std::make_shared<const wire::Blocks>(msg);
+    std::shared_ptr<SyncBatch> shared;
+    if (config.preverify) {
+      shared = std::make_shared<SyncBatch>();
+      shared->blocks.reserve(msg.blocks.size());
+      shared->certs.reserve(msg.blocks.size());
+      for (const auto& cb : msg.blocks) {
+        shared->blocks.push_back(cb.block);
+        shared->certs.push_back(cb.cert);
+      }
+    }
     const uint64_t batch =
         sync.add(p, std::move(msg), chain.tip().header.height, !config.preverify);
     if (batch == 0) return;  // nothing above the tip: a late or duplicate answer

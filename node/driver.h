@@ -79,8 +79,13 @@ struct ContactInfo {
 // Verifies the signatures of synced blocks ahead of time (on a worker pool, into the chain's
 // signature cache), then calls ready() on the driver's strand; applying them afterwards costs
 // no signature verifies. Without it, synced blocks are applied as they arrive.
+// The batch is in the shape Blockchain::preverify reads (certs[i] certifies blocks[i]).
+struct SyncBatch {
+  std::vector<Block> blocks;
+  std::vector<CommitCertificate> certs;
+};
 using Preverifier =
-    std::function<void(std::shared_ptr<const wire::Blocks> blocks, std::function<void()> ready)>;
+    std::function<void(std::shared_ptr<const SyncBatch> batch, std::function<void()> ready)>;
 
 struct DriverConfig {
   bool send_uptime_proofs = true;

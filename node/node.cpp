@@ -124,18 +124,10 @@ Status Node::start() {
   dc.relay_consensus = p2p_ != nullptr;
   // Synced blocks' signatures are verified on the shared pool into the chain's signature cache
   // while the chain strand applies the batches before them.
-  dc.preverify = [this](std::shared_ptr<const wire::Blocks> batch, std::function<void()> ready) {
+  dc.preverify = [this](std::shared_ptr<const SyncBatch> batch, std::function<void()> ready) {
     ++preverify_jobs_;
     ThreadPool::shared().submit([this, batch = std::move(batch), ready = std::move(ready)] {
-      std::vector<Block> blocks;
-      std::vector<CommitCertificate> certs;
-      blocks.reserve(batch->blocks.size());
-      certs.reserve(batch->blocks.size());
-      for (const auto& cb : batch->blocks) {
-        blocks.push_back(cb.block);
-        certs.push_back(cb.cert);
-      }
-      chain_->preverify(blocks, certs);
+      chain_->preverify(batch->blocks, batch->certs);
       loop_->post([ready] { ready(); });
       --preverify_jobs_;
     });
