@@ -250,11 +250,34 @@ RunResult LoadGen::run(const RunSpec& spec) {
     const auto offset = std::chrono::duration<double>(period * static_cast<double>(t) /
                                                       static_cast<double>(threads));
     const auto& plan = plans[t];
-    for (std::size_t k = 0; k < plan.size(); ++k) {
-      const PreTx& p = plan[k];
-      if (dropped[p.sender]) continue;
+    const std::size_t batch = std::max<std::size_t>(1, spec.batch);
+    // One reply: true if the thread must stop (the node is unreachable).
+    auto account = [&](const PreTx& p, const RpcReply& r, Clock::time_point sent) {
+      if (r.ok || r.reason == "duplicate") {
+        consecutive_transport = 0;
+        ++mine.accepted;
+        ++accepted_by_sender[p.sender];
+        accepted_ever_.fetch_add(1);
+        if (spec.record_send_times) mine.sent.push_back({p.txid, sent});
+        return false;
+      }
+      dropped[p.sender] = 1;  // its later txs would leave a nonce gap
+      if (r.code == -1) {
+        ++mine.transport_errors;
+        if (mine.first_errors.size() < 3) mine.first_errors.push_back(r.message);
+        return ++consecutive_transport >= 50;
+      }
+      ++mine.refused;
+      ++mine.refusals[r.reason.empty() ? r.message : r.reason];
+      if (mine.first_errors.size() < 3) mine.first_errors.push_back(r.message);
+      return false;
+    };
+    std::vector<const PreTx*> group;
+    std::vector<const std::string*> hexes;
+    for (std::size_t k = 0; k < plan.size();) {
       auto now = Clock::now();
-      if (now >= deadline || interrupted() || (spec.done && (k % 16) == 0 && spec.done())) {
+      if (now >= deadline || interrupted() ||
+          (spec.done && (batch > 1 || k % 16 == 0) && spec.done())) {
         finished = false;
         break;
       }
@@ -273,36 +296,43 @@ RunResult LoadGen::run(const RunSpec& spec) {
           std::this_thread::sleep_for(1ms);
         mine.waiting_s += secs(Clock::now() - w0);
       }
-      RpcReply r;
-      Clock::time_point sent;
-      for (int attempt = 0;; ++attempt) {
-        sent = Clock::now();
-        r = conn.send_raw(p.hex);
+      group.clear();
+      for (; k < plan.size() && group.size() < batch; ++k)
+        if (!dropped[plan[k].sender]) group.push_back(&plan[k]);
+      if (group.empty()) continue;
+      // A tx refused as nonce_too_high (the node's RPC saw an older state than the one our
+      // last tx used) is sent again with everything after it; those already admitted come
+      // back as duplicates.
+      std::size_t from = 0;
+      bool stop = false;
+      for (int attempt = 0; from < group.size(); ++attempt) {
+        const Clock::time_point sent = Clock::now();
+        std::vector<RpcReply> replies;
+        if (group.size() - from == 1) {
+          replies.push_back(conn.send_raw(group[from]->hex));
+        } else {
+          hexes.clear();
+          for (std::size_t i = from; i < group.size(); ++i) hexes.push_back(&group[i]->hex);
+          replies = conn.send_raw_batch(hexes);
+        }
         mine.rpc_s += secs(Clock::now() - sent);
-        if (r.ok || r.reason != "nonce_too_high" || attempt >= 100) break;
-        ++mine.retries;  // the node's RPC saw an older state than the one our last tx used
+        std::size_t retry_from = group.size();
+        for (std::size_t i = 0; i < replies.size(); ++i) {
+          const RpcReply& r = replies[i];
+          if (!r.ok && r.reason == "nonce_too_high" && attempt < 100) {
+            retry_from = from + i;
+            break;
+          }
+          if (account(*group[from + i], r, sent)) stop = true;
+        }
+        if (stop || retry_from == group.size()) break;
+        from = retry_from;
+        ++mine.retries;
         std::this_thread::sleep_for(2ms);
       }
-      if (r.ok || r.reason == "duplicate") {
-        consecutive_transport = 0;
-        ++mine.accepted;
-        ++accepted_by_sender[p.sender];
-        accepted_ever_.fetch_add(1);
-        if (spec.record_send_times) mine.sent.push_back({p.txid, sent});
-        continue;
-      }
-      dropped[p.sender] = 1;  // its later txs would leave a nonce gap
-      if (r.code == -1) {
-        ++mine.transport_errors;
-        if (mine.first_errors.size() < 3) mine.first_errors.push_back(r.message);
-        if (++consecutive_transport >= 50) {
-          finished = false;
-          break;
-        }
-      } else {
-        ++mine.refused;
-        ++mine.refusals[r.reason.empty() ? r.message : r.reason];
-        if (mine.first_errors.size() < 3) mine.first_errors.push_back(r.message);
+      if (stop) {
+        finished = false;
+        break;
       }
     }
     if (finished) exhausted.fetch_add(1);

@@ -91,6 +91,7 @@ struct RunSpec {
   std::chrono::milliseconds duration{10'000};
   std::function<bool()> done;             // optional: stop early when it returns true
   std::size_t max_txs = 10'000;           // pre-signed txs: a hard bound on what is sent
+  std::size_t batch = 1;                  // txs per call (> 1: send_raw_transactions)
   bool record_send_times = false;
 };
 

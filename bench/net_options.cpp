@@ -23,6 +23,10 @@ int parse_options(int argc, char** argv, Options& o) {
       ->capture_default_str()->check(CLI::Range(8, 5000));
   app.add_option("--threads", o.threads, "Client threads sending txs (thread t -> node t mod 4)")
       ->capture_default_str()->check(CLI::Range(1, 16));
+  app.add_option("--rpc-batch", o.rpc_batch,
+                 "Txs per send_raw_transactions call in the throughput run and while producing the"
+                 " sync chain (1: one send_raw_transaction per tx; latency runs always send one)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--poll-ms", o.poll_ms, "Block pollers' get_height interval")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--tput-seconds", o.tput_seconds, "Throughput run length")->capture_default_str();

@@ -19,6 +19,7 @@ struct Options {
   int verify_reps = 3;
   std::size_t senders = 400;
   std::size_t threads = 8;
+  std::size_t rpc_batch = 50;  // txs per send_raw_transactions call (throughput, sync chain)
   int poll_ms = 20;
   double tput_seconds = 20;
   double tput_warmup = 3;

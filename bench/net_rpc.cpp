@@ -38,6 +38,39 @@ RpcReply RpcConn::send_raw(const std::string& tx_hex) {
   return post(body);
 }
 
+std::vector<RpcReply> RpcConn::send_raw_batch(const std::vector<const std::string*>& tx_hexes) {
+  std::string body;
+  body.reserve(tx_hexes.size() * (tx_hexes.empty() ? 0 : tx_hexes[0]->size() + 3) + 96);
+  body += R"({"jsonrpc":"2.0","id":)";
+  body += std::to_string(next_id_++);
+  body += R"(,"method":"send_raw_transactions","params":{"txs_hex":[)";
+  for (std::size_t i = 0; i < tx_hexes.size(); ++i) {
+    if (i > 0) body += ',';
+    body += '"';
+    body += *tx_hexes[i];
+    body += '"';
+  }
+  body += R"(]}})";
+  RpcReply call = post(body);
+  const json* results = nullptr;
+  if (call.ok && call.result.is_object()) {
+    auto it = call.result.find("results");
+    if (it != call.result.end() && it->is_array() && it->size() == tx_hexes.size()) results = &*it;
+  }
+  if (!results) {
+    if (call.ok) {
+      call.ok = false;
+      call.code = -1;
+      call.message = "send_raw_transactions answered without one result per tx";
+    }
+    return std::vector<RpcReply>(tx_hexes.size(), call);
+  }
+  std::vector<RpcReply> out;
+  out.reserve(tx_hexes.size());
+  for (const json& item : *results) out.push_back(from_json(item, port_));
+  return out;
+}
+
 RpcReply RpcConn::post(const std::string& body) {
   RpcReply r;
   httplib::Result res = http_->Post("/json_rpc", body, "application/json");
@@ -52,10 +85,16 @@ RpcReply RpcConn::post(const std::string& body) {
     r.message = "HTTP " + std::to_string(res->status) + " from port " + std::to_string(port_);
     return r;
   }
-  json reply = json::parse(res->body, nullptr, /*allow_exceptions=*/false);
+  return from_json(json::parse(res->body, nullptr, /*allow_exceptions=*/false), port_);
+}
+
+// A JSON-RPC answer, or one item of send_raw_transactions' results (the same {error} / {result}
+// shape, except that an item's result is the object itself).
+RpcReply RpcConn::from_json(json reply, uint16_t port) {
+  RpcReply r;
   if (!reply.is_object()) {
     r.code = -1;
-    r.message = "not a JSON-RPC answer from port " + std::to_string(port_);
+    r.message = "not a JSON-RPC answer from port " + std::to_string(port);
     return r;
   }
   if (auto err = reply.find("error"); err != reply.end() && err->is_object()) {
@@ -67,8 +106,13 @@ RpcReply RpcConn::post(const std::string& body) {
   }
   auto result = reply.find("result");
   if (result == reply.end()) {
+    if (reply.contains("txid")) {  // a batch item
+      r.ok = true;
+      r.result = std::move(reply);
+      return r;
+    }
     r.code = -1;
-    r.message = "JSON-RPC answer without result from port " + std::to_string(port_);
+    r.message = "JSON-RPC answer without result from port " + std::to_string(port);
     return r;
   }
   r.ok = true;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -40,11 +41,15 @@ class RpcConn {
   // send_raw_transaction with an already hex-encoded tx; builds the body without a json
   // object (the hot path of the load generator).
   RpcReply send_raw(const std::string& tx_hex);
+  // send_raw_transactions: one reply per tx, in order; all of them the call's failure when the
+  // call itself failed (transport, HTTP, bad params).
+  std::vector<RpcReply> send_raw_batch(const std::vector<const std::string*>& tx_hexes);
 
   uint16_t port() const { return port_; }
 
  private:
   RpcReply post(const std::string& body);
+  static RpcReply from_json(nlohmann::json reply, uint16_t port);
 
   std::string host_;
   uint16_t port_;

@@ -36,8 +36,7 @@ BlockHash BlockHeader::hash() const { return hash_tagged("swarmchain/header/v1",
 
 void Block::encode(Writer& w) const {
   header.encode(w);
-  w.varint(txs.size());
-  for (const auto& tx : txs) w.bytes(tx.to_bytes());
+  encode_tx_list(w, txs);
   w.u8(last_commit ? 1 : 0);
   if (last_commit) last_commit->encode(w);
 }
@@ -45,19 +44,7 @@ void Block::encode(Writer& w) const {
 Block Block::decode(Reader& r) {
   Block b;
   b.header = BlockHeader::decode(r);
-  uint64_t n = r.count(kMaxTxs);
-  b.txs.reserve(n);
-  for (uint64_t i = 0; i < n && r.ok(); ++i) {
-    Bytes raw = r.bytes(kMaxTxBytes);
-    if (!r.ok()) break;
-    Reader tr(raw);
-    Tx tx = Tx::decode(tr);
-    if (Status s = tr.finish(); !s) {
-      r.fail(DecodeError::kBadValue, "tx " + std::to_string(i) + ": " + s.message());
-      break;
-    }
-    b.txs.push_back(std::move(tx));
-  }
+  b.txs = decode_tx_list(r, kMaxTxs);
   uint8_t has = r.enumeration<uint8_t>(1);
   if (has) b.last_commit = CommitCertificate::decode(r);
   return b;

@@ -110,6 +110,29 @@ Tx Tx::decode(Reader& r) {
   return tx;
 }
 
+void encode_tx_list(Writer& w, std::span<const Tx> txs) {
+  w.varint(txs.size());
+  for (const auto& tx : txs) w.bytes(tx.to_bytes());
+}
+
+std::vector<Tx> decode_tx_list(Reader& r, std::size_t max_count) {
+  std::vector<Tx> txs;
+  const uint64_t n = r.count(max_count);
+  txs.reserve(n);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    Bytes raw = r.bytes(kMaxTxBytes);
+    if (!r.ok()) break;
+    Reader tr(raw);
+    Tx tx = Tx::decode(tr);
+    if (Status s = tr.finish(); !s) {
+      r.fail(DecodeError::kBadValue, "tx " + std::to_string(i) + ": " + s.message());
+      break;
+    }
+    txs.push_back(std::move(tx));
+  }
+  return txs;
+}
+
 Expected<Tx> Tx::from_bytes(ByteView b) {
   if (b.size() > kMaxTxBytes)
     return fail(DecodeError::kLengthTooLarge,

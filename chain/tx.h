@@ -25,7 +25,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <variant>
+#include <vector>
 
 #include "common/amount.h"
 #include "common/bytes.h"
@@ -124,6 +126,11 @@ struct Tx {
 };
 
 const char* tx_type_name(TxType t);
+
+// A list of txs as a block and the p2p tx batch carry it: vector<bytes<kMaxTxBytes>, max>, each
+// tx length-prefixed, so a bad one is named by its index ("tx 3: ...") and stops the decode.
+void encode_tx_list(Writer& w, std::span<const Tx> txs);
+std::vector<Tx> decode_tx_list(Reader& r, std::size_t max_count);
 
 // The uptime proof a service node sends every proof_interval_s: sender = node key, fee 0,
 // nonce 0, signed by the node key.

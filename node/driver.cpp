@@ -420,10 +420,25 @@ struct Driver::Impl {
     return std::move(*added);
   }
 
-  void on_tx(PeerId p, const Tx& tx) {
-    auto added = add_tx(tx);
-    if (!added) {
-      switch (added.error().code_as<TxError>()) {
+  void broadcast_txs(std::span<const Tx> txs) {
+    for (const Bytes& m : wire::encode_tx_batches(txs)) net.broadcast(m);
+  }
+
+  // A peer's txs (one wire message) are admitted under one hold of the chain's lock, and those
+  // admitted are relayed as one batch: a peer that has them already refuses them as duplicates.
+  void on_txs(PeerId p, std::span<const Tx> txs) {
+    std::vector<Expected<TxId>> added;
+    chain.with_state([&](const ChainState& state, const ChainTip&) {
+      added = mempool.add_batch(txs, state);
+    });
+    std::vector<Tx> relay;
+    for (std::size_t i = 0; i < txs.size(); ++i) {
+      if (added[i]) {
+        ++peers[p].accepted;
+        relay.push_back(txs[i]);
+        continue;
+      }
+      switch (added[i].error().code_as<TxError>()) {
         case TxError::kDuplicate:
           break;
         // Wrong whatever the state: the sender relayed a tx it could have checked itself.
@@ -436,17 +451,16 @@ struct Driver::Impl {
         default:  // refused by the state (a nonce race, a spent balance): not a fault
           drop(p, "tx_refused");
       }
-      return;
     }
-    ++peers[p].accepted;
-    broadcast(tx);  // relay: a peer that has it already refuses it as a duplicate
+    if (relay.empty()) return;
+    broadcast_txs(relay);
     wake_proposer();
   }
 
   // Adds a tx of this node's own (uptime proof, evidence) and sends it to the peers.
   bool submit_own_tx(const Tx& tx) {
     if (!add_tx(tx)) return false;
-    broadcast(tx);
+    broadcast_txs(std::span<const Tx>(&tx, 1));
     wake_proposer();
     return true;
   }
@@ -535,7 +549,9 @@ void Driver::on_message(PeerId from, ByteView bytes) {
         if constexpr (std::is_same_v<T, consensus::Message>) {
           impl_->on_consensus(from, x, bytes);
         } else if constexpr (std::is_same_v<T, Tx>) {
-          impl_->on_tx(from, x);
+          impl_->on_txs(from, std::span<const Tx>(&x, 1));
+        } else if constexpr (std::is_same_v<T, wire::TxBatch>) {
+          impl_->on_txs(from, x.txs);
         } else if constexpr (std::is_same_v<T, wire::BlockRequest>) {
           ++impl_->peers[from].accepted;
           impl_->send_blocks(from, x.from, x.count);
@@ -556,9 +572,14 @@ void Driver::on_new_tx() {
   impl_->wake_proposer();
 }
 
-void Driver::on_local_tx(const Tx& tx) {
+void Driver::on_txs(PeerId from, std::span<const Tx> txs) {
   if (failure_) return;
-  impl_->broadcast(tx);
+  impl_->on_txs(from, txs);
+}
+
+void Driver::on_local_txs(std::span<const Tx> txs) {
+  if (failure_ || txs.empty()) return;
+  impl_->broadcast_txs(txs);
   impl_->wake_proposer();
 }
 

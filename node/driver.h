@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -128,8 +129,12 @@ class Driver {
   void on_timer(const DriverTimer& t);
   // A tx entered the mempool (from RPC or a peer): a waiting proposer may propose now.
   void on_new_tx();
-  // A tx this node's RPC admitted to the mempool: sent to the peers, and as on_new_tx().
-  void on_local_tx(const Tx& tx);
+  // A peer's txs, already decoded (and their signatures prechecked into the chain's cache by
+  // the transport): as on_message with a tx batch, without decoding it again.
+  void on_txs(PeerId from, std::span<const Tx> txs);
+  // Txs this node's RPC admitted to the mempool: sent to the peers in batches, and as
+  // on_new_tx().
+  void on_local_txs(std::span<const Tx> txs);
   // The transport says the peer has committed blocks up to `height` (its Hello or pings).
   void on_peer_height(PeerId peer, Height height);
   void on_peer_gone(PeerId peer);

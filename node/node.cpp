@@ -85,6 +85,25 @@ void Node::on_strand(std::function<void(Driver&)> fn) {
   });
 }
 
+void Node::queue_local_txs(std::span<const Tx> txs) {
+  bool was_empty = false;
+  {
+    std::lock_guard lock(outbox_mu_);
+    was_empty = outbox_.empty();
+    outbox_.insert(outbox_.end(), txs.begin(), txs.end());
+  }
+  if (was_empty && !txs.empty()) on_strand([this](Driver& d) { flush_local_txs(d); });
+}
+
+void Node::flush_local_txs(Driver& d) {
+  std::vector<Tx> txs;
+  {
+    std::lock_guard lock(outbox_mu_);
+    txs.swap(outbox_);
+  }
+  d.on_local_txs(txs);
+}
+
 uint16_t Node::p2p_port() const {
   return p2p_ ? p2p_->host().port() : 0;
 }
@@ -136,7 +155,7 @@ Status Node::start() {
                                      dc);
   rpc::register_chain_methods(
       dispatcher_, *chain_, *mempool_,
-      [this](const Tx& tx) { on_strand([tx](Driver& d) { d.on_local_tx(tx); }); },
+      [this](std::span<const Tx> txs) { queue_local_txs(txs); },
       [this] {
         return rpc::NodeStatus{p2p_ ? p2p_->host().peer_count() : 0, syncing_.load()};
       });

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -73,6 +74,11 @@ class Node final : public ChainListener {
   // Runs fn(driver) on the chain strand, then reports a driver failure if there is one.
   void on_strand(std::function<void(Driver&)> fn);
   Status start_p2p();
+  // RPC threads queue the txs they admitted; the first into an empty queue posts one flush to
+  // the chain strand, which sends all queued by then as batches (a loaded node sends few large
+  // gossip messages, not one per tx).
+  void queue_local_txs(std::span<const Tx> txs);
+  void flush_local_txs(Driver& d);
   // Every kPeerTickMs on the loop: tells the driver its peers' heights (from their pings), keeps
   // `syncing_` current and logs sync progress (height, target, blocks/s, ETA).
   void peer_tick();
@@ -110,6 +116,8 @@ class Node final : public ChainListener {
   std::optional<std::string> stalled_;  // guarded by failure_mu_: read by /health
   uint64_t last_checked_height_ = 0;    // loop thread
   std::atomic<bool> syncing_{false};     // read by get_info
+  std::mutex outbox_mu_;
+  std::vector<Tx> outbox_;               // guarded by outbox_mu_: local txs not yet sent
   std::atomic<int> preverify_jobs_{0};   // sync's jobs on the shared pool, still running
   uint64_t sync_log_ms_ = 0;             // loop thread: when progress was last logged
   uint64_t sync_log_height_ = 0;         // loop thread: the height then

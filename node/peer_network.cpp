@@ -1,13 +1,11 @@
 #include "node/peer_network.h"
 
-
-
 namespace swarmchain {
 
 bool is_gossip_payload(ByteView payload) {
   if (payload.empty()) return false;
   const auto tag = static_cast<wire::Tag>(payload[0]);
-  return tag == wire::Tag::kConsensus || tag == wire::Tag::kTx;
+  return tag == wire::Tag::kConsensus || tag == wire::Tag::kTx || tag == wire::Tag::kTxs;
 }
 
 int PeerNetwork::penalty_points(const std::string& reason) {
@@ -42,21 +40,33 @@ void PeerNetwork::penalize(PeerId peer, const std::string& reason) {
   if (int points = penalty_points(reason); points > 0) host_.penalize(peer, points, reason);
 }
 
-bool PeerNetwork::precheck(p2p::PeerId from, ByteView payload) {
-  auto tx = Tx::from_bytes(payload.subspan(1));
-  if (!tx) return true;  // the driver counts it as malformed
-  Status s = mempool_->precheck(*tx);
-  if (s) return true;
-  switch (s.code_as<TxError>()) {
-    case TxError::kBadEncoding:
-    case TxError::kWrongChain:
-    case TxError::kBadSignature:
-      penalize(from, "tx_invalid");
-      break;
-    default:  // e.g. a fee below this node's floor: not a fault, just not relayed
-      break;
-  }
-  return false;
+std::optional<std::vector<Tx>> PeerNetwork::decode_txs(ByteView payload) {
+  if (payload.empty()) return std::nullopt;
+  const auto tag = static_cast<wire::Tag>(payload[0]);
+  if (tag != wire::Tag::kTx && tag != wire::Tag::kTxs) return std::nullopt;
+  auto m = wire::decode(payload);
+  if (!m) return std::nullopt;  // the driver counts it as malformed
+  if (auto* tx = std::get_if<Tx>(&*m)) return std::vector<Tx>{std::move(*tx)};
+  return std::move(std::get<wire::TxBatch>(*m).txs);
+}
+
+std::size_t PeerNetwork::drop_failing_txs(const Mempool& mempool, std::vector<Tx>& txs) {
+  std::size_t faults = 0;
+  std::erase_if(txs, [&](const Tx& tx) {
+    Status s = mempool.precheck(tx);
+    if (s) return false;
+    switch (s.code_as<TxError>()) {
+      case TxError::kBadEncoding:
+      case TxError::kWrongChain:
+      case TxError::kBadSignature:
+        ++faults;
+        break;
+      default:  // e.g. a fee below this node's floor: not a fault, just not relayed
+        break;
+    }
+    return true;
+  });
+  return faults;
 }
 
 void PeerNetwork::deliver(p2p::PeerId from, Bytes payload, std::function<void()> done) {
@@ -67,12 +77,17 @@ void PeerNetwork::deliver(p2p::PeerId from, Bytes payload, std::function<void()>
 }
 
 void PeerNetwork::on_payload(p2p::PeerId from, Bytes payload, std::function<void()> done) {
-  // A tx's signature is checked here, on the peer's strand (the Host's threads, in parallel
-  // across peers), not on the chain strand. Not on the shared pool: that would reorder one
-  // peer's txs, and a sender's nonce n + 1 arriving before n is refused (no gaps).
-  const bool tx = mempool_ && !payload.empty() && payload[0] == static_cast<uint8_t>(wire::Tag::kTx);
-  if (tx && !precheck(from, payload)) return done();
-  deliver(from, std::move(payload), std::move(done));
+  // Txs are decoded and their signatures checked here, on the peer's strand (the Host's
+  // threads, in parallel across peers), not on the chain strand. Not on the shared pool: that
+  // would reorder one peer's txs, and a sender's nonce n + 1 arriving before n is refused.
+  auto txs = mempool_ ? decode_txs(payload) : std::nullopt;
+  if (!txs) return deliver(from, std::move(payload), std::move(done));
+  for (std::size_t n = drop_failing_txs(*mempool_, *txs); n > 0; --n) penalize(from, "tx_invalid");
+  if (txs->empty()) return done();
+  on_strand_([from, txs = std::move(*txs), done = std::move(done)](Driver& d) {
+    d.on_txs(from, txs);
+    done();
+  });
 }
 
 void PeerNetwork::on_connected(const p2p::PeerInfo& peer) {

@@ -13,7 +13,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "chain/mempool.h"
 #include "node/driver.h"
@@ -51,10 +53,14 @@ class PeerNetwork final : public Network, public p2p::HostHandler {
 
   // The ban points of a Driver drop reason (0: not the sender's fault, only counted).
   static int penalty_points(const std::string& reason);
+  // The txs of a tx or tx-batch payload; nullopt for other payloads and undecodable ones.
+  static std::optional<std::vector<Tx>> decode_txs(ByteView payload);
+  // Removes the txs that fail their stateless checks (signatures verified into the mempool's
+  // signature cache), keeping the others in order; returns how many were the sender's fault
+  // (forged, wrong chain, bad encoding), not a mere local policy such as a fee floor.
+  static std::size_t drop_failing_txs(const Mempool& mempool, std::vector<Tx>& txs);
 
  private:
-  // False if the tx payload fails its stateless checks (then it is not posted).
-  bool precheck(p2p::PeerId from, ByteView payload);
   void deliver(p2p::PeerId from, Bytes payload, std::function<void()> done);
 
   OnStrand on_strand_;

@@ -1,5 +1,6 @@
 #include "node/wire.h"
 
+#include <iterator>
 #include <type_traits>
 
 namespace swarmchain::wire {
@@ -38,6 +39,10 @@ Bytes encode(const WireMessage& m) {
                      cb.block.encode(w);
                      cb.cert.encode(w);
                    }
+                 },
+                 [&](const TxBatch& b) {
+                   w.u8(static_cast<uint8_t>(Tag::kTxs));
+                   encode_tx_list(w, b.txs);
                  },
              },
              m);
@@ -81,13 +86,39 @@ Expected<WireMessage> decode(ByteView bytes) {
       if (Status s = r.finish(); !s) return unexpected(std::move(s));
       return WireMessage(std::move(out));
     }
+    case static_cast<uint8_t>(Tag::kTxs): {
+      Reader r(body);
+      TxBatch out{decode_tx_list(r, kMaxTxsPerBatch)};
+      if (Status s = r.finish(); !s) return unexpected(std::move(s));
+      return WireMessage(std::move(out));
+    }
     default:
       return fail(DecodeError::kBadEnum, "unknown wire tag " + std::to_string(bytes[0]));
   }
 }
 
+std::vector<Bytes> encode_tx_batches(std::span<const Tx> txs) {
+  std::vector<Bytes> out;
+  std::size_t i = 0;
+  while (i < txs.size()) {
+    std::vector<Bytes> encoded;  // each tx encoded once, then written length-prefixed
+    std::size_t bytes = 0;
+    while (i < txs.size() && encoded.size() < kMaxTxsPerBatch && bytes < kTxBatchBytes) {
+      encoded.push_back(txs[i++].to_bytes());
+      bytes += encoded.back().size();
+    }
+    Writer w;
+    w.u8(static_cast<uint8_t>(Tag::kTxs));
+    w.varint(encoded.size());
+    for (const Bytes& b : encoded) w.bytes(b);
+    out.push_back(w.take());
+  }
+  return out;
+}
+
 const char* kind_name(const WireMessage& m) {
-  static constexpr const char* kNames[] = {"consensus", "tx", "block_request", "blocks"};
+  static constexpr const char* kNames[] = {"consensus", "tx", "block_request", "blocks", "txs"};
+  static_assert(std::size(kNames) == std::variant_size_v<WireMessage>);
   return kNames[m.index()];
 }
 

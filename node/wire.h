@@ -8,7 +8,10 @@
 //   tag 1 tx             body = tx (chain/tx.h)
 //   tag 2 block_request  body = from u64 || count u32        (1 <= count <= kMaxBlocksPerRequest)
 //   tag 3 blocks         body = vector<certified_block, kMaxBlocksPerRequest>
+//   tag 4 txs            body = vector<bytes<kMaxTxBytes>, kMaxTxsPerBatch> (chain/tx.h's tx list)
 //   certified_block      = block (chain/block.h) || certificate (common/commit.h)
+// Nodes send txs as tag 4 batches (a node relays what it admitted from one batch as one batch);
+// tag 1 is still read, as a batch of one.
 // Decoding rejects an unknown tag, trailing bytes, a count of 0 or above the limit, and any
 // error of the nested decoders. Golden vectors: tests/data/node_wire.json.
 //
@@ -16,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -28,8 +32,12 @@
 namespace swarmchain::wire {
 
 inline constexpr uint32_t kMaxBlocksPerRequest = 64;
+inline constexpr std::size_t kMaxTxsPerBatch = 1024;
+// A sender starts a new batch past this many encoded bytes (a receiver takes any batch its
+// frame limit allows).
+inline constexpr std::size_t kTxBatchBytes = 1u << 20;
 
-enum class Tag : uint8_t { kConsensus = 0, kTx = 1, kBlockRequest = 2, kBlocks = 3 };
+enum class Tag : uint8_t { kConsensus = 0, kTx = 1, kBlockRequest = 2, kBlocks = 3, kTxs = 4 };
 
 // "Send me the committed blocks from..from+count-1 with their certificates."
 struct BlockRequest {
@@ -51,9 +59,17 @@ struct Blocks {
   friend bool operator==(const Blocks&, const Blocks&) = default;
 };
 
-using WireMessage = std::variant<consensus::Message, Tx, BlockRequest, Blocks>;
+// Txs to gossip, in the order they were admitted (a sender's nonces ascending).
+struct TxBatch {
+  std::vector<Tx> txs;
+  friend bool operator==(const TxBatch&, const TxBatch&) = default;
+};
+
+using WireMessage = std::variant<consensus::Message, Tx, BlockRequest, Blocks, TxBatch>;
 
 Bytes encode(const WireMessage& m);
+// `txs` as tag 4 messages of at most kMaxTxsPerBatch txs and about kTxBatchBytes each, in order.
+std::vector<Bytes> encode_tx_batches(std::span<const Tx> txs);
 Expected<WireMessage> decode(ByteView bytes);
 
 // The name of the message kind, for logs and counters.

@@ -205,43 +205,110 @@ RpcResult get_account_history(const Blockchain& chain, const json& params) {
   return json{{"address", text}, {"transactions", items}};
 }
 
+using OnTxsAdded = std::function<void(std::span<const Tx>)>;
+
+RpcError tx_rejected(TxError code, const std::string& msg) {
+  return RpcError::rejected(msg, json{{"reason", tx_rejection_name(int(code))}});
+}
+RpcError tx_rejected(const Status& s) {
+  return RpcError::rejected(s.message(), json{{"reason", tx_rejection_name(s.code())}});
+}
+
+// A tx's hex decoded and its stateless checks run (signature included, into the chain's
+// signature cache) on this handler's thread, outside the chain lock: adding it then costs a
+// cache lookup.
+Expected<Tx, RpcError> decode_and_precheck(const Mempool& mempool, const std::string& hex) {
+  if (hex.size() > 2 * kMaxTxBytes)
+    return unexpected(tx_rejected(TxError::kTooLarge, "transaction is larger than " +
+                                                          std::to_string(kMaxTxBytes) + " bytes"));
+  auto bytes = from_hex(hex);
+  if (!bytes) return unexpected(tx_rejected(TxError::kBadHex, "'tx_hex' is not valid hex"));
+  auto tx = Tx::from_bytes(*bytes);
+  if (!tx)
+    return unexpected(
+        tx_rejected(TxError::kBadEncoding, "cannot decode transaction: " + tx.error().message()));
+  if (Status s = mempool.precheck(*tx); !s) return unexpected(tx_rejected(s));
+  return std::move(*tx);
+}
+
 RpcResult send_raw_transaction(const Blockchain& chain, Mempool& mempool,
-                               const std::function<void(const Tx&)>& on_tx_added,
-                               const json& params) {
+                               const OnTxsAdded& on_txs_added, const json& params) {
   Params p(params);
   p.allow_only({"tx_hex"});
   std::string hex = p.required_string("tx_hex");
   if (auto err = p.error()) return unexpected(*err);
-  auto reject = [](TxError code, const std::string& msg) {
-    return unexpected(RpcError::rejected(msg, json{{"reason", tx_rejection_name(int(code))}}));
-  };
-  if (hex.size() > 2 * kMaxTxBytes)
-    return reject(TxError::kTooLarge, "transaction is larger than " +
-                                          std::to_string(kMaxTxBytes) + " bytes");
-  auto bytes = from_hex(hex);
-  if (!bytes) return reject(TxError::kBadHex, "'tx_hex' is not valid hex");
-  auto tx = Tx::from_bytes(*bytes);
-  if (!tx) return reject(TxError::kBadEncoding, "cannot decode transaction: " + tx.error().message());
-  // The stateless checks (signature included, into the chain's signature cache) on this
-  // handler's thread, outside the chain lock; add() then costs a cache lookup.
-  if (Status s = mempool.precheck(*tx); !s)
-    return unexpected(RpcError::rejected(s.message(), json{{"reason", tx_rejection_name(s.code())}}));
+  auto tx = decode_and_precheck(mempool, hex);
+  if (!tx) return unexpected(tx.error());
   std::optional<Expected<TxId>> added;
   chain.with_state([&](const ChainState& state, const ChainTip&) {
     added.emplace(mempool.add(*tx, state));
   });
   const Expected<TxId>& result = *added;
-  if (!result)
-    return unexpected(RpcError::rejected(
-        result.error().message(), json{{"reason", tx_rejection_name(result.error().code())}}));
-  if (on_tx_added) on_tx_added(*tx);
+  if (!result) return unexpected(tx_rejected(result.error()));
+  if (on_txs_added) on_txs_added(std::span<const Tx>(&*tx, 1));
   return json{{"txid", to_hex(*result)}, {"status", "pending"}};
+}
+
+// Many txs in one call (a wallet or an exchange sending a backlog): each is checked and admitted
+// as send_raw_transaction would, in order (a sender's nonces may follow each other within the
+// call), under one hold of the chain's lock. One result per tx, in order: {txid, status} or
+// {error: {code, message, data: {reason}}}; the call itself fails only on bad params.
+RpcResult send_raw_transactions(const Blockchain& chain, Mempool& mempool,
+                                const OnTxsAdded& on_txs_added, const json& params) {
+  Params p(params);
+  p.allow_only({"txs_hex"});
+  std::vector<std::string> hexes = p.required_string_array("txs_hex");
+  if (!p.error() && (hexes.empty() || hexes.size() > kMaxTxsPerSendCall))
+    p.fail("'txs_hex' must hold 1 to " + std::to_string(kMaxTxsPerSendCall) + " transactions");
+  if (auto err = p.error()) return unexpected(*err);
+
+  std::vector<std::optional<RpcError>> errors(hexes.size());
+  std::vector<Tx> txs;
+  std::vector<std::size_t> index;  // txs[k] is hexes[index[k]]
+  for (std::size_t i = 0; i < hexes.size(); ++i) {
+    auto tx = decode_and_precheck(mempool, hexes[i]);
+    if (!tx) {
+      errors[i] = tx.error();
+      continue;
+    }
+    txs.push_back(std::move(*tx));
+    index.push_back(i);
+  }
+  std::vector<Expected<TxId>> added;
+  if (!txs.empty())
+    chain.with_state([&](const ChainState& state, const ChainTip&) {
+      added = mempool.add_batch(txs, state);
+    });
+
+  json results = json::array();
+  std::vector<Tx> admitted;
+  std::vector<std::optional<TxId>> ids(hexes.size());
+  for (std::size_t k = 0; k < txs.size(); ++k) {
+    if (!added[k]) {
+      errors[index[k]] = tx_rejected(added[k].error());
+      continue;
+    }
+    ids[index[k]] = *added[k];
+    admitted.push_back(std::move(txs[k]));
+  }
+  for (std::size_t i = 0; i < hexes.size(); ++i) {
+    if (ids[i]) {
+      results.push_back(json{{"txid", to_hex(*ids[i])}, {"status", "pending"}});
+      continue;
+    }
+    const RpcError& e = *errors[i];
+    json err{{"code", e.code}, {"message", e.message}};
+    if (!e.data.is_null()) err["data"] = e.data;
+    results.push_back(json{{"error", std::move(err)}});
+  }
+  if (on_txs_added && !admitted.empty()) on_txs_added(admitted);
+  return json{{"results", std::move(results)}};
 }
 
 }  // namespace
 
 void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool,
-                            std::function<void(const Tx&)> on_tx_added,
+                            std::function<void(std::span<const Tx>)> on_txs_added,
                             std::function<NodeStatus()> status) {
   d.add("get_info", [&chain, &mempool, status = std::move(status)](const json&) {
     return get_info(chain, mempool, status);
@@ -254,10 +321,13 @@ void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mem
   d.add("get_transaction", [&](const json& p) { return get_transaction(chain, mempool, p); });
   d.add("get_account", [&](const json& p) { return get_account(chain, mempool, p); });
   d.add("get_account_history", [&](const json& p) { return get_account_history(chain, p); });
-  d.add("send_raw_transaction",
-        [&chain, &mempool, on_tx_added = std::move(on_tx_added)](const json& p) {
-          return send_raw_transaction(chain, mempool, on_tx_added, p);
-        });
+  auto shared_on_added = std::make_shared<OnTxsAdded>(std::move(on_txs_added));
+  d.add("send_raw_transaction", [&chain, &mempool, shared_on_added](const json& p) {
+    return send_raw_transaction(chain, mempool, *shared_on_added, p);
+  });
+  d.add("send_raw_transactions", [&chain, &mempool, shared_on_added](const json& p) {
+    return send_raw_transactions(chain, mempool, *shared_on_added, p);
+  });
   d.add("get_fee_estimate", [&](const json&) -> RpcResult {
     return json{{"fee", mempool.fee_estimate().atomic()}, {"unit", "atomic per transaction"}};
   });

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 
 #include "chain/blockchain.h"
 #include "chain/mempool.h"
@@ -24,11 +25,15 @@ struct NodeStatus {
   bool syncing = false;
 };
 
-// `on_tx_added` (optional) runs on the handler's thread after send_raw_transaction admitted
-// a tx: the node posts it to its chain strand (sent to the peers; a waiting proposer proposes
-// at once). `status` (optional, thread-safe) feeds get_info's peers and syncing.
+// send_raw_transactions takes at most this many txs per call.
+inline constexpr std::size_t kMaxTxsPerSendCall = 1000;
+
+// `on_txs_added` (optional) runs on the handler's thread after send_raw_transaction(s)
+// admitted txs: the node queues them for its chain strand (sent to the peers; a waiting
+// proposer proposes at once). `status` (optional, thread-safe) feeds get_info's peers and
+// syncing.
 void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool,
-                            std::function<void(const Tx&)> on_tx_added = {},
+                            std::function<void(std::span<const Tx>)> on_txs_added = {},
                             std::function<NodeStatus()> status = {});
 
 // JSON shapes shared by several methods (and by tests).

@@ -103,6 +103,37 @@ TEST(Driver, TxsFromAPeerAreAddedAndRelayed) {
   for (std::size_t i = 1; i < 4; ++i) EXPECT_TRUE(net.mempool(i).contains(tx.id())) << i;
 }
 
+TEST(Driver, APeersTxBatchIsAdmittedInOrderAndRelayedAsOneBatchWithoutItsBadTx) {
+  DriverNet net(4, no_proofs());
+  const Hash chain = net.chain(0).chain_id();
+  std::vector<Tx> txs;
+  for (uint64_t n = 0; n < 3; ++n)  // nonces 0, 1, 2: each relies on the one before
+    txs.push_back(make_transfer(chain, test_key(1), n, test_key(2).pubkey(), Amount::coins(1)));
+  Tx forged = make_transfer(chain, test_key(3), 0, test_key(2).pubkey(), Amount::coins(1));
+  forged.signature.data[0] ^= 1;
+  std::vector<Tx> batch = txs;
+  batch.insert(batch.begin() + 1, forged);
+  net.driver(0).on_message(9, wire::encode(wire::TxBatch{batch}));
+  EXPECT_EQ(net.driver(0).counters(9).accepted, 3u);
+  EXPECT_EQ(net.driver(0).counters(9).dropped.at("tx_invalid"), 1u);
+  for (const Tx& tx : txs) EXPECT_TRUE(net.mempool(0).contains(tx.id()));
+  EXPECT_FALSE(net.mempool(0).contains(forged.id()));
+  // Relayed once, as one batch of the three good txs in their order.
+  std::size_t batches = 0;
+  for (const auto& p : net.sent) {
+    auto m = wire::decode(p.bytes);
+    if (p.from != 0 || !m || !std::holds_alternative<wire::TxBatch>(*m)) continue;
+    EXPECT_EQ(std::get<wire::TxBatch>(*m).txs, txs);
+    ++batches;
+  }
+  EXPECT_EQ(batches, 3u);  // one message to each of the 3 peers
+  // The same batch again: all duplicates, nothing relayed, nothing scored.
+  const std::size_t before = net.sent.size();
+  net.driver(0).on_message(9, wire::encode(wire::TxBatch{txs}));
+  EXPECT_EQ(net.sent.size(), before);
+  EXPECT_EQ(net.driver(0).counters(9).dropped.at("tx_invalid"), 1u);
+}
+
 TEST(Driver, MalformedAndBadlySignedInputIsDroppedAndCountedPerPeer) {
   DriverNet net(4, no_proofs());
   net.start();
@@ -320,8 +351,9 @@ TEST(Driver, AnEquivocationBecomesAnEvidenceTxSentToPeers) {
   for (const auto& p : net.sent) {
     if (p.from != 0) continue;
     auto m = wire::decode(p.bytes);
-    if (m && std::holds_alternative<Tx>(*m) && std::get<Tx>(*m).type() == TxType::kEvidence)
-      sent = true;
+    if (!m || !std::holds_alternative<wire::TxBatch>(*m)) continue;
+    for (const Tx& tx : std::get<wire::TxBatch>(*m).txs)
+      if (tx.type() == TxType::kEvidence) sent = true;
   }
   EXPECT_TRUE(sent);
   // The same equivocation again is not reported twice.

@@ -57,6 +57,12 @@ const std::pair<const char*, wire::WireMessage>* cases(std::size_t& n) {
       {"block_request", wire::WireMessage(wire::BlockRequest{Height(5), 64})},
       {"blocks", wire::WireMessage(golden_blocks())},
       {"blocks_empty", wire::WireMessage(wire::Blocks{})},
+      {"txs", wire::WireMessage(wire::TxBatch{
+                  {make_transfer(swarmchain::testing::pattern<Hash>(0x11), test_key(1), 3,
+                                 test_key(2).pubkey(), Amount::coins(5)),
+                   make_transfer(swarmchain::testing::pattern<Hash>(0x11), test_key(1), 4,
+                                 test_key(3).pubkey(), Amount::coins(1))}})},
+      {"txs_empty", wire::WireMessage(wire::TxBatch{})},
   };
   n = std::size(kCases);
   return kCases;
@@ -113,7 +119,7 @@ DecodeError code_of(const Bytes& b) {
 
 TEST(Wire, DecodingRefusesBadInput) {
   EXPECT_EQ(code_of({}), DecodeError::kTruncated);
-  EXPECT_EQ(code_of({0x04}), DecodeError::kBadEnum);
+  EXPECT_EQ(code_of({0x05}), DecodeError::kBadEnum);
   EXPECT_EQ(code_of({0xff, 0x00}), DecodeError::kBadEnum);
   // block_request: truncated, trailing byte, count 0, count above the limit.
   Bytes req = wire::encode(wire::BlockRequest{Height(1), 1});
@@ -132,6 +138,33 @@ TEST(Wire, DecodingRefusesBadInput) {
   vote.push_back(0);
   EXPECT_FALSE(wire::decode(vote).has_value());
   EXPECT_FALSE(wire::decode(Bytes{0x01}).has_value());
+  // txs: no count, a count above the limit (varint 1025), a tx cut short, a tx that is not one.
+  EXPECT_EQ(code_of({0x04}), DecodeError::kTruncated);
+  EXPECT_EQ(code_of({0x04, 0x81, 0x08}), DecodeError::kLengthTooLarge);
+  const Tx tx = make_transfer(swarmchain::testing::pattern<Hash>(0x11), test_key(1), 0,
+                              test_key(2).pubkey(), Amount::coins(1));
+  Bytes txs = wire::encode(wire::TxBatch{{tx}});
+  EXPECT_EQ(code_of(Bytes(txs.begin(), txs.end() - 1)), DecodeError::kTruncated);
+  EXPECT_EQ(code_of({0x04, 0x01, 0x02, 0xff, 0xff}), DecodeError::kBadValue);
+}
+
+TEST(Wire, TxBatchesSplitAtTheCountLimitAndKeepTheOrder) {
+  const Hash chain = swarmchain::testing::pattern<Hash>(0x11);
+  std::vector<Tx> txs;
+  for (uint64_t n = 0; n < wire::kMaxTxsPerBatch + 5; ++n)
+    txs.push_back(make_transfer(chain, test_key(1), n, test_key(2).pubkey(), Amount(1)));
+  const auto batches = wire::encode_tx_batches(txs);
+  ASSERT_EQ(batches.size(), 2u);
+  std::vector<Tx> back;
+  for (const Bytes& b : batches) {
+    auto m = wire::decode(b);
+    ASSERT_TRUE(m.has_value()) << m.error().message();
+    const auto& batch = std::get<wire::TxBatch>(*m);
+    back.insert(back.end(), batch.txs.begin(), batch.txs.end());
+  }
+  EXPECT_EQ(std::get<wire::TxBatch>(*wire::decode(batches[0])).txs.size(), wire::kMaxTxsPerBatch);
+  EXPECT_EQ(back, txs);
+  EXPECT_TRUE(wire::encode_tx_batches({}).empty());
 }
 
 }  // namespace
