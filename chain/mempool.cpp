@@ -41,7 +41,13 @@ TxEnv Mempool::env(const ChainState& committed) const {
   return TxEnv{chain_id_, registry_, committed.height.next(), 0, committed.time_ms, sig_cache_};
 }
 
-Status Mempool::precheck(const Tx& tx) const { return prepare_unlocked(tx).status; }
+namespace {
+Status bad_signature() {
+  return Status::error(TxError::kBadSignature, "signature does not verify for the sender");
+}
+}  // namespace
+
+Status Mempool::precheck(const Tx& tx) const { return prepare_unlocked(tx, true).status; }
 
 Expected<TxId> Mempool::add(const Tx& tx, const ChainState& committed) {
   return std::move(add_batch(std::span<const Tx>(&tx, 1), committed).front());
@@ -50,10 +56,20 @@ Expected<TxId> Mempool::add(const Tx& tx, const ChainState& committed) {
 std::vector<Expected<TxId>> Mempool::add_batch(std::span<const Tx> txs,
                                                const ChainState& committed) {
   // Hashing, stateless rules and signatures in parallel, without the lock.
+  // The stateless rules on this thread; then the signatures as one batch: those in the
+  // signature cache (txs prechecked on arrival) are lookups here, the rest go to the pool.
   std::vector<Prepared> prepared(txs.size());
-  parallel_for(
-      txs.size(), [&](std::size_t i) { prepared[i] = prepare_unlocked(txs[i]); },
-      kSignaturesPerThread);
+  std::vector<SigCheck> checks;
+  std::vector<std::size_t> checked;  // checks[k] is txs[checked[k]]'s
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    prepared[i] = prepare_unlocked(txs[i], /*check_signature=*/false);
+    if (!prepared[i].status) continue;
+    checks.push_back({&txs[i].sender, txs[i].signing_hash(), &txs[i].signature});
+    checked.push_back(i);
+  }
+  const std::vector<uint8_t> valid = verify_signatures(sig_cache_, checks, kSignaturesPerThread);
+  for (std::size_t k = 0; k < checked.size(); ++k)
+    if (!valid[k]) prepared[checked[k]].status = bad_signature();
 
   std::vector<Expected<TxId>> out;
   out.reserve(txs.size());
@@ -62,7 +78,7 @@ std::vector<Expected<TxId>> Mempool::add_batch(std::span<const Tx> txs,
   return out;
 }
 
-Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx) const {
+Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx, bool check_signature) const {
   Prepared p;
   p.size = tx.to_bytes().size();
   p.id = tx.id();
@@ -87,8 +103,8 @@ Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx) const {
     p.status = Status::error(TxError::kAmountOverflow, "amount + fee overflows");
     return p;
   }
-  if (!verify_signature(sig_cache_, tx.sender, tx.signing_hash(), tx.signature))
-    p.status = Status::error(TxError::kBadSignature, "signature does not verify for the sender");
+  if (check_signature && !verify_signature(sig_cache_, tx.sender, tx.signing_hash(), tx.signature))
+    p.status = bad_signature();
   return p;
 }
 

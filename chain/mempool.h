@@ -176,7 +176,8 @@ class Mempool {
     Status status;
   };
 
-  Prepared prepare_unlocked(const Tx& tx) const;
+  // Size, id and the stateless rules; the signature too when `check_signature`.
+  Prepared prepare_unlocked(const Tx& tx, bool check_signature) const;
   Expected<TxId> admit_locked(const Tx& tx, const Prepared& p, const ChainState& committed);
   Expected<TxId> admit_free_locked(const Tx& tx, const Prepared& p, const ChainState& committed);
   void recheck_free_locked(const ChainState& state);

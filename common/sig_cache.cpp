@@ -1,5 +1,7 @@
 #include "common/sig_cache.h"
 
+#include "common/parallel.h"
+
 #include <sodium.h>
 
 #include <algorithm>
@@ -79,6 +81,12 @@ bool SigCache::contains(const PubKey& pk, const Hash& digest, const Signature& s
   return contains_key(key_of(pk, digest, sig));
 }
 
+bool SigCache::lookup(const PubKey& pk, const Hash& digest, const Signature& sig) {
+  if (!contains(pk, digest, sig)) return false;
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
 bool SigCache::verify(const PubKey& pk, const Hash& digest, const Signature& sig) {
   const Key k = key_of(pk, digest, sig);
   if (contains_key(k)) {
@@ -106,6 +114,25 @@ SigCache::Stats SigCache::stats() const {
 bool verify_signature(SigCache* cache, const PubKey& pk, const Hash& digest,
                       const Signature& sig) {
   return cache ? cache->verify(pk, digest, sig) : verify(pk, digest, sig);
+}
+
+std::vector<uint8_t> verify_signatures(SigCache* cache, std::span<const SigCheck> checks,
+                                       std::size_t min_per_thread) {
+  std::vector<uint8_t> valid(checks.size(), 0);
+  std::vector<std::size_t> misses;
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const SigCheck& c = checks[i];
+    if (cache && cache->lookup(*c.pk, c.digest, *c.sig)) valid[i] = 1;
+    else misses.push_back(i);
+  }
+  parallel_for(
+      misses.size(),
+      [&](std::size_t k) {
+        const SigCheck& c = checks[misses[k]];
+        valid[misses[k]] = verify_signature(cache, *c.pk, c.digest, *c.sig) ? 1 : 0;
+      },
+      min_per_thread);
+  return valid;
 }
 
 }  // namespace swarmchain

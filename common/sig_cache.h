@@ -28,6 +28,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <vector>
 
 #include "common/bytes.h"
 
@@ -48,6 +50,8 @@ class SigCache {
   bool verify(const PubKey& pk, const Hash& digest, const Signature& sig);
   // True if the triple is cached (verified before and not evicted). Does not verify.
   bool contains(const PubKey& pk, const Hash& digest, const Signature& sig) const;
+  // contains(), and a true answer is counted in stats().hits as verify() would count it.
+  bool lookup(const PubKey& pk, const Hash& digest, const Signature& sig);
 
   std::size_t capacity() const { return capacity_; }
   std::size_t size() const { return occupied_.load(std::memory_order_relaxed); }
@@ -87,5 +91,20 @@ class SigCache {
 // Verifies through `cache` when there is one, else a plain ed25519 verify.
 bool verify_signature(SigCache* cache, const PubKey& pk, const Hash& digest,
                       const Signature& sig);
+
+// One signature of a batch: pubkey, 32-byte digest, signature.
+struct SigCheck {
+  const PubKey* pk = nullptr;
+  Hash digest;
+  const Signature* sig = nullptr;
+};
+
+// Verifies a batch of signatures; valid[i] says whether checks[i] verified. Those `cache`
+// holds are answered on the calling thread (counted as hits, as verify() counts them); only
+// the others are verified, on the shared pool when there are at least 2 * min_per_thread of
+// them. A batch checked before (txs prechecked on arrival, then seen again in a block) is so a
+// run of cache lookups, with no hand-off to the pool and no wait for it.
+std::vector<uint8_t> verify_signatures(SigCache* cache, std::span<const SigCheck> checks,
+                                       std::size_t min_per_thread);
 
 }  // namespace swarmchain

@@ -151,6 +151,28 @@ struct Committee {
   }
 };
 
+TEST(SigCacheTest, ABatchAnswersCachedSignaturesAsHitsAndVerifiesOnlyTheRest) {
+  SigCache cache(4096);
+  std::vector<Triple> triples;
+  for (uint64_t d = 0; d < 300; ++d) triples.push_back(signed_triple(static_cast<uint8_t>(d % 7), d));
+  for (uint64_t d = 0; d < 300; d += 2) ASSERT_TRUE(cache.verify(triples[d].pk, triples[d].digest, triples[d].sig));
+  const uint64_t verifies_before = cache.stats().verifies;
+  triples[5].sig.data[0] ^= 1;    // uncached and wrong
+  triples[201].digest.data[9] ^= 1;
+  std::vector<SigCheck> checks;
+  for (const Triple& t : triples) checks.push_back({&t.pk, t.digest, &t.sig});
+  const std::vector<uint8_t> valid = verify_signatures(&cache, checks, 16);  // 150 misses: pool
+  ASSERT_EQ(valid.size(), triples.size());
+  for (std::size_t i = 0; i < valid.size(); ++i)
+    EXPECT_EQ(valid[i] != 0, i != 5 && i != 201) << i;
+  EXPECT_EQ(cache.stats().hits, 150u);
+  EXPECT_EQ(cache.stats().verifies - verifies_before, 150u);
+  EXPECT_EQ(cache.stats().rejected, 2u);
+  // Without a cache every signature is verified, with the same answers.
+  EXPECT_EQ(verify_signatures(nullptr, checks, 16), valid);
+  EXPECT_TRUE(verify_signatures(&cache, {}, 16).empty());
+}
+
 TEST(SigCacheTest, ACertificateVerifiedOnceIsVerifiedAgainWithoutEd25519) {
   const Committee committee(4);
   const CommitCertificate cert = committee.certify(Height(5), digest(5));
