@@ -106,7 +106,10 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
     tip_.hash = block.hash();
     tip_.cert = cert;
   }
-  for (auto* l : listeners_) l->on_block_committed(block, cert);
+  for (auto* l : listeners_) {
+    if (!executed.liveness.empty()) l->on_liveness_changes(block.header.height, executed.liveness);
+    l->on_block_committed(block, cert);
+  }
   return Status::ok();
 }
 

@@ -33,6 +33,9 @@ class ChainListener {
  public:
   virtual ~ChainListener() = default;
   virtual void on_block_committed(const Block& block, const CommitCertificate& cert) = 0;
+  // The block's decommissions, recommissions and deregistrations (called just before
+  // on_block_committed, only when there are some).
+  virtual void on_liveness_changes(Height /*h*/, const std::vector<LivenessChange>& /*changes*/) {}
 };
 
 struct ChainTip {

@@ -23,6 +23,12 @@ RegistryParams registry_params(const ChainParams& p) {
   r.proof_skew_ms = p.proof_skew_ms;
   r.dereg_lock_blocks = p.dereg_lock_blocks;
   r.epoch_blocks = p.epoch_blocks;
+  r.target_block_ms = p.target_block_ms;
+  const auto blocks = [&](uint64_t s) { return s * 1000 / p.target_block_ms; };
+  r.credit_initial_blocks = blocks(p.credit_initial_s);
+  r.credit_per_day_s = p.credit_per_day_s;
+  r.credit_max_blocks = blocks(p.credit_max_s);
+  r.credit_min_to_decommission_blocks = blocks(p.credit_min_to_decommission_s);
   return r;
 }
 
@@ -95,13 +101,15 @@ ChainState Executor::genesis_state() const {
   for (const auto& sn : genesis_.service_nodes)
     stakes.push_back(GenesisStake{sn.pubkey, sn.operator_key, sn.stake});
   // Swarms of the genesis nodes are seeded with the chain id (there is no parent block).
-  s.registry.apply(genesis_registry(registry_params_, stakes, chain_id_));
+  s.registry.apply(genesis_registry(registry_params_, stakes, chain_id_, genesis_.genesis_time_ms));
   return s;
 }
 
-bool Executor::finish_block(StateView& view, Height h, const BlockHash& prev_hash) const {
+bool Executor::finish_block(StateView& view, const BlockHeader& h,
+                            std::vector<LivenessChange>& liveness) const {
+  liveness = apply_liveness(view.registry, registry_params_, h.height, h.time_ms);
   std::vector<Payout> payouts;
-  end_block(view.registry, registry_params_, h, prev_hash, payouts);
+  end_block(view.registry, registry_params_, h.height, h.prev_hash, payouts);
   for (const auto& p : payouts)
     if (!view.credit(p.address, p.amount)) return false;
   return true;
@@ -200,12 +208,14 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
                                           tx_type_name(tx.type()) + ") refused: " +
                                           tx_rejection_name(s.code()) + ": " + s.message());
   }
-  if (!finish_block(view, h.height, h.prev_hash))
+  std::vector<LivenessChange> liveness;
+  if (!finish_block(view, h, liveness))
     return fail(BlockError::kBadTx, "a reward or returned stake overflows an account balance");
   std::vector<PubKey> next = committee_after(view, state, h);
   if (h.next_committee_hash != committee_hash(next))
     return fail(BlockError::kBadCommittee, "block names the wrong next committee");
   ExecutedBlock out = executed(view, state);
+  out.liveness = std::move(liveness);
   if (is_epoch_last(h.height, params().epoch_blocks))
     out.next_committee.emplace(epoch_of(h.height.next(), params().epoch_blocks), std::move(next));
   if (out.state_root() != h.state_root)
@@ -253,10 +263,12 @@ Executor::Built Executor::build(const ChainState& state, const BlockHeader& pare
   b.header.tx_root = b.compute_tx_root();
   // Payouts cannot overflow in practice (total supply is far below 2^64); if one did, the
   // block is built without end-of-block effects and validate() refuses it, loudly.
-  (void)finish_block(view, b.header.height, b.header.prev_hash);
+  std::vector<LivenessChange> liveness;
+  (void)finish_block(view, b.header, liveness);
   std::vector<PubKey> next = committee_after(view, state, b.header);
   b.header.next_committee_hash = committee_hash(next);
   out.executed = executed(view, state);
+  out.executed.liveness = std::move(liveness);
   if (is_epoch_last(b.header.height, params().epoch_blocks))
     out.executed.next_committee.emplace(epoch_of(b.header.height.next(), params().epoch_blocks),
                                         std::move(next));

@@ -36,6 +36,7 @@
 #include "chain/params.h"
 #include "chain/tx_check.h"
 #include "common/sig_cache.h"
+#include "registry/liveness_rules.h"
 
 namespace swarmchain {
 
@@ -75,6 +76,9 @@ struct ExecutedBlock {
   RegistryState::Update registry_update;
   // Set in the last block of an epoch: (next epoch, its committee).
   std::optional<std::pair<uint64_t, std::vector<PubKey>>> next_committee;
+  // Decommissions, recommissions and deregistrations of this block, with their reasons (logs,
+  // metrics); consensus data only through registry_changes.
+  std::vector<LivenessChange> liveness;
 
   const Hash& state_root() const { return accounts_update.root; }
   const Hash& registry_root() const { return registry_update.root; }
@@ -131,7 +135,9 @@ class Executor {
  private:
   // The registry's end of block (staking_rules.h: expiry, reward, swarms) and the payouts it
   // credits; false if a credit would overflow (the block is then invalid).
-  bool finish_block(StateView& view, Height h, const BlockHash& prev_hash) const;
+  // Liveness (registry/liveness_rules.h), then end_block; false if a payout overflows.
+  bool finish_block(StateView& view, const BlockHeader& h,
+                    std::vector<LivenessChange>& liveness) const;
   ExecutedBlock executed(StateView& view, const ChainState& state) const;
   // The committee of h+1 after block `h` ran into `view` (see above).
   std::vector<PubKey> committee_after(const StateView& view, const ChainState& state,

@@ -26,6 +26,13 @@ ChainParams ChainParams::dev() {
   p.epoch_blocks = 10;
   p.proof_interval_s = 20;
   p.proof_lifetime_s = 60;
+  // The whole liveness cycle in minutes: a node that stops is decommissioned after a minute
+  // and deregistered a few minutes later; credit grows half as fast as time (43,200 s a day),
+  // up to 10 minutes.
+  p.credit_initial_s = 120;
+  p.credit_per_day_s = 43'200;
+  p.credit_max_s = 600;
+  p.credit_min_to_decommission_s = 60;
   p.max_clock_drift_ms = 1000;
   p.timeout_propose_ms = 500;
   p.timeout_prevote_ms = 250;
@@ -56,6 +63,10 @@ void ChainParams::encode(Writer& w) const {
   w.u64(timeout_precommit_ms);
   w.u64(timeout_delta_ms);
   w.u64(proof_skew_ms);
+  w.u64(credit_initial_s);
+  w.u64(credit_per_day_s);
+  w.u64(credit_max_s);
+  w.u64(credit_min_to_decommission_s);
 }
 
 ChainParams ChainParams::decode(Reader& r) {
@@ -81,6 +92,10 @@ ChainParams ChainParams::decode(Reader& r) {
   p.timeout_precommit_ms = r.u64();
   p.timeout_delta_ms = r.u64();
   p.proof_skew_ms = r.u64();
+  p.credit_initial_s = r.u64();
+  p.credit_per_day_s = r.u64();
+  p.credit_max_s = r.u64();
+  p.credit_min_to_decommission_s = r.u64();
   return p;
 }
 
@@ -106,6 +121,11 @@ Status ChainParams::validate() const {
   if (timeout_propose_ms == 0 || timeout_prevote_ms == 0 || timeout_precommit_ms == 0)
     return Status::error("consensus timeouts must be > 0");
   if (proof_skew_ms == 0) return Status::error("proof_skew_ms must be > 0");
+  if (credit_max_s == 0 || credit_initial_s > credit_max_s ||
+      credit_min_to_decommission_s > credit_max_s)
+    return Status::error(
+        "need 0 < credit_max_s, credit_initial_s <= credit_max_s and "
+        "credit_min_to_decommission_s <= credit_max_s");
   return Status::ok();
 }
 
@@ -204,7 +224,11 @@ json params_to_json(const ChainParams& p) {
               {"timeout_prevote_ms", p.timeout_prevote_ms},
               {"timeout_precommit_ms", p.timeout_precommit_ms},
               {"timeout_delta_ms", p.timeout_delta_ms},
-              {"proof_skew_ms", p.proof_skew_ms}};
+              {"proof_skew_ms", p.proof_skew_ms},
+              {"credit_initial_s", p.credit_initial_s},
+              {"credit_per_day_s", p.credit_per_day_s},
+              {"credit_max_s", p.credit_max_s},
+              {"credit_min_to_decommission_s", p.credit_min_to_decommission_s}};
 }
 
 // Starts from a preset ("preset": "dev" | "main-like", default main-like) and overrides fields.
@@ -222,7 +246,8 @@ Expected<ChainParams> params_from_json(const json& j) {
       "committee_size", "epoch_blocks", "min_swarm_size", "ideal_swarm_size",
       "proof_interval_s", "proof_lifetime_s", "max_block_bytes", "max_block_txs",
       "max_clock_drift_ms", "timeout_propose_ms", "timeout_prevote_ms", "timeout_precommit_ms",
-      "timeout_delta_ms", "proof_skew_ms"};
+      "timeout_delta_ms", "proof_skew_ms", "credit_initial_s", "credit_per_day_s", "credit_max_s",
+      "credit_min_to_decommission_s"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!known.count(it.key())) return fail("unknown genesis param \"" + it.key() + "\"");
   auto u64 = [&](const char* k, uint64_t& out) {
@@ -255,6 +280,10 @@ Expected<ChainParams> params_from_json(const json& j) {
   u64("timeout_precommit_ms", p.timeout_precommit_ms);
   u64("timeout_delta_ms", p.timeout_delta_ms);
   u64("proof_skew_ms", p.proof_skew_ms);
+  u64("credit_initial_s", p.credit_initial_s);
+  u64("credit_per_day_s", p.credit_per_day_s);
+  u64("credit_max_s", p.credit_max_s);
+  u64("credit_min_to_decommission_s", p.credit_min_to_decommission_s);
   return p;
 }
 

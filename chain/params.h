@@ -11,7 +11,9 @@
 //             min_swarm_size u32 || ideal_swarm_size u32 || proof_interval_s u64 ||
 //             proof_lifetime_s u64 || max_block_bytes u64 || max_block_txs u32 ||
 //             max_clock_drift_ms u64 || timeout_propose_ms u64 || timeout_prevote_ms u64 ||
-//             timeout_precommit_ms u64 || timeout_delta_ms u64 || proof_skew_ms u64
+//             timeout_precommit_ms u64 || timeout_delta_ms u64 || proof_skew_ms u64 ||
+//             credit_initial_s u64 || credit_per_day_s u64 || credit_max_s u64 ||
+//             credit_min_to_decommission_s u64
 //   account = pubkey[32] || balance u64
 //   service_node = pubkey[32] || operator[32] || stake u64
 #pragma once
@@ -53,6 +55,12 @@ struct ChainParams {
   uint64_t timeout_delta_ms = 250;
   // An uptime proof's time may differ from the block time by at most this much (§7.4).
   uint64_t proof_skew_ms = 5 * 60 * 1000;
+  // Liveness credits (design §5.4; registry/liveness_rules.h), in time (the registry keeps
+  // them in blocks at target_block_ms): Oxen's values on main-like.
+  uint64_t credit_initial_s = 2 * 3600;
+  uint64_t credit_per_day_s = 48 * 60;
+  uint64_t credit_max_s = 48 * 3600;
+  uint64_t credit_min_to_decommission_s = 2 * 3600;
 
   static ChainParams main_like();
   static ChainParams dev();

@@ -16,7 +16,7 @@ namespace {
 
 enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kRegistry, kCommittees, kCfCount };
 const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs", "registry", "committees"};
-constexpr uint32_t kSchema = 3;  // 3: the committees column family
+constexpr uint32_t kSchema = 4;  // 3: the committees column family; 4: liveness fields
 
 std::string be64(uint64_t v) {
   std::string s(8, '\0');

@@ -6,6 +6,7 @@
 //   swarmchaind testnet --nodes N --dir D   the files of a local N-validator net (testnet_cmd.h)
 //   swarmchaind keygen --datadir D          create D/node_key and print its public key
 //   swarmchaind prepare-registration ...    sign a registration with the node key (registration_cmd.h)
+//   swarmchaind status [--node URL]         where this node's record stands, and why (status_cmd.h)
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -23,6 +24,7 @@
 #include "node/node.h"
 #include "node/node_key.h"
 #include "node/registration_cmd.h"
+#include "node/status_cmd.h"
 #include "node/testnet_cmd.h"
 
 using namespace swarmchain;
@@ -195,6 +197,15 @@ int main(int argc, char** argv) {
                    "The registration expires this many blocks from now")
       ->capture_default_str();
   prep->add_option("--node", reg.node_url, "The node's JSON-RPC URL")->capture_default_str();
+  auto* status = app.add_subcommand(
+      "status", "Ask the running node where its service-node record stands: state, credit, "
+                "proof age, what happens if it stays down, and why");
+  StatusOptions st;
+  std::string st_datadir;
+  status->add_option("--node", st.node_url, "The node's JSON-RPC URL")->capture_default_str();
+  status->add_option("--datadir", st_datadir,
+                     "Ask about the key in <datadir>/node_key (default: the node's own key)");
+  status->add_flag("--json", st.json, "Print the node's JSON answer");
   CLI11_PARSE(app, argc, argv);
 
   if (!crypto_init()) {
@@ -209,6 +220,10 @@ int main(int argc, char** argv) {
   if (*prep) {
     reg.datadir = reg_datadir;
     return run_prepare_registration(reg);
+  }
+  if (*status) {
+    if (!st_datadir.empty()) st.datadir = st_datadir;
+    return run_status(st);
   }
 
   auto logger = spdlog::stdout_color_mt("swarmchaind");

@@ -159,7 +159,7 @@ Status Node::start() {
       [this] {
         return rpc::NodeStatus{p2p_ ? p2p_->host().peer_count() : 0, syncing_.load()};
       });
-  rpc::register_registry_methods(dispatcher_, *chain_);
+  rpc::register_registry_methods(dispatcher_, *chain_, key_.pubkey());
   rpc::HttpServerOptions opts;
   opts.host = config_.rpc_host;
   opts.port = config_.rpc_port;
@@ -287,6 +287,17 @@ void Node::log_sync_progress(const SyncProgress& sp) {
 std::optional<std::string> Node::failure() const {
   std::lock_guard lock(failure_mu_);
   return failure_;
+}
+
+void Node::on_liveness_changes(Height h, const std::vector<LivenessChange>& changes) {
+  // Operators grep for these: which node, what happened, why (registry/liveness_rules.h).
+  for (const LivenessChange& c : changes) {
+    const bool own = c.pubkey == key_.pubkey();
+    const auto level = own && c.event != LivenessEvent::kRecommissioned ? spdlog::level::warn
+                                                                         : spdlog::level::info;
+    spdlog::log(level, "service node {}{} {} at height {}: {}", to_hex(c.pubkey),
+                own ? " (this node)" : "", liveness_event_name(c.event), h.value, c.reason);
+  }
 }
 
 void Node::on_block_committed(const Block& block, const CommitCertificate& cert) {

@@ -68,6 +68,7 @@ class Node final : public ChainListener {
   const Blockchain& chain() const { return *chain_; }
 
   void on_block_committed(const Block& block, const CommitCertificate& cert) override;
+  void on_liveness_changes(Height h, const std::vector<LivenessChange>& changes) override;
 
  private:
   class LoopScheduler;

@@ -208,6 +208,11 @@ void end_block(RegistryView& v, const RegistryParams& p, Height h, const Hash& s
 
 RegistryChanges genesis_registry(const RegistryParams& p, const std::vector<GenesisStake>& nodes,
                                  const Hash& seed) {
+  return genesis_registry(p, nodes, seed, 0);
+}
+
+RegistryChanges genesis_registry(const RegistryParams& p, const std::vector<GenesisStake>& nodes,
+                                 const Hash& seed, uint64_t genesis_time_ms) {
   RegistryChanges out;
   std::vector<PubKey> members;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -225,6 +230,8 @@ RegistryChanges genesis_registry(const RegistryParams& p, const std::vector<Gene
     sn.staking_requirement = p.staking_requirement;
     sn.registration_height = Height(0);
     sn.active_since_height = Height(0);
+    sn.active_since_time_ms = genesis_time_ms;
+    sn.recommission_credit = p.credit_initial_blocks;
     sn.state = NodeState::kActive;
     sn.last_reward_height = Height(0);
     sn.last_reward_index = static_cast<uint32_t>(i);

@@ -84,11 +84,15 @@ void RegistryState::rebuild_indexes() {
   unlock_queue_.clear();
   unassigned_active_.clear();
   swarms_.clear();
+  liveness_queue_.clear();
+  decommissioned_.clear();
   for_each([this](const ServiceNode& sn) { index(sn); });
 }
 
 void RegistryState::index(const ServiceNode& sn) {
+  if (sn.state == NodeState::kDecommissioned) decommissioned_.emplace(decommission_end_height(sn), sn.pubkey);
   if (sn.is_active()) {
+    liveness_queue_.emplace(liveness_since_ms(sn), sn.pubkey);
     reward_queue_.insert(RewardPosition::of(sn));
     if (sn.swarm_id == kUnassignedSwarm) unassigned_active_.insert(sn.pubkey);
   }
@@ -99,7 +103,9 @@ void RegistryState::index(const ServiceNode& sn) {
 }
 
 void RegistryState::unindex(const ServiceNode& sn) {
+  if (sn.state == NodeState::kDecommissioned) decommissioned_.erase({decommission_end_height(sn), sn.pubkey});
   if (sn.is_active()) {
+    liveness_queue_.erase({liveness_since_ms(sn), sn.pubkey});
     reward_queue_.erase(RewardPosition::of(sn));
     unassigned_active_.erase(sn.pubkey);
   }

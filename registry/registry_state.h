@@ -84,11 +84,18 @@ class RegistryState {
   //   unlock_queue()     : (requested_unlock_height, pubkey) of every node with an unlock
   //                        requested, ascending;
   //   unassigned_active(): active nodes without a swarm (normally none between blocks);
-  //   swarms()           : swarm id -> members, ascending (active nodes with a swarm).
+  //   swarms()           : swarm id -> members, ascending (active nodes with a swarm);
+  //   liveness_queue()   : (liveness_since_ms, pubkey) of every active node, ascending: the
+  //                        block time it last proved, or became active if later
+  //                        (registry/liveness_rules.h);
+  //   decommissioned()   : (last height it may stay decommissioned, pubkey) of every
+  //                        decommissioned node, ascending.
   const std::set<RewardPosition>& reward_queue() const { return reward_queue_; }
   const std::set<std::pair<Height, PubKey>>& unlock_queue() const { return unlock_queue_; }
   const std::set<PubKey>& unassigned_active() const { return unassigned_active_; }
   const SwarmTable& swarms() const { return swarms_; }
+  const std::set<std::pair<uint64_t, PubKey>>& liveness_queue() const { return liveness_queue_; }
+  const std::set<std::pair<uint64_t, PubKey>>& decommissioned() const { return decommissioned_; }
   std::size_t active_count() const { return reward_queue_.size(); }
   // Active nodes' pubkeys, ascending. O(n): for tests and tools, not for block processing.
   std::vector<PubKey> active() const;
@@ -119,6 +126,8 @@ class RegistryState {
   std::set<std::pair<Height, PubKey>> unlock_queue_;
   std::set<PubKey> unassigned_active_;
   SwarmTable swarms_;
+  std::set<std::pair<uint64_t, PubKey>> liveness_queue_;
+  std::set<std::pair<uint64_t, PubKey>> decommissioned_;
 };
 
 // Light-client check: `record` is in the registry whose root is `registry_root`.

@@ -115,6 +115,7 @@ void ServiceNode::encode(Writer& w) const {
   w.u64(last_proof_time_ms);
   w.u64(last_proof_sent_ms);
   contact.encode(w);
+  w.u64(active_since_time_ms);
 }
 
 ServiceNode ServiceNode::decode(Reader& r) {
@@ -150,6 +151,7 @@ ServiceNode ServiceNode::decode(Reader& r) {
   sn.last_proof_time_ms = r.u64();
   sn.last_proof_sent_ms = r.u64();
   sn.contact = UptimeContact::decode(r);
+  sn.active_since_time_ms = r.u64();
   return sn;
 }
 

@@ -8,7 +8,7 @@
 //        requested_unlock_height u64 || last_reward_height u64 || last_reward_index u32 ||
 //        decommission_count u32 || recommission_credit u64 || last_decommission_height u64 ||
 //        swarm_id u64 || rewards_earned u64 || last_proof_height u64 || last_proof_time_ms u64 ||
-//        last_proof_sent_ms u64 || contact
+//        last_proof_sent_ms u64 || contact || active_since_time_ms u64
 //   contributor = address[32] || amount u64 || reserved u64
 //   contact     = public_ip u32 || storage_port u16 || storage_lmq_port u16 ||
 //                 quorumnet_port u16 || version u16 u16 u16
@@ -21,6 +21,11 @@
 // swarm, the reward queue and committees, and it expires at requested_unlock_height (set to
 // deregistration height + dereg_lock_blocks) through the ordinary unlock path, which returns
 // the stakes.
+// active_since_height / active_since_time_ms: the block (and its time) that last made the node
+// active (funding complete, or a recommission); proof age and credit are counted from them
+// (registry/liveness_rules.h). recommission_credit is, while active, the credit in blocks the
+// node had when it last became active (credit_initial at first activation); while
+// decommissioned, the credit it had when it was decommissioned.
 // active_since_height is 0 while the node never became active (height 0 is the genesis, whose
 // nodes are active from it, so "active since 0" is told apart by state == active).
 // contributors[0] is the operator. Decoding rejects more than 10 contributors, fee_bps > 10000
@@ -115,6 +120,7 @@ struct ServiceNode {
   uint64_t last_proof_time_ms = 0;  // that block's time
   uint64_t last_proof_sent_ms = 0;  // the proof's own time_ms
   UptimeContact contact;
+  uint64_t active_since_time_ms = 0;
 
   bool has_proof() const { return last_proof_time_ms != 0 || last_proof_height != Height(); }
   bool is_deregistered() const { return state == NodeState::kDeregistered; }
@@ -130,6 +136,18 @@ struct ServiceNode {
   Hash leaf_hash() const;  // H("swarmchain/sn" || encoding)
   friend bool operator==(const ServiceNode&, const ServiceNode&) = default;
 };
+
+// The block time a node's proof age counts from: its last proof, or when it last became active
+// if that is later (a node must prove within proof_lifetime of activation).
+inline uint64_t liveness_since_ms(const ServiceNode& sn) {
+  return sn.last_proof_time_ms > sn.active_since_time_ms ? sn.last_proof_time_ms
+                                                         : sn.active_since_time_ms;
+}
+// The last height a decommissioned node may stay decommissioned: its credit drains one block
+// per block from its decommission height; past this it is deregistered.
+inline uint64_t decommission_end_height(const ServiceNode& sn) {
+  return sn.last_decommission_height.value + sn.recommission_credit;
+}
 
 struct ReservedSpot {
   PubKey address;

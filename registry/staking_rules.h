@@ -44,6 +44,13 @@ struct RegistryParams {
   uint64_t proof_skew_ms = 5 * 60 * 1000;
   uint64_t dereg_lock_blocks = 1'296'000;
   uint64_t epoch_blocks = 300;
+  // Credits (design §5.4; registry/liveness_rules.h), in blocks: the chain params define them
+  // in time and the executor converts them with target_block_ms.
+  uint64_t target_block_ms = 2000;
+  uint64_t credit_initial_blocks = 3600;       // 2 h
+  uint64_t credit_per_day_s = 2880;            // 48 min of credit per day active
+  uint64_t credit_max_blocks = 86'400;         // 48 h
+  uint64_t credit_min_to_decommission_blocks = 3600;  // 2 h
 };
 
 enum class RegistryError {
@@ -153,6 +160,9 @@ struct GenesisStake {
 // The registry at height 0: every node active, fee 0, its operator the only contributor,
 // reward position (0, i) in list order, x25519 key derived, swarms assigned with `seed`
 // (the chain id). Returns the records to apply to an empty RegistryState.
+RegistryChanges genesis_registry(const RegistryParams& p, const std::vector<GenesisStake>& nodes,
+                                 const Hash& seed, uint64_t genesis_time_ms);
+// As above with genesis time 0 (registry tests that never apply liveness).
 RegistryChanges genesis_registry(const RegistryParams& p, const std::vector<GenesisStake>& nodes,
                                  const Hash& seed);
 

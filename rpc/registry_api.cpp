@@ -24,6 +24,8 @@
 //     older height with today's record would be a proof of the wrong thing.
 #include "rpc/registry_api.h"
 
+#include "registry/liveness_rules.h"
+
 #include <algorithm>
 #include <iterator>
 #include <memory>
@@ -290,17 +292,44 @@ RpcResult get_staking_requirement(const Blockchain& chain, const json& params) {
               {"height", chain.tip().header.height.value}};
 }
 
-RpcResult get_service_node_status(const Blockchain& chain, const json& params) {
+json ms_to_s(const std::optional<uint64_t>& ms) { return ms ? json(*ms / 1000) : json(nullptr); }
+
+// The liveness part of get_service_node_status (registry/liveness_rules.h: liveness_status).
+json liveness_json(const ServiceNode& sn, const RegistryParams& rp, Height h, uint64_t t) {
+  const LivenessStatus st = liveness_status(sn, rp, h, t);
+  const uint64_t credit = st.credit_blocks < 0 ? 0 : static_cast<uint64_t>(st.credit_blocks);
+  return json{{"state", node_state_name(st.state)},
+              {"credit_blocks", st.credit_blocks},
+              {"credit_s", blocks_to_ms(rp, credit) / 1000},
+              {"last_proof_age_s", ms_to_s(st.proof_age_ms)},
+              {"proof_interval_s", rp.proof_interval_s},
+              {"proof_lifetime_s", rp.proof_lifetime_s},
+              // Proof age is judged at the end of every block: the next check is the next block.
+              {"next_check", {{"kind", "proof_age"}, {"height", h.next().value},
+                              {"in_s", rp.target_block_ms / 1000.0}}},
+              {"checks", {{{"kind", "proof_age"}, {"fails_now", st.would_fail_now}}}},
+              {"down_before_decommission_s", ms_to_s(st.ms_before_decommission)},
+              {"down_before_deregistration_s", ms_to_s(st.ms_before_deregistration)},
+              {"explanation", st.explanation}};
+}
+
+RpcResult get_service_node_status(const Blockchain& chain, const std::optional<PubKey>& own_key,
+                                  const json& params) {
   Params p(params);
   p.allow_only({"pubkey", "contributor"});
-  const std::string text = p.required_string("pubkey");
+  const std::optional<std::string> given = p.optional_string("pubkey");
   const std::optional<std::string> contributor_text = p.optional_string("contributor");
   std::optional<PubKey> pk;
-  if (!p.error()) pk = fixed_hex_param<PubKey>(p, "pubkey", text);
+  if (!p.error() && given) pk = fixed_hex_param<PubKey>(p, "pubkey", *given);
+  if (!p.error() && !given) {
+    if (!own_key) p.fail("'pubkey' is required: this node runs without a service-node key");
+    pk = own_key;
+  }
   std::optional<PubKey> contributor;
   if (contributor_text && !p.error())
     contributor = address_param(p, "contributor", *contributor_text);
   if (auto err = p.error()) return unexpected(*err);
+  const std::string text = given ? *given : to_hex(*pk);
 
   std::optional<ServiceNode> sn;
   Height height;
@@ -311,19 +340,15 @@ RpcResult get_service_node_status(const Blockchain& chain, const json& params) {
     tip_time_ms = tip.header.time_ms;
   });
   if (!sn) return unexpected(no_node(text));
+  const RegistryParams& rp = chain.executor().registry_params();
   json out = service_node_to_json(*sn);
   out["height"] = height.value;
-  out["credit"] = sn->recommission_credit;
-  out["proof_age"] = sn->has_proof() ? json((tip_time_ms > sn->last_proof_time_ms
-                                                 ? tip_time_ms - sn->last_proof_time_ms
-                                                 : 0) /
-                                            1000)
-                                     : json(nullptr);
-  out["next_obligation_check"] = nullptr;
-  out["liveness"] = sn->has_proof() ? "uptime proofs on chain; obligation checks are not active yet"
-                                    : "no uptime proof received yet";
+  out["liveness"] = liveness_json(*sn, rp, height, tip_time_ms);
+  out["credit"] = out["liveness"]["credit_blocks"];
+  out["proof_age"] = out["liveness"]["last_proof_age_s"];
+  out["next_obligation_check"] = out["liveness"]["next_check"]["height"];
   if (contributor) {
-    auto limits = stake_limits(chain.executor().registry_params(), *sn, *contributor);
+    auto limits = stake_limits(rp, *sn, *contributor);
     if (limits)
       out["stake_limits"] = {{"min", limits->min.atomic()}, {"max", limits->max.atomic()}};
     else
@@ -385,7 +410,8 @@ RpcResult get_registry_proof(const Blockchain& chain, const json& params) {
 
 }  // namespace
 
-void register_registry_methods(Dispatcher& d, const Blockchain& chain) {
+void register_registry_methods(Dispatcher& d, const Blockchain& chain,
+                               std::optional<PubKey> own_key) {
   auto swarms = std::make_shared<SwarmDirectoryCache>(chain);
   auto nodes = std::make_shared<ServiceNodeCache>(chain);
   d.add_raw("get_service_nodes", [nodes](const json& p) { return get_service_nodes(*nodes, p); });
@@ -395,8 +421,9 @@ void register_registry_methods(Dispatcher& d, const Blockchain& chain) {
   d.add("get_swarms", [&chain](const json& p) { return get_swarms(chain, p); });
   d.add("get_staking_requirement",
         [&chain](const json& p) { return get_staking_requirement(chain, p); });
-  d.add("get_service_node_status",
-        [&chain](const json& p) { return get_service_node_status(chain, p); });
+  d.add("get_service_node_status", [&chain, own_key](const json& p) {
+    return get_service_node_status(chain, own_key, p);
+  });
   d.add("get_registry_proof", [&chain](const json& p) { return get_registry_proof(chain, p); });
 }
 

@@ -40,8 +40,10 @@
 
 namespace swarmchain::rpc {
 
-// REQUIRES: `chain` outlives `d`.
-void register_registry_methods(Dispatcher& d, const Blockchain& chain);
+// REQUIRES: `chain` outlives `d`. `own_key`: the node's own service-node key, which
+// get_service_node_status reports on when called without a pubkey (as oxend does).
+void register_registry_methods(Dispatcher& d, const Blockchain& chain,
+                               std::optional<PubKey> own_key = std::nullopt);
 
 
 // Pubkey -> swarm over one registry state (design §5.7), with each swarm's get_swarm answer

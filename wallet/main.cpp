@@ -16,6 +16,7 @@
 #include "common/address.h"
 #include "common/crypto.h"
 #include "common/hex.h"
+#include "rpc/status_text.h"
 #include "wallet/keystore.h"
 #include "wallet/password.h"
 #include "wallet/sn_commands.h"
@@ -304,6 +305,7 @@ void print_status(const json& st, const std::string& pk_hex) {
     std::cout << "not requested\n";
   else
     std::cout << "requested; stakes return at height " << *unlock << "\n";
+  std::cout << rpc::liveness_text(st);
   if (auto refused = string_field(st, "stake_refused")) {
     std::cout << "  this wallet:  cannot stake: " << *refused << "\n";
   } else if (st.contains("stake_limits") && st["stake_limits"].is_object()) {

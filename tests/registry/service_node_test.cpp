@@ -68,6 +68,7 @@ ServiceNode golden_node() {
   sn.last_proof_time_ms = 1'700'000'040'000ULL;
   sn.last_proof_sent_ms = 1'700'000'039'900ULL;
   sn.contact = UptimeContact{0xc0a80107, 22021, 22020, 22025, {2, 11, 3}};  // 192.168.1.7
+  sn.active_since_time_ms = 1'700'000'010'500ULL;
   return sn;
 }
 
@@ -147,8 +148,8 @@ std::string blake2b_tagged_hex(std::string_view tag, const Bytes& data) {
 constexpr std::size_t kFeeOffset = 3 * 32;
 constexpr std::size_t kContributorCountOffset = kFeeOffset + 2;
 // After the state byte: 6 u64 fields and 2 u32 fields, then the proof fields (3 u64) and the
-// contact (u32, 3 u16 ports, 3 u16 version).
-constexpr std::size_t kBytesAfterState = 6 * 8 + 2 * 4 + 3 * 8 + 4 + 3 * 2 + 3 * 2;
+// contact (u32, 3 u16 ports, 3 u16 version), then active_since_time_ms (u64).
+constexpr std::size_t kBytesAfterState = 6 * 8 + 2 * 4 + 3 * 8 + 4 + 3 * 2 + 3 * 2 + 8;
 
 // ---- generator ----
 
@@ -201,6 +202,8 @@ TEST(ServiceNodeEncoding, FollowsTheGrammarFieldByField) {
   expected += le_hex(40, 8) + le_hex(1'700'000'040'000ULL, 8) + le_hex(1'700'000'039'900ULL, 8);
   expected += le_hex(0xc0a80107, 4) + le_hex(22021, 2) + le_hex(22020, 2) + le_hex(22025, 2) +
               le_hex(2, 2) + le_hex(11, 2) + le_hex(3, 2);
+  // when it last became active (block time)
+  expected += le_hex(1'700'000'010'500ULL, 8);
   EXPECT_EQ(to_hex(sn.to_bytes()), expected);
 }
 

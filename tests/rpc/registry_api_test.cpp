@@ -48,10 +48,24 @@ TEST_F(RegistryApiTest, StatusIsTheRecordPlusLiveness) {
   json entry = result("get_service_nodes", {{"service_node_pubkeys", {to_hex(pk)}}})
                    ["service_node_states"][0];
   for (const auto& [k, v] : entry.items()) EXPECT_EQ(r[k], v) << k;
+  // Genesis: credit_initial (120 s of 500 ms blocks); no proof yet, so the 60 s lifetime counts
+  // from activation (the genesis time).
   EXPECT_EQ(r["credit"], record(pk).recommission_credit);
+  EXPECT_EQ(r["credit"], 240);
   EXPECT_TRUE(r["proof_age"].is_null());
-  EXPECT_TRUE(r["next_obligation_check"].is_null());
-  EXPECT_EQ(r["liveness"], "no uptime proof received yet");
+  EXPECT_EQ(r["next_obligation_check"], 1);
+  const json& l = r["liveness"];
+  EXPECT_EQ(l["state"], "active");
+  EXPECT_EQ(l["credit_s"], 120);
+  EXPECT_TRUE(l["last_proof_age_s"].is_null());
+  EXPECT_EQ(l["proof_lifetime_s"], 60);
+  EXPECT_EQ(l["down_before_decommission_s"], 60);
+  // Failing 120 blocks from now with 240 + 60 blocks of credit: 150 s more decommissioned.
+  EXPECT_EQ(l["down_before_deregistration_s"], 60 + 150);
+  EXPECT_EQ(l["checks"][0]["kind"], "proof_age");
+  EXPECT_EQ(l["checks"][0]["fails_now"], false);
+  EXPECT_NE(l["explanation"].get<std::string>().find("it has sent no uptime proof yet"),
+            std::string::npos);
   EXPECT_EQ(r["height"], 0);
   EXPECT_FALSE(r.contains("stake_limits"));
   EXPECT_FALSE(r.contains("stake_refused"));
@@ -66,7 +80,21 @@ TEST_F(RegistryApiTest, StatusReportsTheAgeOfTheLastUptimeProofByBlockTime) {
   EXPECT_EQ(r["proof_age"], (chain->tip().header.time_ms - proved_at) / 1000);
   EXPECT_EQ(r["proof_age"], 3);
   EXPECT_EQ(r["last_uptime_proof"], proved_at / 1000);
-  EXPECT_EQ(r["liveness"], "uptime proofs on chain; obligation checks are not active yet");
+  EXPECT_EQ(r["liveness"]["last_proof_age_s"], 3);
+  EXPECT_EQ(r["liveness"]["down_before_decommission_s"], 57);
+  EXPECT_NE(r["liveness"]["explanation"].get<std::string>().find("last uptime proof is 3 s old"),
+            std::string::npos);
+}
+
+TEST_F(RegistryApiTest, StatusWithoutAPubkeyIsAboutTheNodesOwnKeyOrAClearError) {
+  expect_invalid("get_service_node_status", json::object(), "'pubkey' is required");
+  rpc::Dispatcher own;
+  rpc::register_registry_methods(own, *chain, sn_key(1).pubkey());
+  json req{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "get_service_node_status"},
+           {"params", json::object()}};
+  json r = json::parse(own.handle(req.dump()));
+  ASSERT_TRUE(r.contains("result")) << r.dump();
+  EXPECT_EQ(r["result"]["service_node_pubkey"], to_hex(sn_key(1).pubkey()));
 }
 
 TEST_F(RegistryApiTest, StatusWithAContributorSaysWhatItMayStake) {
