@@ -178,15 +178,27 @@ void BM_Sync10Blocks(benchmark::State& st) {
     st.ResumeTiming();
     const PreverifyResult r = bc->preverify(f.blocks, f.certs);
     bool ok = r.invalid == 0;
-    for (std::size_t b = 0; ok && b < f.blocks.size(); ++b) ok = bc->commit(f.blocks[b], f.certs[b]).is_ok();
+    std::string why = ok ? "" : "preverify found invalid signatures";
+    // Preverify's parallel chunks may both verify a signature that two blocks share (a
+    // certificate is also the next block's last_commit) before either caches it; what must
+    // hold is that commit verifies nothing again.
+    const uint64_t preverified = bc->sig_cache().stats().verifies;
+    for (std::size_t b = 0; ok && b < f.blocks.size(); ++b) {
+      const Status s = bc->commit(f.blocks[b], f.certs[b]);
+      ok = s.is_ok();
+      if (!ok) why = "block " + std::to_string(b) + " refused: " + s.message();
+    }
     st.PauseTiming();
-    const uint64_t verifies = bc->sig_cache().stats().verifies;
+    const uint64_t verifies = bc->sig_cache().stats().verifies - preverified;
     bc.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     st.ResumeTiming();
-    if (!ok || verifies != f.signatures.size()) {
-      st.SkipWithError("the fresh chain refused a block, or commit verified a signature again");
+    if (!ok || verifies != 0 || preverified < f.signatures.size()) {
+      if (ok)
+        why = "commit verified " + std::to_string(verifies) + " signatures again (preverify " +
+              std::to_string(preverified) + " of " + std::to_string(f.signatures.size()) + ")";
+      st.SkipWithError(why.c_str());
       break;
     }
   }

@@ -4,7 +4,9 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
 
 #include "common/file_util.h"
@@ -97,6 +99,27 @@ rocksdb::DBOptions db_options(rocksdb::Env* env, bool create) {
   // killed mid-commit unable to start ("truncated record body", tests/chain/crash_itest.cpp).
   opts.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   opts.max_open_files = 256;
+  // One writer (the chain strand), and the index column families use a hash memtable, which
+  // does not support concurrent inserts.
+  opts.allow_concurrent_memtable_write = false;
+  return opts;
+}
+
+// The tx index (txid -> where) takes an entry per tx at a random place: in a skip list
+// memtable of a few hundred thousand entries each insert is a deep search (it was the largest
+// part of a syncing node's CPU besides signatures). It is only read by point lookups (Get),
+// so its memtable hashes the txid to a bucket instead. The account history (pubkey || height
+// || index) is read backwards from a key (SeekForPrev), which a hash memtable does not
+// support: it keeps the skip list, with an insert hint per account, since an account's next
+// entry goes right after its last one (heights only grow).
+rocksdb::ColumnFamilyOptions cf_options(std::size_t cf) {
+  rocksdb::ColumnFamilyOptions opts;
+  if (cf == kTxs) {
+    opts.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(32));
+    opts.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1u << 18));
+  }
+  if (cf == kAccountTxs)
+    opts.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(32));
   return opts;
 }
 
@@ -114,7 +137,7 @@ struct Db {
 
 Expected<Db> open_db(rocksdb::Env* env, const std::string& dir, bool create) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (const char* name : kCfNames) descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (std::size_t cf = 0; cf < kCfCount; ++cf) descs.emplace_back(kCfNames[cf], cf_options(cf));
   Db out;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options(env, create), dir, descs, &out.cfs, &raw);
