@@ -56,6 +56,18 @@ Status check_tx_stateless(const Tx& tx, const Hash& chain_id) {
   return Status::ok();
 }
 
+bool tx_refusal_is_senders_fault(TxError e) {
+  switch (e) {
+    case TxError::kBadEncoding:
+    case TxError::kWrongChain:
+    case TxError::kBadSignature:
+    case TxError::kEvidenceBadSignature:
+      return true;
+    default:
+      return false;
+  }
+}
+
 const char* tx_rejection_name(int code) {
   if (code >= static_cast<int>(RegistryError::kAlreadyRegistered))
     return registry_error_name(static_cast<RegistryError>(code));

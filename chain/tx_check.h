@@ -53,6 +53,10 @@ enum class TxError {
 
 // The name of a Status code from apply_tx: a TxError or a RegistryError.
 const char* tx_rejection_name(int code);
+// True for the refusals that hold whatever the chain state (bad encoding, another chain, a
+// forged signature): a peer that relays such a tx could have checked it itself, so it is the
+// peer's fault. Other refusals (a nonce race, a spent balance, a fee floor) are not.
+bool tx_refusal_is_senders_fault(TxError e);
 
 const char* tx_error_name(TxError e);
 

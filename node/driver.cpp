@@ -436,20 +436,8 @@ struct Driver::Impl {
       if (added[i]) {
         ++peers[p].accepted;
         relay.push_back(txs[i]);
-        continue;
-      }
-      switch (added[i].error().code_as<TxError>()) {
-        case TxError::kDuplicate:
-          break;
-        // Wrong whatever the state: the sender relayed a tx it could have checked itself.
-        case TxError::kBadEncoding:
-        case TxError::kWrongChain:
-        case TxError::kBadSignature:
-        case TxError::kEvidenceBadSignature:
-          drop(p, "tx_invalid");
-          break;
-        default:  // refused by the state (a nonce race, a spent balance): not a fault
-          drop(p, "tx_refused");
+      } else if (const auto e = added[i].error().code_as<TxError>(); e != TxError::kDuplicate) {
+        drop(p, tx_refusal_is_senders_fault(e) ? "tx_invalid" : "tx_refused");
       }
     }
     if (relay.empty()) return;

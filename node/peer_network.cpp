@@ -53,17 +53,10 @@ std::optional<std::vector<Tx>> PeerNetwork::decode_txs(ByteView payload) {
 std::size_t PeerNetwork::drop_failing_txs(const Mempool& mempool, std::vector<Tx>& txs) {
   std::size_t faults = 0;
   std::erase_if(txs, [&](const Tx& tx) {
-    Status s = mempool.precheck(tx);
+    const Status s = mempool.precheck(tx);
     if (s) return false;
-    switch (s.code_as<TxError>()) {
-      case TxError::kBadEncoding:
-      case TxError::kWrongChain:
-      case TxError::kBadSignature:
-        ++faults;
-        break;
-      default:  // e.g. a fee below this node's floor: not a fault, just not relayed
-        break;
-    }
+    // A fee below this node's floor is not a fault: the tx is just not relayed.
+    if (tx_refusal_is_senders_fault(s.code_as<TxError>())) ++faults;
     return true;
   });
   return faults;
