@@ -233,8 +233,10 @@ struct LivenessFixture {
     const RegistryParams p = liveness_params();
     std::vector<GenesisStake> stakes;
     for (std::size_t i = 0; i < nodes; ++i)
-      stakes.push_back({key_from(i, 1).pubkey(), key_from(i % 100, 2).pubkey(), Amount::coins(100)});
-    state.apply(genesis_registry(p, stakes, hash_tagged("bench", as_bytes("liveness")), kGenesisMs));
+      stakes.push_back(
+          {key_from(i, 1).pubkey(), key_from(i % 100, 2).pubkey(), Amount::coins(100)});
+    const Hash seed = hash_tagged("bench", as_bytes("liveness"));
+    state.apply(genesis_registry(p, stakes, seed, kGenesisMs));
     RegistryView v(state);
     for (std::size_t i = 0; i < nodes; ++i) {
       if (i % (nodes / kStale) == 0) continue;

@@ -80,10 +80,10 @@ TEST(LivenessNetTest, AKilledNodeCountsDownIsDecommissionedThenRecommissionedWhe
     ASSERT_TRUE(net.wait_height(0, last_h + 2, 20s)) << "the chain stopped:\n" << net.log(0);
   }
   ASSERT_TRUE(decommissioned) << "still " << state_of(st) << " "
-                              << (st ? st->dump() : std::string()) << "\n" << net.log(0);
+                              << (st ? st->dump() : std::string()) << "\n"
+                              << net.log(0);
   const auto took = Clock::now() - killed;
-  std::cout << "decommissioned "
-            << std::chrono::duration_cast<std::chrono::seconds>(took).count()
+  std::cout << "decommissioned " << std::chrono::duration_cast<std::chrono::seconds>(took).count()
             << " s after the kill; countdown samples:";
   for (uint64_t c : countdown) std::cout << " " << c;
   std::cout << "\n";
@@ -93,7 +93,8 @@ TEST(LivenessNetTest, AKilledNodeCountsDownIsDecommissionedThenRecommissionedWhe
   EXPECT_GT(countdown.front(), countdown.back() + 10);
   for (std::size_t i = 1; i < countdown.size(); ++i)
     EXPECT_LE(countdown[i], countdown[i - 1]) << "sample " << i;
-  EXPECT_NE(explanation.find("Without a new proof it is decommissioned in about"), std::string::npos)
+  EXPECT_NE(explanation.find("Without a new proof it is decommissioned in about"),
+            std::string::npos)
       << explanation;
 
   // Decommissioned: the RPC says why and where it stands, the log says when, and
@@ -132,7 +133,8 @@ TEST(LivenessNetTest, AKilledNodeCountsDownIsDecommissionedThenRecommissionedWhe
         return back && state_of(back) == "active";
       },
       60s))
-      << state_of(back) << "\n" << net.log(victim);
+      << state_of(back) << "\n"
+      << net.log(victim);
   EXPECT_NE((*back)["swarm_id"].get<uint64_t>(), kNoSwarm) << back->dump();
   EXPECT_TRUE(wait_until(
       [&] {

@@ -43,8 +43,12 @@ LivenessSim::LivenessSim(std::size_t nodes, uint64_t seed,
 
 LivenessSim::~LivenessSim() = default;
 
-PubKey LivenessSim::pubkey(std::size_t i) const { return node_key(i).pubkey(); }
-PubKey LivenessSim::operator_address(std::size_t i) const { return operator_key(i).pubkey(); }
+PubKey LivenessSim::pubkey(std::size_t i) const {
+  return node_key(i).pubkey();
+}
+PubKey LivenessSim::operator_address(std::size_t i) const {
+  return operator_key(i).pubkey();
+}
 
 Status LivenessSim::start_all() {
   for (auto& n : nodes_)
@@ -71,15 +75,17 @@ bool LivenessSim::run_until(const std::function<bool()>& done, uint64_t within_m
     }
     for (auto& n : nodes_)
       if (n->up() && n->driver().failure())
-        checker_.fail("node " + std::to_string(n->index()) + " failed: " +
-                      n->driver().failure()->message());
+        checker_.fail("node " + std::to_string(n->index()) +
+                      " failed: " + n->driver().failure()->message());
   }
   failure_ = checker_.ok() ? "too many steps waiting for: " + what
                            : "invariant broken waiting for " + what + ": " + *checker_.failure();
   return false;
 }
 
-Height LivenessSim::height(std::size_t i) const { return nodes_[i]->height(); }
+Height LivenessSim::height(std::size_t i) const {
+  return nodes_[i]->height();
+}
 
 std::optional<ServiceNode> LivenessSim::record(std::size_t i, const PubKey& pk) const {
   std::optional<ServiceNode> out;

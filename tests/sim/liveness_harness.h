@@ -71,7 +71,8 @@ class LivenessSim {
   bool in_some_swarm(std::size_t i, const PubKey& pk) const;
   std::vector<PubKey> committee(std::size_t i, Height h) const;
   // Every up node's record of `pk` satisfies `pred`.
-  bool all_up_see(const PubKey& pk, const std::function<bool(const std::optional<ServiceNode>&)>& pred) const;
+  bool all_up_see(const PubKey& pk,
+                  const std::function<bool(const std::optional<ServiceNode>&)>& pred) const;
 
   const std::vector<LivenessEventRecord>& events() const { return events_; }
   // The heights at which `observer` committed a `e` change of `pk` (ascending).

@@ -107,11 +107,11 @@ std::string LivenessModel::describe(const PubKey& pk) const {
   auto it = nodes_.find(pk);
   if (it == nodes_.end()) return "untracked";
   const Node& n = it->second;
-  return to_hex(pk).substr(0, 8) + ": " + node_state_name(n.state) +
-         (n.gone ? " (gone)" : "") + ", credit_at " + std::to_string(n.credit_at) +
-         ", active since " + std::to_string(n.active_h) + " @" + std::to_string(n.active_t) +
-         ", proof @" + std::to_string(n.proof_t) + ", decommissioned at " +
-         std::to_string(n.decommission_h) + ", unlock " + std::to_string(n.unlock_h);
+  return to_hex(pk).substr(0, 8) + ": " + node_state_name(n.state) + (n.gone ? " (gone)" : "") +
+         ", credit_at " + std::to_string(n.credit_at) + ", active since " +
+         std::to_string(n.active_h) + " @" + std::to_string(n.active_t) + ", proof @" +
+         std::to_string(n.proof_t) + ", decommissioned at " + std::to_string(n.decommission_h) +
+         ", unlock " + std::to_string(n.unlock_h);
 }
 
 }  // namespace swarmchain::sim
