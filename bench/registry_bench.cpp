@@ -12,6 +12,16 @@
 //                                (O(changes · log n), plus the swarm run's flat O(S) arrays).
 //   BM_RegistryBlockCommit     : the same block plus RegistryState::apply (what the node does
 //                                when it commits the block: records, indexes, tree).
+//   BM_LivenessBlock100Decommissions: one block's end on 10,000 active nodes of which 100 have
+//                                stale proofs (liveness, design §5.4): apply_liveness
+//                                decommissions them, end_block's swarm upkeep takes them out
+//                                of their swarms, and registry_root (RegistryState::prepare).
+//                                Reported per 10 changes, next to BM_RegistryBlock10Changes.
+//                                Goal < 1 ms per 10 changes.
+//   BM_LivenessBlockNoneFailing/L: the same block when no node fails: end_block + prepare,
+//                                without (L=0) and with (L=1) apply_liveness. The difference
+//                                must not be measurable.
+//   BM_ApplyLivenessNoneFailing: apply_liveness alone on those 10,000 nodes, none failing.
 //   BM_HttpTrivialHandler      : POST to a cpp-httplib handler that returns a fixed body,
 //                                keep-alive, one client. The ceiling for any HTTP method.
 //   BM_HttpGetSwarm            : the real get_swarm over the real RPC server (Blockchain in a
@@ -34,7 +44,9 @@
 #include "chain/blockchain.h"
 #include "common/crypto.h"
 #include "common/hex.h"
+#include "registry/liveness_rules.h"
 #include "registry/staking_rules.h"
+#include "registry/uptime_rules.h"
 #include "rpc/http_server.h"
 #include "rpc/httplib_include.h"
 #include "rpc/registry_api.h"
@@ -190,6 +202,99 @@ void BM_RegistryBlockCommit(benchmark::State& st) {
 }
 BENCHMARK(BM_RegistryBlockCommit)->Unit(benchmark::kMicrosecond);
 
+// ---- Liveness ----
+
+constexpr std::size_t kStale = 100;       // nodes whose proofs go stale in the benchmark block
+constexpr uint64_t kGenesisMs = 1'700'000'000'000;
+constexpr uint64_t kProofMs = kGenesisMs + 30'000;  // block 1: every other node proves
+constexpr uint64_t kFailMs = kGenesisMs + 61'000;   // block 2: the 100 unproven are stale
+constexpr uint64_t kCalmMs = kGenesisMs + 59'000;   // block 2 at this time: nobody is
+
+// The dev preset's liveness (chain/params.cpp): 500 ms blocks, lifetime 60 s, credit 120 s at
+// first, 60 s needed to be decommissioned.
+RegistryParams liveness_params() {
+  RegistryParams p = params();
+  p.target_block_ms = 500;
+  p.proof_interval_s = 20;
+  p.proof_lifetime_s = 60;
+  p.credit_initial_blocks = 240;
+  p.credit_per_day_s = 43'200;
+  p.credit_max_blocks = 1'200;
+  p.credit_min_to_decommission_blocks = 120;
+  p.dereg_lock_blocks = 80;
+  return p;
+}
+
+// 10,000 active genesis nodes; all but every 100th proved in block 1.
+struct LivenessFixture {
+  RegistryState state;
+  explicit LivenessFixture(std::size_t nodes) {
+    crypto_init();
+    const RegistryParams p = liveness_params();
+    std::vector<GenesisStake> stakes;
+    for (std::size_t i = 0; i < nodes; ++i)
+      stakes.push_back(
+          {key_from(i, 1).pubkey(), key_from(i % 100, 2).pubkey(), Amount::coins(100)});
+    const Hash seed = hash_tagged("bench", as_bytes("liveness"));
+    state.apply(genesis_registry(p, stakes, seed, kGenesisMs));
+    RegistryView v(state);
+    for (std::size_t i = 0; i < nodes; ++i) {
+      if (i % (nodes / kStale) == 0) continue;
+      Status s = apply_uptime_proof(v, p, stakes[i].sn_pubkey, kProofMs, UptimeContact{},
+                                    Height(1), kProofMs);
+      if (!s) std::fprintf(stderr, "fixture proof failed: %s\n", s.message().c_str());
+    }
+    state.apply(v.take_changes());
+  }
+};
+
+LivenessFixture& liveness_fixture() {
+  static LivenessFixture f(kNodes);
+  return f;
+}
+
+// Block 2's end at `time_ms`: liveness (unless `liveness` is false), end_block, registry_root.
+std::size_t liveness_block(const RegistryState& state, uint64_t time_ms, bool liveness,
+                           benchmark::State& st) {
+  const RegistryParams p = liveness_params();
+  RegistryView v(state);
+  std::size_t events = 0;
+  if (liveness) events = apply_liveness(v, p, Height(2), time_ms).size();
+  std::vector<Payout> payouts;
+  end_block(v, p, Height(2), hash_tagged("bench", as_bytes("parent")), payouts);
+  RegistryState::Update update = state.prepare(v.changes());
+  benchmark::DoNotOptimize(update.root);
+  st.counters["records_changed"] = static_cast<double>(v.changes().size());
+  return events;
+}
+
+void BM_LivenessBlock100Decommissions(benchmark::State& st) {
+  const LivenessFixture& f = liveness_fixture();
+  std::size_t events = 0;
+  for (auto _ : st) events = liveness_block(f.state, kFailMs, true, st);
+  if (events != kStale) st.SkipWithError("expected 100 decommissions");
+  st.counters["decommissioned"] = static_cast<double>(events);
+}
+BENCHMARK(BM_LivenessBlock100Decommissions)->Unit(benchmark::kMicrosecond);
+
+void BM_LivenessBlockNoneFailing(benchmark::State& st) {
+  const LivenessFixture& f = liveness_fixture();
+  std::size_t events = 0;
+  for (auto _ : st) events = liveness_block(f.state, kCalmMs, st.range(0) != 0, st);
+  if (events != 0) st.SkipWithError("expected no liveness change");
+}
+BENCHMARK(BM_LivenessBlockNoneFailing)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+void BM_ApplyLivenessNoneFailing(benchmark::State& st) {
+  const LivenessFixture& f = liveness_fixture();
+  const RegistryParams p = liveness_params();
+  for (auto _ : st) {
+    RegistryView v(f.state);
+    benchmark::DoNotOptimize(apply_liveness(v, p, Height(2), kCalmMs));
+  }
+}
+BENCHMARK(BM_ApplyLivenessNoneFailing)->Unit(benchmark::kNanosecond);
+
 // ---- HTTP ----
 
 constexpr const char* kGetSwarmBody =
@@ -321,6 +426,25 @@ int main(int argc, char** argv) {
           "registry block cost, 40,000 nodes / 2,500 nodes (16x the nodes) = %.2f "
           "(O(log n): ~1.4; O(n): ~16)\n",
           block_large_ns / block_small_ns);
+    const double liveness_ns = ns("BM_LivenessBlock100Decommissions");
+    if (liveness_ns > 0)
+      std::printf(
+          "liveness block, 100 decommissions on 10,000 nodes (apply_liveness + end_block + "
+          "registry_root): %.3f ms = %.3f ms per 10 changes (goal < 1 ms per 10)%s\n",
+          liveness_ns / 1e6, liveness_ns / 1e6 / (kStale / kChanges),
+          block_ns > 0 ? (" vs " + std::to_string(block_ns / 1e6) +
+                          " ms for BM_RegistryBlock10Changes/10000").c_str()
+                       : "");
+    const double calm_without = ns("BM_LivenessBlockNoneFailing/0");
+    const double calm_with = ns("BM_LivenessBlockNoneFailing/1");
+    const double apply_only = ns("BM_ApplyLivenessNoneFailing");
+    if (calm_without > 0 && calm_with > 0)
+      std::printf(
+          "none failing on 10,000 nodes: apply_liveness alone %.0f ns = %.2f%% of the block end "
+          "(end_block + registry_root: %.1f us without liveness, %.1f us with; real time, "
+          "noisy on a loaded machine)\n",
+          apply_only, apply_only > 0 ? 100.0 * apply_only / calm_without : 0.0,
+          calm_without / 1e3, calm_with / 1e3);
     if (http > 0 && trivial > 0)
       std::printf("ratio http_get_swarm / http_trivial_handler = %.2f (goal >= 0.50)\n",
                   http / trivial);

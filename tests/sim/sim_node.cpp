@@ -62,7 +62,12 @@ void SimNode::on_message(NodeIndex from, ByteView bytes) {
 }
 
 void SimNode::on_timer(const DriverTimer& t) {
-  if (up()) driver_->on_timer(t);
+  if (!up()) return;
+  if (t.kind == DriverTimer::Kind::kUptimeProof && !proofs_on_) {
+    world_.scheduler(setup_.index).schedule(genesis_.params.proof_interval_s * 1000, t);
+    return;
+  }
+  driver_->on_timer(t);
 }
 
 Height SimNode::height() const { return up() ? chain_->tip().header.height : Height(0); }
@@ -94,9 +99,14 @@ void SimNode::on_block_committed(const Block& block, const CommitCertificate& ce
   chain_->with_state([&](const ChainState& s, const ChainTip&) {
     checker_.on_state(setup_.index, s.height,
                       Roots{s.accounts.root(), s.registry.root()});
+    if (observer_.committed) observer_.committed(setup_.index, block, s);
   });
   checker_.on_committee(setup_.index, block.header.height.next(),
                         chain_->committee(block.header.height.next()), never_proved_);
+}
+
+void SimNode::on_liveness_changes(Height h, const std::vector<LivenessChange>& changes) {
+  if (observer_.liveness) observer_.liveness(setup_.index, h, changes);
 }
 
 }  // namespace swarmchain::sim

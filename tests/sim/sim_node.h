@@ -5,14 +5,20 @@
 // from the node's own disk and starts a new Driver.
 //
 // Every block the node commits goes to the InvariantChecker (the block, its certificate, the
-// parent's certificate inside it, the roots of the state it leads to, the next committee).
+// parent's certificate inside it, the roots of the state it leads to, the next committee), and
+// to the SimObserver if a test set one (with the state it leads to, and the block's liveness
+// changes). set_proofs(false) stops the node's uptime proofs without stopping the node: its
+// proof timer still fires, re-armed, but sends nothing until set_proofs(true) (a crash-free
+// "proof sender is down"); a restart proves at start as the driver does.
 //
 // Thread-safety: none; the simulation's one thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "chain/blockchain.h"
 #include "chain/mempool.h"
@@ -35,6 +41,13 @@ struct SimNodeSetup {
   bool verbose = false;  // print every commit
 };
 
+// What a test sees of a node's commits (tests/sim only). Called on the simulation's thread,
+// inside the chain's state lock: read `state`, do not call back into the node.
+struct SimObserver {
+  std::function<void(NodeIndex, const Block&, const ChainState&)> committed;
+  std::function<void(NodeIndex, Height, const std::vector<LivenessChange>&)> liveness;
+};
+
 class SimNode final : public SimHost, private ChainListener {
  public:
   SimNode(SimWorld& world, const Genesis& genesis, SimNodeSetup setup, InvariantChecker& checker,
@@ -52,6 +65,10 @@ class SimNode final : public SimHost, private ChainListener {
   Status submit(const Tx& tx);
   uint64_t next_nonce(const PubKey& sender) const;
 
+  void set_observer(SimObserver o) { observer_ = std::move(o); }
+  void set_proofs(bool on) { proofs_on_ = on; }
+  bool proofs_on() const { return proofs_on_; }
+
   NodeIndex index() const { return setup_.index; }
   Role role() const { return setup_.role; }
   const KeyPair& key() const { return setup_.key; }
@@ -59,9 +76,11 @@ class SimNode final : public SimHost, private ChainListener {
   // REQUIRES: up().
   const Blockchain& chain() const { return *chain_; }
   const Driver& driver() const { return *driver_; }
+  const Mempool& mempool() const { return *mempool_; }
 
  private:
   void on_block_committed(const Block& block, const CommitCertificate& cert) override;
+  void on_liveness_changes(Height h, const std::vector<LivenessChange>& changes) override;
 
   SimWorld& world_;
   Genesis genesis_;
@@ -69,6 +88,8 @@ class SimNode final : public SimHost, private ChainListener {
   bool verbose_ = false;
   InvariantChecker& checker_;
   const std::set<PubKey>& never_proved_;
+  SimObserver observer_;
+  bool proofs_on_ = true;
   NodeClock clock_;
   std::shared_ptr<MemoryDisk> disk_;
   std::unique_ptr<MemorySignStateStore> sign_state_;  // kept across a crash, as a file
