@@ -174,7 +174,9 @@ TEST_F(NodeMetricsTest, EverySampleBelongsToAFamilyWithHelpAndType) {
     ASSERT_FALSE(family.empty()) << x.name << " has no TYPE";
     EXPECT_TRUE(s.help.count(family)) << family << " has no HELP";
     EXPECT_EQ(family.rfind("swarmchain_", 0), 0u) << family;
-    if (s.type.at(family) == "counter") EXPECT_TRUE(family.ends_with("_total")) << family;
+    if (s.type.at(family) == "counter") {
+      EXPECT_TRUE(family.ends_with("_total")) << family;
+    }
   }
   for (const char* f : {"swarmchain_height", "swarmchain_finalized_height",
                         "swarmchain_consensus_round", "swarmchain_consensus_rounds_per_height",
