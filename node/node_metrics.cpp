@@ -125,7 +125,9 @@ void NodeMetrics::render(prom::TextWriter& w, const NodeReadings& r) const {
   w.gauge("swarmchain_syncing", "1 while a peer is more than one block ahead and this node syncs.",
           r.loop.syncing ? 1 : 0);
   w.gauge("swarmchain_sync_target_height",
-          "The highest height a peer claims (0 when none has said).", double(r.loop.sync_target));
+          "The highest height known: what a peer claims, or this node's own height when no peer "
+          "is ahead.",
+          double(r.loop.sync_target));
   w.gauge("swarmchain_peers", "Connected p2p peers (0 with p2p off).", double(r.peers));
   for (const auto& [reason, n] : r.p2p_drops) {
     if (is_payload_drop(reason)) {

@@ -48,7 +48,7 @@ struct LoopReadings {
   uint64_t consensus_height = 0;  // the height being decided
   uint32_t consensus_round = 0;
   bool syncing = false;
-  uint64_t sync_target = 0;  // the highest height a peer claims; 0 when none
+  uint64_t sync_target = 0;  // max(the highest height a peer claims, the tip)
   DriverStats stats;
 };
 
