@@ -435,6 +435,8 @@ struct Driver::Impl {
     for (std::size_t i = 0; i < txs.size(); ++i) {
       if (added[i]) {
         ++peers[p].accepted;
+        if (std::holds_alternative<UptimeProofPayload>(txs[i].payload))
+          ++stats.uptime_proofs_received;
         relay.push_back(txs[i]);
       } else if (const auto e = added[i].error().code_as<TxError>(); e != TxError::kDuplicate) {
         drop(p, tx_refusal_is_senders_fault(e) ? "tx_invalid" : "tx_refused");

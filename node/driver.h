@@ -107,7 +107,8 @@ struct DriverStats {
   uint64_t blocks_decided = 0;   // blocks committed from a consensus decision
   uint64_t blocks_synced = 0;    // blocks committed from a peer's Blocks (sync)
   uint64_t evidence_sent = 0;    // evidence txs added to the mempool and broadcast
-  uint64_t uptime_proofs_sent = 0;
+  uint64_t uptime_proofs_sent = 0;      // this node's own, admitted into its mempool
+  uint64_t uptime_proofs_received = 0;  // peers' proofs admitted into the mempool (on_txs)
 };
 
 // Per-sender counters of messages dropped, and why (p2p scores peers from these).

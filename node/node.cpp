@@ -2,6 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <variant>
+
 #include "common/hex.h"
 #include "common/parallel.h"
 #include "node/node_key.h"
@@ -86,6 +91,10 @@ void Node::on_strand(std::function<void(Driver&)> fn) {
 }
 
 void Node::queue_local_txs(std::span<const Tx> txs) {
+  const auto proofs = std::count_if(txs.begin(), txs.end(), [](const Tx& tx) {
+    return std::holds_alternative<UptimeProofPayload>(tx.payload);
+  });
+  if (proofs > 0) metrics_.count_proofs_from_rpc(static_cast<uint64_t>(proofs));
   bool was_empty = false;
   {
     std::lock_guard lock(outbox_mu_);
@@ -165,6 +174,13 @@ Status Node::start() {
   opts.port = config_.rpc_port;
   opts.worker_threads = config_.rpc_threads;
   rpc_ = std::make_unique<rpc::HttpServer>(opts, dispatcher_);
+  rpc_metrics_ = std::make_unique<rpc::RpcMetrics>(dispatcher_.method_names());
+  rpc_->set_request_metrics(rpc_metrics_.get());
+  rpc_->set_metrics([this] { return metrics_text(); });
+  {
+    const ChainTip tip = chain_->tip();
+    metrics_.seed_tip(tip.header.height, tip.header.time_ms);  // the loop thread starts below
+  }
   rpc_->set_health([this] {
     if (auto why = failure()) return nlohmann::json{{"status", "failed"}, {"reason", *why}};
     auto tip = chain_->tip();
@@ -297,10 +313,69 @@ void Node::on_liveness_changes(Height h, const std::vector<LivenessChange>& chan
                                                                          : spdlog::level::info;
     spdlog::log(level, "service node {}{} {} at height {}: {}", to_hex(c.pubkey),
                 own ? " (this node)" : "", liveness_event_name(c.event), h.value, c.reason);
+    metrics_.count_state_change(liveness_event_name(c.event));
   }
 }
 
+LoopReadings Node::loop_readings_now() const {
+  LoopReadings r;
+  const consensus::Engine& e = driver_->engine();
+  r.consensus_height = e.height().value;
+  r.consensus_round = e.round();
+  const SyncProgress sp = driver_->sync_progress();
+  r.syncing = sp.syncing;
+  r.sync_target = sp.target.value;
+  r.stats = driver_->stats();
+  return r;
+}
+
+LoopReadings Node::read_loop() {
+  auto done = std::make_shared<std::promise<LoopReadings>>();
+  std::future<LoopReadings> answer = done->get_future();
+  loop_->post([this, done] { done->set_value(loop_readings_now()); });
+  try {
+    if (answer.wait_for(std::chrono::milliseconds(kMetricsLoopWaitMs)) ==
+        std::future_status::ready) {
+      LoopReadings r = answer.get();
+      std::lock_guard lock(loop_readings_mu_);
+      last_loop_readings_ = r;
+      return r;
+    }
+  } catch (const std::future_error&) {
+    // The loop stopped and dropped the closure (a scrape during shutdown).
+  }
+  metrics_.count_loop_timeout();
+  std::lock_guard lock(loop_readings_mu_);
+  return last_loop_readings_;
+}
+
+std::string Node::metrics_text() {
+  NodeReadings r;
+  chain_->with_state([&r](const ChainState& state, const ChainTip& tip) {
+    r.height = tip.header.height.value;
+    r.registry = count_registry(state.registry);
+  });
+  r.mempool_txs = mempool_->size();
+  r.mempool_bytes = mempool_->bytes();
+  r.p2p_enabled = p2p_ != nullptr;
+  if (p2p_) {
+    r.peers = p2p_->host().peer_count();
+    r.p2p_drops = p2p_->host().drop_counts();
+  }
+  r.loop = read_loop();
+  {
+    std::lock_guard lock(failure_mu_);
+    r.failed = failure_.has_value();
+    r.stalled = stalled_.has_value();
+  }
+  prom::TextWriter w;
+  metrics_.render(w, r);
+  if (rpc_metrics_) rpc_metrics_->render(w);
+  return w.text();
+}
+
 void Node::on_block_committed(const Block& block, const CommitCertificate& cert) {
+  metrics_.on_block_committed(block, cert);
   // The driver has told the mempool and the signer; this is the node's log line.
   spdlog::info("block {} {} txs {} round {}", block.header.height.value, to_hex(block.hash()),
                block.txs.size(), cert.round);

@@ -8,7 +8,8 @@
 //
 // Thread-safety: open()/start()/stop() from the main thread. The event-loop thread owns the
 // Driver and writes the chain; RPC worker threads read the chain, add to the mempool and post
-// to the loop.
+// to the loop. A /metrics scrape (RPC thread) reads the driver by posting to the loop and
+// waiting a bounded time (read_loop()).
 #pragma once
 
 #include <atomic>
@@ -27,11 +28,13 @@
 #include "common/clock.h"
 #include "node/driver.h"
 #include "node/event_loop.h"
+#include "node/node_metrics.h"
 #include "node/peer_network.h"
 #include "node/sign_state.h"
 #include "node/signer.h"
 #include "rpc/http_server.h"
 #include "rpc/json_rpc.h"
+#include "rpc/rpc_metrics.h"
 
 namespace swarmchain {
 
@@ -70,6 +73,11 @@ class Node final : public ChainListener {
   void on_block_committed(const Block& block, const CommitCertificate& cert) override;
   void on_liveness_changes(Height h, const std::vector<LivenessChange>& changes) override;
 
+  // The node's metrics (GET /metrics): count_state_change() from anywhere.
+  NodeMetrics& metrics() { return metrics_; }
+  // The text GET /metrics serves (RPC threads): the node's metrics, then the RPC's.
+  std::string metrics_text();
+
  private:
   class LoopScheduler;
   // Runs fn(driver) on the chain strand, then reports a driver failure if there is one.
@@ -95,6 +103,11 @@ class Node final : public ChainListener {
   std::string stall_cause(std::size_t committee) const;
   static constexpr uint64_t kStallCheckMs = 10'000;
   std::optional<std::string> failure() const;
+  // The driver's readings for a scrape: read on the chain strand, waited for at most
+  // kMetricsLoopWaitMs; the previous readings if the strand is busy longer (or stopped).
+  LoopReadings read_loop();
+  LoopReadings loop_readings_now() const;  // chain strand
+  static constexpr uint64_t kMetricsLoopWaitMs = 500;
 
   NodeConfig config_;
   KeyPair key_;
@@ -109,7 +122,11 @@ class Node final : public ChainListener {
   std::unique_ptr<Scheduler> sched_;
   std::unique_ptr<Driver> driver_;  // used on the loop thread only
   rpc::Dispatcher dispatcher_;
+  NodeMetrics metrics_;
+  std::unique_ptr<rpc::RpcMetrics> rpc_metrics_;  // made in start(), once methods are registered
   std::unique_ptr<rpc::HttpServer> rpc_;
+  std::mutex loop_readings_mu_;
+  LoopReadings last_loop_readings_;  // guarded by loop_readings_mu_
   std::thread loop_thread_;
   bool failure_reported_ = false;  // loop thread
   mutable std::mutex failure_mu_;

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 #include <exception>
 #include <future>
 #include <mutex>
@@ -82,6 +83,8 @@ void HttpServer::set_metrics(std::function<std::string()> provider) {
   metrics_ = std::move(provider);
 }
 
+void HttpServer::set_request_metrics(RpcMetrics* sink) { metrics_sink_ = sink; }
+
 Status HttpServer::start() {
   if (running()) return Status::error("RPC server already running on " + endpoint(options_.host, bound_port_));
   if (options_.worker_threads == 0 || options_.max_body_bytes == 0 || options_.keep_alive_max < 1 ||
@@ -152,6 +155,9 @@ void HttpServer::install_routes() {
   // once into our own buffer.
   svr.Post("/json_rpc", [this](const httplib::Request&, httplib::Response& res,
                                const httplib::ContentReader& read_body) {
+    const auto started = std::chrono::steady_clock::now();
+    CallOutcome outcome;
+    bool dispatched = false;
     guarded(res, [&] {
       std::string body;
       bool too_large = false;
@@ -173,8 +179,19 @@ void HttpServer::install_routes() {
         res.status = 400;
         return;
       }
-      res.set_content(dispatcher_.handle(body), kJsonType);
+      res.set_content(dispatcher_.handle(body, &outcome), kJsonType);
+      dispatched = true;
     });
+    if (metrics_sink_ != nullptr) {
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (dispatched) {
+        metrics_sink_->record(outcome, secs);
+      } else {
+        metrics_sink_->record_http(res.status == 413 || res.status == 400 ? res.status : 500,
+                                   secs);
+      }
+    }
   });
 
   svr.Get("/health", [this](const httplib::Request&, httplib::Response& res) {

@@ -8,6 +8,8 @@
 //                   503 when that body's "status" is not "ok" ("failed": the node stopped;
 //                   "stalled": no block for a while; the body says why).
 //   GET  /metrics   200 Prometheus text from set_metrics(); 404 when no provider is set.
+//                   set_request_metrics() counts the /json_rpc requests (method, status,
+//                   latency) for that provider to render.
 // A body over max_body_bytes gets HTTP 413, whether sent with Content-Length or chunked.
 //
 // Resource bounds: a fixed pool of worker_threads serves connections (one connection holds one
@@ -32,6 +34,7 @@
 
 #include "common/expected.h"
 #include "rpc/json_rpc.h"
+#include "rpc/rpc_metrics.h"
 
 namespace httplib {
 class Server;
@@ -62,6 +65,9 @@ class HttpServer {
   // HTTP 500.
   void set_health(std::function<nlohmann::json()> provider);
   void set_metrics(std::function<std::string()> provider);
+  // REQUIRES: not running; `sink` outlives this server. Every POST /json_rpc is recorded there
+  // (rpc/rpc_metrics.h); the provider of set_metrics() renders it.
+  void set_request_metrics(RpcMetrics* sink);
 
   // Binds host:port and serves on a background thread. When it returns OK the socket is
   // listening and the accept loop is running, so a client can connect at once.
@@ -81,6 +87,7 @@ class HttpServer {
   const Dispatcher& dispatcher_;
   std::function<nlohmann::json()> health_;
   std::function<std::string()> metrics_;
+  RpcMetrics* metrics_sink_ = nullptr;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   uint16_t bound_port_ = 0;

@@ -80,61 +80,78 @@ void Dispatcher::add_raw(std::string name, RawHandler h) {
 
 bool Dispatcher::has(std::string_view name) const { return methods_.find(name) != methods_.end(); }
 
-std::string Dispatcher::handle(std::string_view body) const {
+std::vector<std::string> Dispatcher::method_names() const {
+  std::vector<std::string> names;
+  names.reserve(methods_.size());
+  for (const auto& [name, handler] : methods_) names.push_back(name);
+  return names;
+}
+
+std::string Dispatcher::handle(std::string_view body, CallOutcome* outcome) const {
+  CallOutcome local;
+  CallOutcome& out = outcome != nullptr ? *outcome : local;
+  out = CallOutcome{};
   try {
     json request;
     try {
       request = json::parse(body.begin(), body.end());
     } catch (const json::parse_error& e) {
+      out.error_code = kParseError;
       return error_response(nullptr, {kParseError, "parse error: " + without_json_prefix(e.what()),
                                       nullptr});
     }
-    return handle_parsed(request);
+    return handle_parsed(request, out);
   } catch (...) {
+    out.error_code = kInternalError;
     // Only reachable if building a response itself failed (allocation failure): answer with a
     // fixed body rather than let an exception leave the RPC module.
     return R"({"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"internal error"}})";
   }
 }
 
-std::string Dispatcher::handle_parsed(const json& request) const {
+std::string Dispatcher::handle_parsed(const json& request, CallOutcome& outcome) const {
+  // Every error answer below goes through here, so the outcome names its code.
+  auto fail = [&outcome](const json& id, const RpcError& e) {
+    outcome.error_code = e.code;
+    return error_response(id, e);
+  };
   if (request.is_array()) {
-    return error_response(nullptr, invalid_request("batch requests are not supported"));
+    return fail(nullptr, invalid_request("batch requests are not supported"));
   }
   if (!request.is_object()) {
-    return error_response(nullptr, invalid_request("the request must be a JSON object"));
+    return fail(nullptr, invalid_request("the request must be a JSON object"));
   }
 
   json id = nullptr;
   if (auto it = request.find("id"); it != request.end()) {
     if (!it->is_string() && !it->is_number() && !it->is_null()) {
-      return error_response(nullptr, invalid_request("'id' must be a string, a number or null"));
+      return fail(nullptr, invalid_request("'id' must be a string, a number or null"));
     }
     id = *it;
   }
 
   auto version = request.find("jsonrpc");
   if (version == request.end() || !version->is_string() || *version != "2.0") {
-    return error_response(id, invalid_request(R"('jsonrpc' must be "2.0")"));
+    return fail(id, invalid_request(R"('jsonrpc' must be "2.0")"));
   }
   auto method = request.find("method");
   if (method == request.end() || !method->is_string()) {
-    return error_response(id, invalid_request("'method' must be a string"));
+    return fail(id, invalid_request("'method' must be a string"));
   }
+  const auto& name = method->get_ref<const std::string&>();
+  auto handler = methods_.find(name);
+  if (handler != methods_.end()) outcome.method = &handler->first;
   static const json kNoParams = json::object();
   const json* params = &kNoParams;
   if (auto it = request.find("params"); it != request.end()) {
     if (!it->is_object()) {
-      return error_response(id, invalid_request("'params' must be an object or absent"));
+      return fail(id, invalid_request("'params' must be an object or absent"));
     }
     params = &*it;
   }
 
-  const auto& name = method->get_ref<const std::string&>();
-  auto handler = methods_.find(name);
   if (handler == methods_.end()) {
-    return error_response(id, {kMethodNotFound, "method not found: '" + echoable(name) + "'",
-                               nullptr});
+    return fail(id, {kMethodNotFound, "method not found: '" + echoable(name) + "'", nullptr});
   }
 
   // A handler bug must cost one request, not the node: nothing thrown gets past this point.
@@ -142,7 +159,7 @@ std::string Dispatcher::handle_parsed(const json& request) const {
   try {
     RawRpcResult result = handler->second(*params);
     if (result) return result_response(id, *result);
-    return error_response(id, result.error());
+    return fail(id, result.error());
   } catch (const json::type_error& e) {
     failure = RpcError::invalid_params(without_json_prefix(e.what()));
   } catch (const json::out_of_range& e) {
@@ -152,7 +169,7 @@ std::string Dispatcher::handle_parsed(const json& request) const {
   } catch (...) {
     failure = RpcError::internal("unknown exception");
   }
-  return error_response(id, failure);
+  return fail(id, failure);
 }
 
 }  // namespace swarmchain::rpc

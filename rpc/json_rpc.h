@@ -34,6 +34,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -75,6 +76,14 @@ using RpcResult = Expected<nlohmann::json, RpcError>;
 // nlohmann's dump, or concatenated pieces each made by dump).
 using RawRpcResult = Expected<std::string, RpcError>;
 
+// What handle() did, for metrics (rpc/rpc_metrics.h): the registered method it ran (nullptr when
+// the name is not registered or the request had none) and the error code it answered (0: a
+// result). `method` points at the Dispatcher's own copy of the name: valid while it lives.
+struct CallOutcome {
+  const std::string* method = nullptr;
+  int error_code = 0;
+};
+
 class Dispatcher {
  public:
   // params is always a JSON object. A handler reports bad input by returning an RpcError
@@ -89,12 +98,15 @@ class Dispatcher {
   using RawHandler = std::function<RawRpcResult(const nlohmann::json& params)>;
   void add_raw(std::string name, RawHandler h);
   bool has(std::string_view name) const;
+  // Every registered name, ascending.
+  std::vector<std::string> method_names() const;
 
   // Parses one JSON-RPC request body and returns the serialised response. Never throws.
-  std::string handle(std::string_view body) const;
+  // `outcome` (optional) is filled with what happened; filling it allocates nothing.
+  std::string handle(std::string_view body, CallOutcome* outcome = nullptr) const;
 
  private:
-  std::string handle_parsed(const nlohmann::json& request) const;
+  std::string handle_parsed(const nlohmann::json& request, CallOutcome& outcome) const;
   std::map<std::string, RawHandler, std::less<>> methods_;  // add() wraps json handlers
 };
 

@@ -14,6 +14,7 @@
 #include "rpc/httplib_include.h"
 #include "rpc/json_rpc.h"
 #include "rpc/params.h"
+#include "rpc/rpc_metrics.h"
 
 namespace swarmchain::rpc {
 namespace {
@@ -145,6 +146,25 @@ TEST_F(HttpServerTest, OversizedChunkedBodyIsRefusedAndServerKeepsServing) {
     EXPECT_EQ(res->status, 413);
   }
   expect_still_serving();
+}
+
+TEST_F(HttpServerTest, RequestMetricsCountMethodStatusAndRefusedBodies) {
+  RpcMetrics metrics(dispatcher.method_names());
+  HttpServer s(local_options(), dispatcher);
+  s.set_request_metrics(&metrics);
+  start(s);
+  const std::string u = "http://127.0.0.1:" + std::to_string(s.port());
+  ASSERT_TRUE(RpcClient(u).call("add", {{"a", 1}, {"b", 2}}));
+  EXPECT_FALSE(RpcClient(u).call("add", {{"a", "x"}}));
+  EXPECT_FALSE(RpcClient(u).call("nope"));
+  auto big = httplib::Client("127.0.0.1", s.port())
+                 .Post("/json_rpc", std::string(2u << 20, ' '), "application/json");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  EXPECT_EQ(metrics.count("add", "ok"), 1u);
+  EXPECT_EQ(metrics.count("add", "-32602"), 1u);
+  EXPECT_EQ(metrics.count("other", "-32601"), 1u);
+  EXPECT_EQ(metrics.count("other", "http_413"), 1u);
 }
 
 TEST_F(HttpServerTest, ClientReportsHttpErrorsAsBadResponse) {
