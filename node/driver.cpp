@@ -470,13 +470,22 @@ struct Driver::Impl {
     if (submit_own_tx(tx)) ++stats.evidence_sent;
   }
 
+  // Sends a proof and schedules the next: an interval later, or soon when this node's own
+  // mempool refused it (a restarted node judges it against its stale tip: too soon after its
+  // last proof, or too far from that tip's time) so that a node back from an outage proves,
+  // and is recommissioned, once it has caught up rather than an interval later.
   void send_uptime_proof() {
     const ContactInfo& c = config.contact;
     const UptimeContact contact{c.public_ip, c.storage_port, c.storage_lmq_port, c.quorumnet_port,
                                 c.version};
-    if (submit_own_tx(make_uptime_proof(key, chain.chain_id(), clock.now_ms(), contact)))
-      ++stats.uptime_proofs_sent;
+    const uint64_t interval_ms = chain.params().proof_interval_s * 1000;
+    const bool sent =
+        submit_own_tx(make_uptime_proof(key, chain.chain_id(), clock.now_ms(), contact));
+    if (sent) ++stats.uptime_proofs_sent;
+    sched.schedule(sent ? interval_ms : std::min<uint64_t>(interval_ms, kProofRetryMs),
+                   DriverTimer{Kind::kUptimeProof, {}, {}});
   }
+  static constexpr uint64_t kProofRetryMs = 5'000;
 
   // --- timers -----------------------------------------------------------------------------
 
@@ -500,8 +509,6 @@ struct Driver::Impl {
         break;
       case Kind::kUptimeProof:
         send_uptime_proof();
-        sched.schedule(chain.params().proof_interval_s * 1000,
-                       DriverTimer{Kind::kUptimeProof, {}, {}});
         break;
     }
   }
@@ -518,11 +525,7 @@ void Driver::start() {
   if (failure_) return;
   impl_->sched.schedule(impl_->config.rebroadcast_ms,
                         DriverTimer{DriverTimer::Kind::kRebroadcast, {}, {}});
-  if (impl_->config.send_uptime_proofs) {
-    impl_->send_uptime_proof();
-    impl_->sched.schedule(impl_->chain.params().proof_interval_s * 1000,
-                          DriverTimer{DriverTimer::Kind::kUptimeProof, {}, {}});
-  }
+  if (impl_->config.send_uptime_proofs) impl_->send_uptime_proof();
   impl_->resume();
 }
 

@@ -331,6 +331,25 @@ TEST(Driver, UptimeProofsAreSentAtStartAndEveryIntervalAndIncluded) {
   EXPECT_EQ(net.clock().now_ms(), t0 + interval);
 }
 
+TEST(Driver, AProofItsOwnMempoolRefusesIsTriedAgainSoonNotAnIntervalLater) {
+  DriverConfig c = no_proofs();
+  c.send_uptime_proofs = true;
+  DriverNet net(1, c);
+  net.start();
+  ASSERT_EQ(net.driver(0).stats().uptime_proofs_sent, 1u);
+  ASSERT_EQ(net.tip(0), Height(1));  // the proof is in block 1
+  // A restart at once: the new start proof comes less than half an interval after the
+  // included one, so its own mempool refuses it as too soon.
+  const uint64_t t_restart = net.clock().now_ms();
+  net.restart(0);
+  EXPECT_EQ(net.driver(0).stats().uptime_proofs_sent, 0u);
+  const uint64_t half = net.genesis().params.proof_interval_s * 1000 / 2;
+  ASSERT_TRUE(net.run_until([&] { return net.driver(0).stats().uptime_proofs_sent >= 1; }));
+  // Sent at the first 5 s retry past half an interval, not a whole interval after the restart.
+  EXPECT_GE(net.clock().now_ms(), t_restart + half);
+  EXPECT_LE(net.clock().now_ms(), t_restart + half + 5'000);
+}
+
 TEST(Driver, AnEquivocationBecomesAnEvidenceTxSentToPeers) {
   DriverNet net(4, no_proofs());
   net.start();
