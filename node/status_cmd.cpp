@@ -40,8 +40,8 @@ int run_status(const StatusOptions& o) {
     return 0;
   }
   std::cout << "service node " << text_of(*st, "service_node_pubkey") << " at height "
-            << text_of(*st, "height") << "\n  state:          " << text_of(*st, "state")
-            << "\n  swarm:          " << text_of(*st, "swarm") << "\n"
+            << text_of(*st, "height") << "\n  state:        " << text_of(*st, "state")
+            << "\n  swarm:        " << text_of(*st, "swarm") << "\n"
             << rpc::liveness_text(*st);
   return 0;
 }
