@@ -81,9 +81,10 @@ LivenessStatus liveness_status(const ServiceNode& sn, const RegistryParams& p, H
       const int64_t credit_then = credit_blocks(sn, p, h + blocks_to_fail);
       const bool decommission =
           credit_then >= static_cast<int64_t>(p.credit_min_to_decommission_blocks);
+      // Deregistered the block after its credit reaches 0 (at credit −1).
       st.ms_before_deregistration =
           *st.ms_before_decommission +
-          (decommission ? blocks_to_ms(p, static_cast<uint64_t>(credit_then)) : 0);
+          (decommission ? blocks_to_ms(p, static_cast<uint64_t>(credit_then) + 1) : 0);
       st.explanation = "active: " + proof + " (lifetime " + std::to_string(p.proof_lifetime_s) +
                        " s, a proof is due every " + std::to_string(p.proof_interval_s) + " s). ";
       if (st.would_fail_now)
@@ -101,7 +102,7 @@ LivenessStatus liveness_status(const ServiceNode& sn, const RegistryParams& p, H
     }
     case NodeState::kDecommissioned: {
       const int64_t left = st.credit_blocks < 0 ? 0 : st.credit_blocks;
-      st.ms_before_deregistration = blocks_to_ms(p, static_cast<uint64_t>(left));
+      st.ms_before_deregistration = blocks_to_ms(p, static_cast<uint64_t>(left) + 1);
       st.would_fail_now = true;
       st.explanation = "decommissioned at height " + sn.last_decommission_height.to_string() +
                        " (" + std::to_string(sn.decommission_count) +

@@ -292,8 +292,9 @@ TEST_F(Liveness, TheStatusSaysWhatTheNextBlocksWillDoAndWhy) {
   EXPECT_EQ(st.proof_age_ms, 0u);
   EXPECT_FALSE(st.would_fail_now);
   EXPECT_EQ(st.ms_before_decommission, 60'000u);
-  // Failing at 100 with credit 120 + 99/2 = 169: decommissioned, then 169 blocks more.
-  EXPECT_EQ(st.ms_before_deregistration, 60'000u + 169'000u);
+  // Failing at 100 with credit 120 + 99/2 = 169: decommissioned, then deregistered 170 blocks
+  // later (when the credit would go below 0).
+  EXPECT_EQ(st.ms_before_deregistration, 60'000u + 170'000u);
   EXPECT_NE(st.explanation.find("decommissioned in about 60 s"), std::string::npos)
       << st.explanation;
   run_until(101, others);
@@ -302,7 +303,7 @@ TEST_F(Liveness, TheStatusSaysWhatTheNextBlocksWillDoAndWhy) {
   EXPECT_TRUE(st.would_fail_now);
   EXPECT_NE(st.explanation.find("An uptime proof recommissions it"), std::string::npos);
   EXPECT_EQ(st.ms_before_deregistration,
-            static_cast<uint64_t>(credit_blocks(rec(nodes[0]), p, Height(101))) * 1000);
+            (static_cast<uint64_t>(credit_blocks(rec(nodes[0]), p, Height(101))) + 1) * 1000);
 }
 
 }  // namespace
