@@ -25,6 +25,24 @@ Expected<std::unique_ptr<Blockchain>> Blockchain::open(const std::filesystem::pa
   if (!cert) return unexpected(cert.error());
   bc->tip_.cert = std::move(*cert);
   bc->state_.time_ms = tip->header.time_ms;
+  // The recent block hashes (ChainState::recent_hashes), walking down from the tip: block
+  // h+1's prev_hash names block h; where block h+1 does not read back, h's certificate names it.
+  std::optional<BlockHeader> above = tip->header;
+  for (uint64_t back = 1; back <= std::min<uint64_t>(h.value, kReachVoteLifetimeBlocks); ++back) {
+    const Height at(h.value - back);
+    std::optional<Hash> hash;
+    if (above) hash = above->prev_hash;
+    auto b = bc->store_->block_at(at);
+    above = b ? std::optional<BlockHeader>(b->header) : std::nullopt;
+    if (!hash && at.value > 0)
+      if (auto c = bc->store_->certificate_at(at); c && *c) hash = (*c)->block_hash;
+    if (!hash)
+      return fail(StoreError::kCorrupt, "the node's chain store is damaged: neither block " +
+                                            at.to_string() + ", its certificate nor block " +
+                                            at.next().to_string() + " reads back");
+    remember_block_hash(bc->state_.recent_hashes, at, *hash);
+  }
+  remember_block_hash(bc->state_.recent_hashes, h, bc->tip_.hash);
   if (h.value > 0 && !bc->tip_.cert)
     return fail(StoreError::kCorrupt, "the node's chain store is damaged: the certificate of "
                                       "tip block " + h.to_string() + " is missing");
@@ -92,22 +110,18 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
       !s)
     return Status::error(BlockError::kBadLastCommit, "block certificate: " + s.message());
   if (Status s = store_->commit(block, cert, executed, durability); !s) return s;
+  const std::vector<LivenessChange> liveness = std::move(executed.liveness);
+  const Hash hash = block.hash();
   {
     std::unique_lock lock(mu_);
     // validate() prepared the tree updates against this state, which only this thread writes.
-    state_.accounts.apply(executed.changes, executed.accounts_update);
-    state_.registry.apply(executed.registry_changes, executed.registry_update);
-    state_.height = block.header.height;
-    state_.time_ms = block.header.time_ms;
-    if (executed.next_committee)
-      state_.committees.insert_or_assign(executed.next_committee->first,
-                                         std::move(executed.next_committee->second));
+    advance_state(state_, block, hash, std::move(executed));
     tip_.header = block.header;
-    tip_.hash = block.hash();
+    tip_.hash = hash;
     tip_.cert = cert;
   }
   for (auto* l : listeners_) {
-    if (!executed.liveness.empty()) l->on_liveness_changes(block.header.height, executed.liveness);
+    if (!liveness.empty()) l->on_liveness_changes(block.header.height, liveness);
     l->on_block_committed(block, cert);
   }
   return Status::ok();

@@ -17,6 +17,7 @@
 #include "chain/account_state.h"
 #include "chain/params.h"
 #include "common/height.h"
+#include "registry/reach_quorum.h"
 #include "registry/registry_state.h"
 #include "registry/staking_rules.h"
 
@@ -39,6 +40,11 @@ struct ChainState {
   AccountState accounts;
   RegistryState registry;
   EpochCommittees committees;
+  // Hashes of the last kReachVoteLifetimeBlocks + 1 blocks (this one included): the seeds of
+  // the reachability quorums a state_change may still refer to (registry/reach_quorum.h).
+  // Not stored as such: Blockchain keeps it from the blocks it commits and reads it back from
+  // the block store when it opens.
+  std::map<Height, Hash> recent_hashes;
 
   // The committee of height h, or nullptr if its epoch is not known (h > height + 1, or an
   // epoch not reached yet).
@@ -47,6 +53,13 @@ struct ChainState {
     return it == committees.end() ? nullptr : &it->second;
   }
 };
+
+// Records the hash of block h (just committed) and forgets those too old to seed a quorum.
+inline void remember_block_hash(std::map<Height, Hash>& recent, Height h, const Hash& hash) {
+  recent[h] = hash;
+  while (!recent.empty() && recent.begin()->first.value + kReachVoteLifetimeBlocks < h.value)
+    recent.erase(recent.begin());
+}
 
 // The registry's view of the chain parameters.
 RegistryParams registry_params(const ChainParams& p);

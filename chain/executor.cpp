@@ -91,6 +91,18 @@ std::vector<PubKey> Executor::committee_after(const StateView& view, const Chain
   return select_committee(std::move(eligible), genesis_.params.committee_size, h.prev_hash);
 }
 
+void advance_state(ChainState& state, const Block& block, const Hash& block_hash,
+                   ExecutedBlock&& executed) {
+  state.accounts.apply(executed.changes, executed.accounts_update);
+  state.registry.apply(executed.registry_changes, executed.registry_update);
+  state.height = block.header.height;
+  state.time_ms = block.header.time_ms;
+  if (executed.next_committee)
+    state.committees.insert_or_assign(executed.next_committee->first,
+                                      std::move(executed.next_committee->second));
+  remember_block_hash(state.recent_hashes, block.header.height, block_hash);
+}
+
 ChainState Executor::genesis_state() const {
   ChainState s;
   s.time_ms = genesis_.genesis_time_ms;
@@ -107,7 +119,10 @@ ChainState Executor::genesis_state() const {
 
 bool Executor::finish_block(StateView& view, const BlockHeader& h,
                             std::vector<LivenessChange>& liveness) const {
-  liveness = apply_liveness(view.registry, registry_params_, h.height, h.time_ms);
+  // The block's state_change verdicts first (they ran with its txs), then proof age.
+  liveness = std::move(view.liveness);
+  for (LivenessChange& c : apply_liveness(view.registry, registry_params_, h.height, h.time_ms))
+    liveness.push_back(std::move(c));
   std::vector<Payout> payouts;
   end_block(view.registry, registry_params_, h.height, h.prev_hash, payouts);
   for (const auto& p : payouts)

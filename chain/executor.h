@@ -84,6 +84,12 @@ struct ExecutedBlock {
   const Hash& registry_root() const { return registry_update.root; }
 };
 
+// Moves `state` to the post-state of `block`, whose validation produced `executed` (against
+// this very state): accounts, registry, height and time, the next committee, the recent block
+// hashes. The one place a ChainState advances (Blockchain::commit; test chains).
+void advance_state(ChainState& state, const Block& block, const Hash& block_hash,
+                   ExecutedBlock&& executed);
+
 class Executor {
  public:
   explicit Executor(const Genesis& genesis);

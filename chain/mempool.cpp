@@ -23,9 +23,11 @@ std::optional<Amount> min_replacement_fee(Amount old) {
 // Signatures per thread: one ed25519 verification costs about as much as starting a thread.
 constexpr std::size_t kSignaturesPerThread = 16;
 
-// What a free tx is about: the proving node, or the offender of the evidence.
+// What a free tx is about: the proving node, the offender of the evidence, or the node a
+// state_change judges.
 PubKey free_subject(const Tx& tx) {
   if (const auto* e = std::get_if<EvidencePayload>(&tx.payload)) return e->first.validator;
+  if (const auto* c = std::get_if<StateChangePayload>(&tx.payload)) return c->sn_pubkey;
   return tx.sender;
 }
 
@@ -195,6 +197,9 @@ Expected<TxId> Mempool::admit_free_locked(const Tx& tx, const Prepared& p,
     if (tx.type() == TxType::kEvidence)
       return fail(TxError::kDuplicate,
                   "evidence against " + to_hex(key.second) + " is already in the mempool");
+    if (tx.type() == TxType::kStateChange)
+      return fail(TxError::kDuplicate,
+                  "a state_change of " + to_hex(key.second) + " is already in the mempool");
     const auto& pending = std::get<UptimeProofPayload>(old->second.tx.payload);
     if (std::get<UptimeProofPayload>(tx.payload).time_ms <= pending.time_ms)
       return fail(TxError::kDuplicate, "a proof of " + to_hex(key.second) +

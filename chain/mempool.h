@@ -36,10 +36,13 @@
 //                        then this one, in a StateView of `committed`
 //   kMempoolFull         no room, and no evictable tx pays less (see eviction)
 //
-// Free txs (uptime_proof, evidence: fee 0, nonce 0, no account; tx_check.h). After the
-// signature check they skip the fee floor and the nonce rules and are kept apart from the per-sender queues, keyed by their
-// subject: the proving node, or the evidence's offender. Checks after the stateless ones:
-//   kDuplicate           this txid is pending; or evidence against this offender is pending;
+// Free txs (uptime_proof, evidence, state_change: fee 0, nonce 0, no account; tx_check.h).
+// After the signature check they skip the fee floor and the nonce rules and are kept apart
+// from the per-sender queues, keyed by (type, subject): the proving node, the evidence's
+// offender, or the node a state_change judges. Checks after the stateless ones:
+//   kDuplicate           this txid is pending; or evidence against this offender, or a
+//                        state_change of this node, is pending (several nodes holding the
+//                        same votes each send one: the first wins);
 //                        or a proof of this node with a time_ms >= this one's is pending
 //   apply_tx             against `committed`, with the committed tip's time as block time:
 //                        refused early when the node is unknown, the proof too soon, skewed or
@@ -49,7 +52,8 @@
 // select() puts free txs first (they cost the block little and keep the registry live),
 // ordered by (type, subject). on_block_committed drops the included ones and re-checks every
 // pending free tx against the new state (a proof included from another relay makes ours
-// too soon; a deregistered offender makes the evidence moot).
+// too soon; a deregistered offender makes the evidence moot; a state_change whose votes are
+// more than kReachVoteLifetimeBlocks old, or whose node is no longer active, goes).
 //
 // Byte accounting. A tx weighs its canonical encoding, Tx::to_bytes().size(); bytes() is the
 // sum over pending txs (paid and free) and never exceeds limits.max_bytes; size() never

@@ -26,6 +26,17 @@ struct PayloadEncoder {
     p.first.encode(w);
     p.second.encode(w);
   }
+  void operator()(const StateChangePayload& p) const {
+    w.fixed(p.sn_pubkey);
+    w.u8(p.new_state);
+    w.height(p.height);
+    w.u32(p.reason_bits);
+    w.varint(p.votes.size());
+    for (const QuorumVote& v : p.votes) {
+      w.u16(v.index);
+      w.fixed(v.signature);
+    }
+  }
 };
 
 struct MovedAmount {
@@ -35,6 +46,7 @@ struct MovedAmount {
   Amount operator()(const RequestUnlockPayload&) const { return Amount(); }
   Amount operator()(const UptimeProofPayload&) const { return Amount(); }
   Amount operator()(const EvidencePayload&) const { return Amount(); }
+  Amount operator()(const StateChangePayload&) const { return Amount(); }
 };
 }  // namespace
 
@@ -105,6 +117,22 @@ Tx Tx::decode(Reader& r) {
       tx.payload = p;
       break;
     }
+    case TxType::kStateChange: {
+      StateChangePayload p;
+      p.sn_pubkey = r.fixed<PubKey>();
+      p.new_state = r.u8();
+      p.height = r.height();
+      p.reason_bits = r.u32();
+      const uint64_t n = r.count(kMaxStateChangeVotes);
+      for (uint64_t i = 0; i < n && r.ok(); ++i) {
+        QuorumVote v;
+        v.index = r.u16();
+        v.signature = r.fixed<Signature>();
+        p.votes.push_back(v);
+      }
+      tx.payload = std::move(p);
+      break;
+    }
   }
   tx.signature = r.fixed<Signature>();
   return tx;
@@ -167,6 +195,8 @@ const char* tx_type_name(TxType t) {
       return "uptime_proof";
     case TxType::kEvidence:
       return "evidence";
+    case TxType::kStateChange:
+      return "state_change";
   }
   return "unknown";
 }

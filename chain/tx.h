@@ -46,8 +46,9 @@ enum class TxType : uint8_t {
   kRequestUnlock = 3,
   kUptimeProof = 4,
   kEvidence = 5,
+  kStateChange = 6,
 };
-constexpr uint8_t kMaxTxType = 5;
+constexpr uint8_t kMaxTxType = 6;
 constexpr uint8_t kTxVersion = 1;
 constexpr std::size_t kMaxTxBytes = 64 * 1024;
 
@@ -89,9 +90,32 @@ struct EvidencePayload {
   friend bool operator==(const EvidencePayload&, const EvidencePayload&) = default;
 };
 
+// One quorum member's vote in a state_change: its index in the quorum and its signature over
+// reach_vote_hash (registry/reach_quorum.h).
+struct QuorumVote {
+  uint16_t index = 0;
+  Signature signature;
+  friend bool operator==(const QuorumVote&, const QuorumVote&) = default;
+};
+inline constexpr std::size_t kMaxStateChangeVotes = 64;
+
+// A reachability quorum's verdict on a node (design §5.4; registry/reach_quorum.h). Free, like
+// evidence: any node holding enough matching votes may send it with its own key as sender.
+// Encoding: sn_pubkey fixed<32> || new_state u8 || height u64 || reason_bits u32 ||
+//           votes vector<(index u16 || signature fixed<64>), kMaxStateChangeVotes>
+struct StateChangePayload {
+  PubKey sn_pubkey;
+  uint8_t new_state = 0;
+  Height height;  // the test height: the quorum and the votes are of this height
+  uint32_t reason_bits = 0;  // the failed checks
+  std::vector<QuorumVote> votes;
+  friend bool operator==(const StateChangePayload&, const StateChangePayload&) = default;
+};
+
 // The variant index is the TxType.
 using TxPayload = std::variant<TransferPayload, RegisterNodePayload, StakePayload,
-                               RequestUnlockPayload, UptimeProofPayload, EvidencePayload>;
+                               RequestUnlockPayload, UptimeProofPayload, EvidencePayload,
+                               StateChangePayload>;
 static_assert(std::variant_size_v<TxPayload> == kMaxTxType + 1);
 
 struct Tx {
@@ -104,8 +128,11 @@ struct Tx {
   Signature signature;
 
   TxType type() const { return static_cast<TxType>(payload.index()); }
-  // uptime_proof and evidence: fee 0, nonce 0, no account touched.
-  bool is_free() const { return type() == TxType::kUptimeProof || type() == TxType::kEvidence; }
+  // uptime_proof, evidence and state_change: fee 0, nonce 0, no account touched.
+  bool is_free() const {
+    return type() == TxType::kUptimeProof || type() == TxType::kEvidence ||
+           type() == TxType::kStateChange;
+  }
   void encode(Writer& w) const;
   static Tx decode(Reader& r);
   static Expected<Tx> from_bytes(ByteView b);

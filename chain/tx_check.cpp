@@ -30,6 +30,12 @@ const char* tx_error_name(TxError e) {
     case TxError::kEvidenceBadSignature: return "evidence_bad_signature";
     case TxError::kEvidenceNotInCommittee: return "evidence_not_in_committee";
     case TxError::kEvidenceFromFuture: return "evidence_from_future";
+    case TxError::kStateChangeBadState: return "state_change_bad_state";
+    case TxError::kStateChangeBadChecks: return "state_change_bad_checks";
+    case TxError::kStateChangeBadHeight: return "state_change_bad_height";
+    case TxError::kStateChangeBadVotes: return "state_change_bad_votes";
+    case TxError::kStateChangeTooFewVotes: return "state_change_too_few_votes";
+    case TxError::kStateChangeNotActive: return "state_change_not_active";
   }
   return "unknown";
 }
@@ -173,6 +179,72 @@ Status apply_evidence(StateView& view, const EvidencePayload& e, const TxEnv& en
   return apply_deregistration(view.registry, env.registry, a.validator, env.height);
 }
 
+Status apply_state_change(StateView& view, const StateChangePayload& c, const TxEnv& env) {
+  if (c.new_state != kStateChangeDecommission)
+    return Status::error(TxError::kStateChangeBadState,
+                         "state_change new_state " + std::to_string(c.new_state) +
+                             " is not known (1 = decommission)");
+  if (c.reason_bits == 0 || (c.reason_bits & ~kReachKnownChecks) != 0)
+    return Status::error(TxError::kStateChangeBadChecks,
+                         "state_change reason_bits " + std::to_string(c.reason_bits) +
+                             " must name at least one known check (" +
+                             std::to_string(kReachKnownChecks) + ")");
+  const auto hash = view.recent_hashes.find(c.height);
+  if (c.height >= env.height || env.height.value - c.height.value > kReachVoteLifetimeBlocks ||
+      hash == view.recent_hashes.end())
+    return Status::error(TxError::kStateChangeBadHeight,
+                         "state_change votes of height " + c.height.to_string() +
+                             " are not from the " + std::to_string(kReachVoteLifetimeBlocks) +
+                             " blocks before " + env.height.to_string());
+  const auto committee =
+      view.committees.find(epoch_of(c.height.next(), env.registry.epoch_blocks));
+  if (committee == view.committees.end())
+    return Status::error(TxError::kStateChangeBadHeight,
+                         "no committee is known for height " + c.height.next().to_string());
+  const ReachQuorum q = reach_quorum(committee->second, c.height, hash->second);
+  const Hash digest =
+      reach_vote_hash(env.chain_id, c.height, c.sn_pubkey, c.new_state, c.reason_bits);
+  for (std::size_t i = 0; i < c.votes.size(); ++i) {
+    const QuorumVote& v = c.votes[i];
+    const std::string which = "vote " + std::to_string(i) + " (index " +
+                              std::to_string(v.index) + ")";
+    if (i > 0 && v.index <= c.votes[i - 1].index)
+      return Status::error(TxError::kStateChangeBadVotes,
+                           which + ": votes must be strictly ascending by quorum index");
+    if (v.index >= q.members.size())
+      return Status::error(TxError::kStateChangeBadVotes,
+                           which + ": the quorum of height " + c.height.to_string() + " has " +
+                               std::to_string(q.members.size()) + " members");
+    if (q.members[v.index] == c.sn_pubkey)
+      return Status::error(TxError::kStateChangeBadVotes, which + ": a node cannot vote on itself");
+    if (!verify_signature(env.sig_cache, q.members[v.index], digest, v.signature))
+      return Status::error(TxError::kStateChangeBadVotes,
+                           which + ": not a valid signature of quorum member " +
+                               to_hex(q.members[v.index]) + " over this verdict");
+  }
+  if (c.votes.size() < q.threshold)
+    return Status::error(TxError::kStateChangeTooFewVotes,
+                         "state_change has " + std::to_string(c.votes.size()) +
+                             " votes; the quorum of height " + c.height.to_string() + " needs " +
+                             std::to_string(q.threshold) + " of " +
+                             std::to_string(q.members.size()));
+  const std::optional<ServiceNode> sn = view.registry.get(c.sn_pubkey);
+  if (!sn)
+    return Status::error(RegistryError::kUnknownNode,
+                         "no service node " + to_hex(c.sn_pubkey) + " is registered");
+  if (!sn->is_active())
+    return Status::error(TxError::kStateChangeNotActive,
+                         "service node " + to_hex(c.sn_pubkey) + " is " +
+                             node_state_name(sn->state) + ", not active");
+  std::optional<LivenessChange> change = apply_failure(
+      view.registry, env.registry, c.sn_pubkey, env.height,
+      reach_checks_text(c.reason_bits) + " (" + std::to_string(c.votes.size()) + " of " +
+          std::to_string(q.members.size()) + " quorum votes at height " +
+          c.height.to_string() + ")");
+  if (change) view.liveness.push_back(std::move(*change));
+  return Status::ok();
+}
+
 }  // namespace
 
 Status apply_tx(StateView& view, const Tx& tx, const TxEnv& env) {
@@ -206,6 +278,7 @@ Status apply_tx(StateView& view, const Tx& tx, const TxEnv& env) {
                                       p.contact, env.height, env.time_ms);
           },
           [&](const EvidencePayload& e) { return apply_evidence(view, e, env); },
+          [&](const StateChangePayload& c) { return apply_state_change(view, c, env); },
       },
       tx.payload);
 }

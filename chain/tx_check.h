@@ -16,6 +16,15 @@
 //                 (kEvidenceFromFuture), by a member of that height's committee
 //                 (kEvidenceNotInCommittee); the offender must still be registered
 //                 (kUnknownNode / kNodeDeregistered). Effect: apply_deregistration.
+//   state_change: registry/reach_quorum.h. new_state = decommission (kStateChangeBadState),
+//                 reason_bits non-empty and known (kStateChangeBadChecks), block height − 10 <=
+//                 height < block height (kStateChangeBadHeight), votes strictly ascending by
+//                 index, each a member of quorum(height) other than the target, each a valid
+//                 signature over reach_vote_hash (kStateChangeBadVotes), at least the quorum's
+//                 threshold of them (kStateChangeTooFewVotes), the target active
+//                 (kUnknownNode / kStateChangeNotActive). Effect: liveness_rules.h
+//                 apply_failure (decommission, or deregistration when short of credit), and a
+//                 LivenessChange in StateView::liveness.
 //   Spam: evidence is valid once per offender (it deregisters it) and needs two conflicting
 //   signatures that only the offender's key can make; a proof at most once per node per
 //   proof_interval_s/2. Neither can be repeated for free, so neither needs a fee.
@@ -25,6 +34,7 @@
 #include "chain/tx.h"
 #include "common/expected.h"
 #include "common/sig_cache.h"
+#include "registry/liveness_rules.h"
 
 namespace swarmchain {
 
@@ -48,6 +58,13 @@ enum class TxError {
   kEvidenceBadSignature,    // a vote's signature is invalid for this chain
   kEvidenceNotInCommittee,  // the voter did not sit in the committee of the votes' height
   kEvidenceFromFuture,      // the votes' height is above the block's
+  kStateChangeBadState,     // new_state is not one the chain knows (only decommission)
+  kStateChangeBadChecks,    // reason_bits empty or naming a check the chain does not know
+  kStateChangeBadHeight,    // the test height is not one of the last kReachVoteLifetimeBlocks
+  kStateChangeBadVotes,     // votes out of order, not a quorum member, the target's own, or
+                            // a signature that is not the member's over this verdict
+  kStateChangeTooFewVotes,  // fewer valid votes than the quorum's threshold
+  kStateChangeNotActive,    // the target is not an active node (any more)
   // Registry rule violations carry a RegistryError code (>= 100, registry/staking_rules.h).
 };
 
@@ -68,7 +85,10 @@ Status check_tx_stateless(const Tx& tx, const Hash& chain_id);
 class StateView {
  public:
   explicit StateView(const ChainState& base)
-      : base_(base.accounts), committees(base.committees), registry(base.registry) {}
+      : base_(base.accounts),
+        committees(base.committees),
+        recent_hashes(base.recent_hashes),
+        registry(base.registry) {}
   Account get(const PubKey& pk) const;
   void set(const PubKey& pk, const Account& a) { changes_[pk] = a; }
   // Adds `amount` to an account (block rewards, returned stakes); false on overflow.
@@ -82,7 +102,10 @@ class StateView {
 
  public:
   const EpochCommittees& committees;  // read-only: a block's txs never change committees
+  const std::map<Height, Hash>& recent_hashes;  // seeds of the recent reachability quorums
   RegistryView registry;
+  // Decommissions and deregistrations the block's state_change txs made (logs, metrics).
+  std::vector<LivenessChange> liveness;
 };
 
 // Where a tx is applied: the chain, its registry rules, and its place in the block.

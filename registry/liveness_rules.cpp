@@ -121,6 +121,26 @@ LivenessStatus liveness_status(const ServiceNode& sn, const RegistryParams& p, H
   return st;
 }
 
+std::optional<LivenessChange> apply_failure(RegistryView& v, const RegistryParams& p,
+                                           const PubKey& pk, Height h, const std::string& why) {
+  std::optional<ServiceNode> sn = v.get(pk);
+  if (!sn || !sn->is_active()) return std::nullopt;
+  const int64_t credit = credit_blocks(*sn, p, h);
+  if (credit >= static_cast<int64_t>(p.credit_min_to_decommission_blocks)) {
+    sn->state = NodeState::kDecommissioned;
+    ++sn->decommission_count;
+    sn->last_decommission_height = h;
+    sn->recommission_credit = static_cast<uint64_t>(credit);
+    v.put(*sn);
+    return LivenessChange{pk, LivenessEvent::kDecommissioned, why + "; " + credit_text(p, credit)};
+  }
+  if (!apply_deregistration(v, p, pk, h)) return std::nullopt;
+  return LivenessChange{pk, LivenessEvent::kDeregistered,
+                        why + "; " + credit_text(p, credit) + " is below the " +
+                            std::to_string(p.credit_min_to_decommission_blocks) +
+                            " blocks needed to be decommissioned instead"};
+}
+
 std::vector<LivenessChange> apply_liveness(RegistryView& v, const RegistryParams& p, Height h,
                                            uint64_t block_time_ms) {
   std::vector<LivenessChange> out;
@@ -171,21 +191,8 @@ std::vector<LivenessChange> apply_liveness(RegistryView& v, const RegistryParams
   for (const PubKey& pk : failing) {
     std::optional<ServiceNode> sn = v.get(pk);
     if (!sn || expiring(*sn, h)) continue;
-    const int64_t credit = credit_blocks(*sn, p, h);
-    const std::string why = proof_age_reason(*sn, p, block_time_ms);
-    if (credit >= static_cast<int64_t>(p.credit_min_to_decommission_blocks)) {
-      sn->state = NodeState::kDecommissioned;
-      ++sn->decommission_count;
-      sn->last_decommission_height = h;
-      sn->recommission_credit = static_cast<uint64_t>(credit);
-      v.put(*sn);
-      out.push_back({pk, LivenessEvent::kDecommissioned, why + "; " + credit_text(p, credit)});
-    } else if (apply_deregistration(v, p, pk, h)) {
-      out.push_back({pk, LivenessEvent::kDeregistered,
-                     why + "; " + credit_text(p, credit) + " is below the " +
-                         std::to_string(p.credit_min_to_decommission_blocks) +
-                         " blocks needed to be decommissioned instead"});
-    }
+    if (auto change = apply_failure(v, p, pk, h, proof_age_reason(*sn, p, block_time_ms)))
+      out.push_back(std::move(*change));
   }
 
   // 4. Decommissioned nodes whose credit ran out.

@@ -81,6 +81,14 @@ struct LivenessStatus {
 LivenessStatus liveness_status(const ServiceNode& sn, const RegistryParams& p, Height h,
                                uint64_t block_time_ms);
 
+// A failing active node (proof age, or a reachability state_change: chain/tx_check.h): it is
+// decommissioned if its credit at h is at least credit_min_to_decommission (state
+// decommissioned, decommission_count + 1, last_decommission_height = h, recommission_credit =
+// that credit), else deregistered. `why` starts the change's reason. nullopt, and nothing
+// changed, if `pk` is not an active node.
+std::optional<LivenessChange> apply_failure(RegistryView& v, const RegistryParams& p,
+                                           const PubKey& pk, Height h, const std::string& why);
+
 std::vector<LivenessChange> apply_liveness(RegistryView& v, const RegistryParams& p, Height h,
                                            uint64_t block_time_ms);
 

@@ -74,7 +74,9 @@ inline uint64_t supply(const ChainState& s) {
 class MemChain {
  public:
   explicit MemChain(const Genesis& g)
-      : ex(g), state(ex.genesis_state()), tip(ex.genesis_block(state).header) {}
+      : ex(g), state(ex.genesis_state()), tip(ex.genesis_block(state).header) {
+    remember_block_hash(state.recent_hashes, Height(0), ex.genesis_block(state).hash());
+  }
 
   // Builds, validates and applies the next block, `step_ms` after the tip; every tx must apply.
   Block next(const std::vector<Tx>& txs = {}, uint64_t step_ms = 500) {
@@ -107,11 +109,7 @@ class MemChain {
 
  private:
   void apply(const Block& b, ExecutedBlock e, const std::vector<PubKey>& members) {
-    state.accounts.apply(e.changes, e.accounts_update);
-    state.registry.apply(e.registry_changes, e.registry_update);
-    state.height = b.header.height;
-    state.time_ms = b.header.time_ms;
-    if (e.next_committee) state.committees[e.next_committee->first] = e.next_committee->second;
+    advance_state(state, b, b.hash(), std::move(e));
     cert = certify_all(ex.chain_id(), b, members);
     tip = b.header;
     headers.push_back(b.header);

@@ -172,7 +172,8 @@ TEST(TxDispatch, EveryPayloadTypeHasItsOwnRuleAndNoneFallsThroughAsOk) {
   std::vector<TxPayload> payloads = {TransferPayload{test_key(9).pubkey(), Amount(1)},
                                      RegisterNodePayload{}, StakePayload{test_key(9).pubkey(), Amount(1)},
                                      RequestUnlockPayload{test_key(9).pubkey()},
-                                     UptimeProofPayload{}, EvidencePayload{}};
+                                     UptimeProofPayload{}, EvidencePayload{},
+                                     StateChangePayload{}};
   ASSERT_EQ(payloads.size(), std::variant_size_v<TxPayload>);
   for (std::size_t i = 0; i < payloads.size(); ++i) {
     Tx tx;

@@ -24,6 +24,7 @@
 #include "chain/block.h"
 #include "chain/params.h"
 #include "chain/tx.h"
+#include "registry/reach_quorum.h"
 #include "common/commit.h"
 #include "common/hex.h"
 #include "tests/chain/test_util.h"
@@ -177,6 +178,25 @@ Tx golden_evidence() {
   return tx;
 }
 
+// Members 200 (index 0) and 202 (index 2) of a quorum vote that node 50 failed the p2p check at
+// height 41; key 3 submits it.
+Tx golden_state_change() {
+  StateChangePayload c;
+  c.sn_pubkey = test_key(50).pubkey();
+  c.new_state = kStateChangeDecommission;
+  c.height = Height(41);
+  c.reason_bits = kReachCheckP2p;
+  const Hash digest =
+      reach_vote_hash(golden_chain_id(), c.height, c.sn_pubkey, c.new_state, c.reason_bits);
+  c.votes = {{0, test_key(200).sign(digest)}, {2, test_key(202).sign(digest)}};
+  Tx tx;
+  tx.chain_id = golden_chain_id();
+  tx.sender = test_key(3).pubkey();
+  tx.payload = std::move(c);
+  tx.sign(test_key(3));
+  return tx;
+}
+
 json tx_vector(const Tx& tx) {
   return json{{"hex", to_hex(tx.to_bytes())},
               {"txid", to_hex(tx.id())},
@@ -210,6 +230,10 @@ json build_golden() {
       {"tx_request_unlock", tx_vector(golden_request_unlock())},
       {"tx_uptime_proof", tx_vector(golden_uptime_proof())},
       {"tx_evidence", tx_vector(golden_evidence())},
+      {"tx_state_change", tx_vector(golden_state_change())},
+      {"reach_vote",
+       {{"hash", to_hex(reach_vote_hash(golden_chain_id(), Height(41), test_key(50).pubkey(),
+                                        kStateChangeDecommission, kReachCheckP2p))}}},
   };
 }
 
@@ -317,7 +341,8 @@ TEST(TxEncoding, RegistryTxsEncodeToTheGoldenBytesAndDecodeBack) {
                                               {"tx_stake", golden_stake()},
                                               {"tx_request_unlock", golden_request_unlock()},
                                               {"tx_uptime_proof", golden_uptime_proof()},
-                                              {"tx_evidence", golden_evidence()}};
+                                              {"tx_evidence", golden_evidence()},
+                                              {"tx_state_change", golden_state_change()}};
   for (const auto& [name, tx] : cases) {
     SCOPED_TRACE(name);
     EXPECT_EQ(to_hex(tx.to_bytes()), g(name, "hex"));
@@ -346,7 +371,7 @@ TEST(TxEncoding, RegisterNodePayloadIsTheRegistrationThenTheOperatorAmount) {
 
 TEST(TxEncoding, AnUnknownTxTypeIsRefused) {
   Bytes b = golden_stake().to_bytes();
-  b[1 + 32] = 6;  // the type byte; 0..5 are known
+  b[1 + 32] = kMaxTxType + 1;  // the type byte; 0..kMaxTxType are known
   auto tx = Tx::from_bytes(b);
   ASSERT_FALSE(tx);
   EXPECT_EQ(tx.error().code_as<DecodeError>(), DecodeError::kBadEnum);
@@ -399,6 +424,38 @@ TEST(TxEncoding, EvidenceIsTwoVotesInTheirOwnEncoding) {
                                to_hex(tx.signature);
   EXPECT_EQ(to_hex(tx.to_bytes()), expected);
   EXPECT_TRUE(votes_conflict(e.first, e.second));
+}
+
+TEST(TxEncoding, StateChangeFollowsTheGrammarFieldByField) {
+  const Tx tx = golden_state_change();
+  const auto& c = std::get<StateChangePayload>(tx.payload);
+  const std::string expected = "01" + to_hex(golden_chain_id()) + "06" +
+                               to_hex(test_key(3).pubkey()) + le_hex(0, 8) + le_hex(0, 8) +
+                               to_hex(test_key(50).pubkey()) + "01" + le_hex(41, 8) +
+                               le_hex(1, 4) + "02" + le_hex(0, 2) + to_hex(c.votes[0].signature) +
+                               le_hex(2, 2) + to_hex(c.votes[1].signature) +
+                               to_hex(tx.signature);
+  EXPECT_EQ(to_hex(tx.to_bytes()), expected);
+}
+
+TEST(TxEncoding, ReachVoteHashIsTheTaggedHashOfTheVerdict) {
+  Writer w;
+  w.fixed(golden_chain_id());
+  w.height(Height(41));
+  w.fixed(test_key(50).pubkey());
+  w.u8(kStateChangeDecommission);
+  w.u32(kReachCheckP2p);
+  EXPECT_EQ(blake2b_tagged_hex("swarmchain/reach/vote/v1", w.data()), g("reach_vote", "hash"));
+  EXPECT_EQ(to_hex(reach_vote_hash(golden_chain_id(), Height(41), test_key(50).pubkey(),
+                                   kStateChangeDecommission, kReachCheckP2p)),
+            g("reach_vote", "hash"));
+}
+
+TEST(TxEncoding, AStateChangeWithTooManyVotesIsRefusedByTheDecoder) {
+  Tx tx = golden_state_change();
+  auto& c = std::get<StateChangePayload>(tx.payload);
+  c.votes.assign(kMaxStateChangeVotes + 1, c.votes[0]);
+  EXPECT_FALSE(Tx::from_bytes(tx.to_bytes()));
 }
 
 TEST(TxEncoding, TxidIsTheTaggedHashOfTheFullEncoding) {
