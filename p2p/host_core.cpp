@@ -99,12 +99,14 @@ Status HostCore::start() {
 
 void HostCore::stop() {
   std::vector<std::shared_ptr<Connection>> conns;
+  std::vector<std::weak_ptr<Probe>> probes;
   {
     std::lock_guard lk(mu_);
     if (stopped_) return;
     stopped_ = true;
     stopping_ = true;
     for (auto& [id, slot] : slots_) conns.push_back(slot.conn);
+    probes.swap(probes_);
     save_book_locked();
   }
   net::post(acceptor_strand_, [this] {
@@ -114,6 +116,9 @@ void HostCore::stop() {
   net::post(manager_strand_, [this] { manager_timer_.cancel(); });
   for (auto& c : conns) c->close("shutdown", false);
   conns.clear();
+  for (auto& w : probes)
+    if (auto p = w.lock()) p->cancel();  // its done() runs on our threads, with kCancelled
+  probes.clear();
   work_.reset();
   {
     // Every handler ends once its socket or timer is closed; the guard is for a stuck resolver.
@@ -445,6 +450,27 @@ void HostCore::add_peer(const std::string& host_port) {
   Target& t = targets_[host_port];
   t.persistent = true;
   t.next_ms = 0;
+}
+
+void HostCore::probe(const std::string& host_port, const PubKey& expected_key,
+                     std::function<void(Status)> done) {
+  std::shared_ptr<Probe> p;
+  {
+    std::lock_guard lk(mu_);
+    // running_threads_ > 0: start() succeeded and stop() has not run, so the threads will run
+    // the probe, and stop() (which takes probes_ under mu_) will cancel it.
+    if (!stopping_ && running_threads_ > 0) {
+      ProbeConfig pc{cfg_.protocol_version, cfg_.chain_id, cfg_.genesis_hash, cfg_.handshake_timeout_ms};
+      p = std::make_shared<Probe>(net::make_strand(ioc_), host_port, expected_key, key_, pc, std::move(done));
+      std::erase_if(probes_, [](const auto& w) { return w.expired(); });
+      probes_.push_back(p);
+    }
+  }
+  if (!p) {
+    if (done) done(Status::error(ProbeError::kCancelled, host_port + ": cancelled: the host is not running"));
+    return;
+  }
+  p->start();
 }
 
 bool HostCore::first_seen(uint64_t h) {
