@@ -452,27 +452,6 @@ void HostCore::add_peer(const std::string& host_port) {
   t.next_ms = 0;
 }
 
-void HostCore::probe(const std::string& host_port, const PubKey& expected_key,
-                     std::function<void(Status)> done) {
-  std::shared_ptr<Probe> p;
-  {
-    std::lock_guard lk(mu_);
-    // running_threads_ > 0: start() succeeded and stop() has not run, so the threads will run
-    // the probe, and stop() (which takes probes_ under mu_) will cancel it.
-    if (!stopping_ && running_threads_ > 0) {
-      ProbeConfig pc{cfg_.protocol_version, cfg_.chain_id, cfg_.genesis_hash, cfg_.handshake_timeout_ms};
-      p = std::make_shared<Probe>(net::make_strand(ioc_), host_port, expected_key, key_, pc, std::move(done));
-      std::erase_if(probes_, [](const auto& w) { return w.expired(); });
-      probes_.push_back(p);
-    }
-  }
-  if (!p) {
-    if (done) done(Status::error(ProbeError::kCancelled, host_port + ": cancelled: the host is not running"));
-    return;
-  }
-  p->start();
-}
-
 bool HostCore::first_seen(uint64_t h) {
   std::lock_guard lk(seen_mu_);
   return seen_.insert(h, steady_ms());
