@@ -180,6 +180,12 @@ void Connection::do_read() {
           if (self->rend_ > self->rbeg_)
             return self->fail(self->phase_ == Phase::kHandshake ? "bad_handshake" : "truncated_frame",
                               "connection closed inside a message (" + ec.message() + ")", 25);
+          if (self->phase_ == Phase::kHello && self->authenticated_) {
+            // Authenticated, then closed before its Hello: a reachability probe (probe.h).
+            spdlog::debug("p2p: reachability probe by node {} from {}", to_hex(self->hs_->peer_node_key()),
+                          self->remote_);
+            return self->close_now("probe", true);
+          }
           if (self->phase_ != Phase::kActive)
             return self->fail("handshake_closed", "closed during the handshake", 0);
           return self->close_now(ec == net::error::eof ? "connection_closed" : "read_error", false);

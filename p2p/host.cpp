@@ -25,6 +25,9 @@ void Host::penalize(PeerId peer, int points, const std::string& reason) {
   impl_->core->penalize(peer, points, reason);
 }
 void Host::add_peer(const std::string& host_port) { impl_->core->add_peer(host_port); }
+void Host::probe(const std::string& host_port, const PubKey& expected_key, std::function<void(Status)> done) {
+  impl_->core->probe(host_port, expected_key, std::move(done));
+}
 std::size_t Host::peer_count() const { return impl_->core->peer_count(); }
 std::vector<PeerInfo> Host::peers() const { return impl_->core->peers(); }
 std::vector<std::pair<std::string, uint64_t>> Host::drop_counts() const {

@@ -15,7 +15,8 @@
 // "protocol_version", "bad_auth", "wrong_chain", "wrong_genesis", "decrypt_failed",
 // "oversize_frame", "bad_frame", "truncated_frame", "bad_message", "handshake_timeout",
 // "frame_timeout", "idle_timeout", "write_timeout", "slow_peer", "self_connection",
-// "duplicate_connection", "banned", "too_many_connections".
+// "duplicate_connection", "banned", "too_many_connections", "probe" (a reachability probe
+// of this node ended, see probe()).
 //
 // Thread-safety: every public member may be called from any thread, except that stop() (and
 // the destructor) must not be called from a HostHandler callback. The Host runs its own
@@ -67,6 +68,17 @@ struct HostConfig {
   // ban over a long life; a faulty one reaches the threshold long before.
   uint64_t score_decay_ms = 60'000;
   std::size_t threads = 2;                     // Asio threads
+};
+
+// The codes of a failed Host::probe()'s Status (Status::code_as<ProbeError>()).
+enum class ProbeError {
+  kOk = 0,
+  kUnreachable = 1,      // not "host:port", resolve failed, connection refused or unreachable
+  kTimeout = 2,          // the deadline passed (connect or handshake)
+  kHandshakeFailed = 3,  // bad bytes, bad auth, bad or oversized frame, closed mid-handshake
+  kWrongKey = 4,         // an authenticated node key other than the expected one answered
+  kWrongChain = 5,       // another protocol version, chain id or genesis hash
+  kCancelled = 6,        // the Host stopped (or was not running)
 };
 
 struct PeerInfo {
@@ -127,6 +139,19 @@ class Host {
   void penalize(PeerId peer, int points, const std::string& reason);
   // Dials an address now (and keeps it connected like a seed).
   void add_peer(const std::string& host_port);
+  // Reachability probe (issue 10; p2p/probe.h, docs/p2p.md "Reachability probes"): connects to
+  // `host_port`, runs the initiator side of the handshake with our node key and checks that
+  // `expected_key` answers with our protocol version, chain id and genesis hash, then closes.
+  // The whole probe has one deadline, handshake_timeout_ms. Never blocks; `done` is called
+  // exactly once from a Host thread with ok or an error whose code is a ProbeError and whose
+  // message says what happened in one line ("127.0.0.1:5555: connection refused"); a probe in
+  // flight at stop() ends with kCancelled. Only a Host that is not running (not started, or
+  // stopped) calls `done` (kCancelled) on the caller's thread, before probe() returns.
+  // The target is not added as a peer and nothing here touches the address book, dial targets
+  // or ban scores. The target sees an inbound connection that authenticates with our node key
+  // and closes before its Hello: it logs a debug line and counts the drop reason "probe"
+  // (not a fault: no points, no ban, no on_connected), whether or not we are also its peer.
+  void probe(const std::string& host_port, const PubKey& expected_key, std::function<void(Status)> done);
 
   std::size_t peer_count() const;
   std::vector<PeerInfo> peers() const;

@@ -99,12 +99,14 @@ Status HostCore::start() {
 
 void HostCore::stop() {
   std::vector<std::shared_ptr<Connection>> conns;
+  std::vector<std::weak_ptr<Probe>> probes;
   {
     std::lock_guard lk(mu_);
     if (stopped_) return;
     stopped_ = true;
     stopping_ = true;
     for (auto& [id, slot] : slots_) conns.push_back(slot.conn);
+    probes.swap(probes_);
     save_book_locked();
   }
   net::post(acceptor_strand_, [this] {
@@ -114,6 +116,9 @@ void HostCore::stop() {
   net::post(manager_strand_, [this] { manager_timer_.cancel(); });
   for (auto& c : conns) c->close("shutdown", false);
   conns.clear();
+  for (auto& w : probes)
+    if (auto p = w.lock()) p->cancel();  // its done() runs on our threads, with kCancelled
+  probes.clear();
   work_.reset();
   {
     // Every handler ends once its socket or timer is closed; the guard is for a stuck resolver.

@@ -25,6 +25,7 @@
 #include "p2p/connection.h"
 #include "p2p/gossip.h"
 #include "p2p/host.h"
+#include "p2p/probe.h"
 
 namespace swarmchain::p2p {
 
@@ -47,6 +48,7 @@ class HostCore : public std::enable_shared_from_this<HostCore> {
   void send(PeerId to, ByteView payload);
   void penalize(PeerId peer, int points, const std::string& reason);
   void add_peer(const std::string& host_port);
+  void probe(const std::string& host_port, const PubKey& expected_key, std::function<void(Status)> done);
   std::size_t peer_count() const;
   std::vector<PeerInfo> peers() const;
   std::vector<std::pair<std::string, uint64_t>> drop_counts() const;
@@ -139,6 +141,7 @@ class HostCore : public std::enable_shared_from_this<HostCore> {
   std::map<PubKey, uint64_t> banned_keys_;          // until (steady ms)
   std::map<std::string, uint64_t> banned_addresses_;
   std::mt19937_64 rng_;
+  std::vector<std::weak_ptr<Probe>> probes_;  // in flight (expired ones pruned at each probe)
 
   mutable std::mutex seen_mu_;
   SeenFilter seen_;
