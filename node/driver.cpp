@@ -84,6 +84,7 @@ struct Driver::Impl {
   std::optional<Ahead> ahead;
   BlockSync sync{config.sync};
   std::set<std::tuple<PubKey, uint64_t, uint32_t, uint8_t>> reported;
+  ReachTester reach{key, chain.chain_id()};
 
   bool stopped() const { return self.failure_.has_value(); }
   void fail(std::string why) {
@@ -263,10 +264,45 @@ struct Driver::Impl {
       return s;
     }
     if (note_signer && !note_committed(h)) return Status::error("sign state");
+    std::vector<ReachProbe> probes;
     chain.with_state([&](const ChainState& state, const ChainTip&) {
       mempool.on_block_committed(block.txs, state);
+      probes = reach.on_committed(state, chain.params().epoch_blocks, clock.now_ms(),
+                                  note_signer && config.probe);
     });
+    for (const ReachProbe& p : probes)
+      config.probe(p.host_port, p.target, [this, p](Status r) { on_probe_result(p, r); });
+    after_votes();
     return Status::ok();
+  }
+
+  // --- reachability (ReachTester) ---------------------------------------------------------
+
+  void on_probe_result(const ReachProbe& p, const Status& result) {
+    if (stopped()) return;
+    if (auto vote = reach.on_probe_result(p, result, clock.now_ms())) broadcast(*vote);
+    after_votes();
+  }
+
+  // Relays the early votes that became valid and sends the verdicts that reached threshold.
+  void after_votes() {
+    for (const wire::ReachVote& v : reach.take_relay()) broadcast(v);
+    for (const Tx& tx : reach.take_ready())
+      if (submit_own_tx(tx)) ++stats.state_changes_sent;
+  }
+
+  void on_reach_vote(PeerId from, const wire::ReachVote& v, ByteView bytes) {
+    switch (reach.on_vote(v)) {
+      case ReachTester::Verdict::kAccepted:
+        ++peers[from].accepted;
+        net.broadcast(bytes);
+        after_votes();
+        break;
+      case ReachTester::Verdict::kForged: drop(from, "reach_vote_forged"); break;
+      case ReachTester::Verdict::kInvalid: drop(from, "reach_vote_invalid"); break;
+      case ReachTester::Verdict::kKnown:
+      case ReachTester::Verdict::kIgnored: break;
+    }
   }
 
   bool note_committed(Height h) {
@@ -545,6 +581,8 @@ void Driver::on_message(PeerId from, ByteView bytes) {
           impl_->on_txs(from, std::span<const Tx>(&x, 1));
         } else if constexpr (std::is_same_v<T, wire::TxBatch>) {
           impl_->on_txs(from, x.txs);
+        } else if constexpr (std::is_same_v<T, wire::ReachVote>) {
+          impl_->on_reach_vote(from, x, bytes);
         } else if constexpr (std::is_same_v<T, wire::BlockRequest>) {
           ++impl_->peers[from].accepted;
           impl_->send_blocks(from, x.from, x.count);
@@ -603,6 +641,9 @@ const consensus::Engine& Driver::engine() const {
 }
 const DriverStats& Driver::stats() const {
   return impl_->stats;
+}
+const ReachTester::Stats& Driver::reach_stats() const {
+  return impl_->reach.stats();
 }
 
 }  // namespace swarmchain

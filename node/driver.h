@@ -4,7 +4,8 @@
 // validity callback: the block executes on the tip, and its time is after the parent's and at
 // most max_clock_drift_ms ahead of this node's clock, as CometBFT's PBTS), commits decided
 // blocks with the ExecutedBlock computed while voting (executed once), sends this node's
-// uptime proofs, turns equivocation into evidence txs, and serves/asks for committed blocks
+// uptime proofs, tests its peers' reachability when it sits in a quorum and sends the verdicts
+// (node/reach_tester.h), turns equivocation into evidence txs, and serves/asks for committed blocks
 // when a peer is behind or ahead (sync, node/block_sync.h).
 //
 // It does no I/O of its own: messages leave through Network, time comes from Clock, timers
@@ -29,6 +30,7 @@
 #include "common/clock.h"
 #include "consensus/engine.h"
 #include "node/block_sync.h"
+#include "node/reach_tester.h"
 #include "node/signer.h"
 #include "node/wire.h"
 
@@ -88,8 +90,16 @@ struct SyncBatch {
 using Preverifier =
     std::function<void(std::shared_ptr<const SyncBatch> batch, std::function<void()> ready)>;
 
+// Probes a node's advertised p2p address for the reachability quorums (node/reach_tester.h):
+// p2p::Host::probe in the node, a model in the simulator. `done` must run ON THE DRIVER'S
+// STRAND, once, with ok or why the node did not answer as itself.
+using Prober = std::function<void(const std::string& host_port, const PubKey& key,
+                                  std::function<void(Status)> done)>;
+
 struct DriverConfig {
   bool send_uptime_proofs = true;
+  // Empty: this node tests nobody (it still checks, relays and counts peers' votes).
+  Prober probe;
   ContactInfo contact;
   uint64_t rebroadcast_ms = 1000;
   // Relay the consensus messages this node accepted from a peer to its other peers (p2p
@@ -109,6 +119,7 @@ struct DriverStats {
   uint64_t evidence_sent = 0;    // evidence txs added to the mempool and broadcast
   uint64_t uptime_proofs_sent = 0;      // this node's own, admitted into its mempool
   uint64_t uptime_proofs_received = 0;  // peers' proofs admitted into the mempool (on_txs)
+  uint64_t state_changes_sent = 0;      // reachability verdicts this node built and sent
 };
 
 // Per-sender counters of messages dropped, and why (p2p scores peers from these).
@@ -147,6 +158,7 @@ class Driver {
   const PeerCounters& counters(PeerId p) const;
   const consensus::Engine& engine() const;
   const DriverStats& stats() const;
+  const ReachTester::Stats& reach_stats() const;
 
  private:
   struct Impl;

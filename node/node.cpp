@@ -150,6 +150,18 @@ Status Node::start() {
   dc.contact = config_.contact;
   dc.contact.quorumnet_port = p2p_port();
   dc.relay_consensus = p2p_ != nullptr;
+  if (p2p_) {
+    // Reachability tests (node/reach_tester.h) run on the Host's threads and report on the
+    // chain strand; a probe cut short because the node is stopping reports nothing.
+    dc.probe = [this](const std::string& host_port, const PubKey& key,
+                      std::function<void(Status)> done) {
+      p2p_->host().probe(host_port, key, [this, host_port, done = std::move(done)](Status s) {
+        if (s.code_as<p2p::ProbeError>() == p2p::ProbeError::kCancelled) return;
+        if (!s) spdlog::debug("reachability: {}", s.message());
+        loop_->post([done, s = std::move(s)] { done(s); });
+      });
+    };
+  }
   // Synced blocks' signatures are verified on the shared pool into the chain's signature cache
   // while the chain strand applies the batches before them.
   dc.preverify = [this](std::shared_ptr<const SyncBatch> batch, std::function<void()> ready) {

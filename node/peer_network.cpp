@@ -5,7 +5,8 @@ namespace swarmchain {
 bool is_gossip_payload(ByteView payload) {
   if (payload.empty()) return false;
   const auto tag = static_cast<wire::Tag>(payload[0]);
-  return tag == wire::Tag::kConsensus || tag == wire::Tag::kTx || tag == wire::Tag::kTxs;
+  return tag == wire::Tag::kConsensus || tag == wire::Tag::kTx || tag == wire::Tag::kTxs ||
+         tag == wire::Tag::kReachVote;
 }
 
 int PeerNetwork::penalty_points(const std::string& reason) {
@@ -13,6 +14,9 @@ int PeerNetwork::penalty_points(const std::string& reason) {
   if (reason == "malformed" || reason == "bad_signature") return 25;
   if (reason == "bad_certificate" || reason == "bad_block") return 50;
   if (reason == "tx_invalid") return 20;
+  // A vote not signed by the quorum member it names (the signature covers only what the
+  // sender could check against the same committed block).
+  if (reason == "reach_vote_forged") return 25;
   // A proposal from the wrong proposer or with a block this node finds invalid: an honest node
   // on another view of the committee (one syncing across an epoch) can send one, so these are
   // only counted.

@@ -44,6 +44,15 @@ Bytes encode(const WireMessage& m) {
                    w.u8(static_cast<uint8_t>(Tag::kTxs));
                    encode_tx_list(w, b.txs);
                  },
+                 [&](const ReachVote& v) {
+                   w.u8(static_cast<uint8_t>(Tag::kReachVote));
+                   w.height(v.height);
+                   w.fixed(v.target);
+                   w.u8(v.new_state);
+                   w.u32(v.failed_checks);
+                   w.u16(v.index);
+                   w.fixed(v.signature);
+                 },
              },
              m);
   return w.take();
@@ -92,6 +101,18 @@ Expected<WireMessage> decode(ByteView bytes) {
       if (Status s = r.finish(); !s) return unexpected(std::move(s));
       return WireMessage(std::move(out));
     }
+    case static_cast<uint8_t>(Tag::kReachVote): {
+      Reader r(body);
+      ReachVote v;
+      v.height = r.height();
+      v.target = r.fixed<PubKey>();
+      v.new_state = r.u8();
+      v.failed_checks = r.u32();
+      v.index = r.u16();
+      v.signature = r.fixed<Signature>();
+      if (Status s = r.finish(); !s) return unexpected(std::move(s));
+      return WireMessage(v);
+    }
     default:
       return fail(DecodeError::kBadEnum, "unknown wire tag " + std::to_string(bytes[0]));
   }
@@ -117,7 +138,8 @@ std::vector<Bytes> encode_tx_batches(std::span<const Tx> txs) {
 }
 
 const char* kind_name(const WireMessage& m) {
-  static constexpr const char* kNames[] = {"consensus", "tx", "block_request", "blocks", "txs"};
+  static constexpr const char* kNames[] = {"consensus", "tx",  "block_request",
+                                             "blocks",    "txs", "reach_vote"};
   static_assert(std::size(kNames) == std::variant_size_v<WireMessage>);
   return kNames[m.index()];
 }

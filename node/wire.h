@@ -9,6 +9,9 @@
 //   tag 2 block_request  body = from u64 || count u32        (1 <= count <= kMaxBlocksPerRequest)
 //   tag 3 blocks         body = vector<certified_block, kMaxBlocksPerRequest>
 //   tag 4 txs            body = vector<bytes<kMaxTxBytes>, kMaxTxsPerBatch> (chain/tx.h's tx list)
+//   tag 5 reach_vote     body = height u64 || target fixed<32> || new_state u8 ||
+//                               failed_checks u32 || index u16 || signature fixed<64>
+//                        (a reachability quorum member's vote, registry/reach_quorum.h)
 //   certified_block      = block (chain/block.h) || certificate (common/commit.h)
 // Nodes send txs as tag 4 batches (a node relays what it admitted from one batch as one batch);
 // tag 1 is still read, as a batch of one.
@@ -37,7 +40,14 @@ inline constexpr std::size_t kMaxTxsPerBatch = 1024;
 // frame limit allows).
 inline constexpr std::size_t kTxBatchBytes = 1u << 20;
 
-enum class Tag : uint8_t { kConsensus = 0, kTx = 1, kBlockRequest = 2, kBlocks = 3, kTxs = 4 };
+enum class Tag : uint8_t {
+  kConsensus = 0,
+  kTx = 1,
+  kBlockRequest = 2,
+  kBlocks = 3,
+  kTxs = 4,
+  kReachVote = 5,
+};
 
 // "Send me the committed blocks from..from+count-1 with their certificates."
 struct BlockRequest {
@@ -65,7 +75,18 @@ struct TxBatch {
   friend bool operator==(const TxBatch&, const TxBatch&) = default;
 };
 
-using WireMessage = std::variant<consensus::Message, Tx, BlockRequest, Blocks, TxBatch>;
+// "At `height`, `target` fails `failed_checks`", signed by member `index` of quorum(height).
+struct ReachVote {
+  Height height;
+  PubKey target;
+  uint8_t new_state = 0;
+  uint32_t failed_checks = 0;
+  uint16_t index = 0;
+  Signature signature;
+  friend bool operator==(const ReachVote&, const ReachVote&) = default;
+};
+
+using WireMessage = std::variant<consensus::Message, Tx, BlockRequest, Blocks, TxBatch, ReachVote>;
 
 Bytes encode(const WireMessage& m);
 // `txs` as tag 4 messages of at most kMaxTxsPerBatch txs and about kTxBatchBytes each, in order.
