@@ -6,6 +6,7 @@
 
 #include "common/hex.h"
 #include "tests/chain/test_util.h"
+#include "registry/reach_quorum.h"
 #include "tests/common/golden.h"
 
 #include <fstream>
@@ -63,6 +64,12 @@ const std::pair<const char*, wire::WireMessage>* cases(std::size_t& n) {
                    make_transfer(swarmchain::testing::pattern<Hash>(0x11), test_key(1), 4,
                                  test_key(3).pubkey(), Amount::coins(1))}})},
       {"txs_empty", wire::WireMessage(wire::TxBatch{})},
+      {"reach_vote", wire::WireMessage(wire::ReachVote{
+                         Height(41), test_key(50).pubkey(), kStateChangeDecommission,
+                         kReachCheckP2p, 2,
+                         test_key(202).sign(reach_vote_hash(
+                             swarmchain::testing::pattern<Hash>(0x11), Height(41),
+                             test_key(50).pubkey(), kStateChangeDecommission, kReachCheckP2p))})},
   };
   n = std::size(kCases);
   return kCases;
@@ -119,7 +126,7 @@ DecodeError code_of(const Bytes& b) {
 
 TEST(Wire, DecodingRefusesBadInput) {
   EXPECT_EQ(code_of({}), DecodeError::kTruncated);
-  EXPECT_EQ(code_of({0x05}), DecodeError::kBadEnum);
+  EXPECT_EQ(code_of({0x06}), DecodeError::kBadEnum);
   EXPECT_EQ(code_of({0xff, 0x00}), DecodeError::kBadEnum);
   // block_request: truncated, trailing byte, count 0, count above the limit.
   Bytes req = wire::encode(wire::BlockRequest{Height(1), 1});
@@ -138,6 +145,12 @@ TEST(Wire, DecodingRefusesBadInput) {
   vote.push_back(0);
   EXPECT_FALSE(wire::decode(vote).has_value());
   EXPECT_FALSE(wire::decode(Bytes{0x01}).has_value());
+  // reach_vote: cut short, trailing bytes.
+  Bytes rv = wire::encode(wire::ReachVote{Height(1), test_key(5).pubkey(), 1, 1, 0, {}});
+  EXPECT_EQ(rv.size(), 1u + 8 + 32 + 1 + 4 + 2 + 64);
+  EXPECT_EQ(code_of(Bytes(rv.begin(), rv.end() - 1)), DecodeError::kTruncated);
+  rv.push_back(0);
+  EXPECT_EQ(code_of(rv), DecodeError::kTrailingBytes);
   // txs: no count, a count above the limit (varint 1025), a tx cut short, a tx that is not one.
   EXPECT_EQ(code_of({0x04}), DecodeError::kTruncated);
   EXPECT_EQ(code_of({0x04, 0x81, 0x08}), DecodeError::kLengthTooLarge);
