@@ -180,7 +180,14 @@ Status Node::start() {
       [this] {
         return rpc::NodeStatus{p2p_ ? p2p_->host().peer_count() : 0, syncing_.load()};
       });
-  rpc::register_registry_methods(dispatcher_, *chain_, key_.pubkey());
+  rpc::register_registry_methods(
+      dispatcher_, *chain_, key_.pubkey(),
+      [this](const PubKey& pk) -> std::optional<std::pair<Height, LivenessChange>> {
+        std::lock_guard lock(last_changes_mu_);
+        auto it = last_changes_.find(pk);
+        if (it == last_changes_.end()) return std::nullopt;
+        return it->second;
+      });
   rpc::HttpServerOptions opts;
   opts.host = config_.rpc_host;
   opts.port = config_.rpc_port;
@@ -326,6 +333,10 @@ void Node::on_liveness_changes(Height h, const std::vector<LivenessChange>& chan
     spdlog::log(level, "service node {}{} {} at height {}: {}", to_hex(c.pubkey),
                 own ? " (this node)" : "", liveness_event_name(c.event), h.value, c.reason);
     metrics_.count_state_change(liveness_event_name(c.event));
+    std::lock_guard lock(last_changes_mu_);
+    if (last_changes_.size() >= kMaxLastChanges && !last_changes_.contains(c.pubkey))
+      last_changes_.erase(last_changes_.begin());
+    last_changes_.insert_or_assign(c.pubkey, std::pair{h, c});
   }
 }
 

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -123,6 +124,11 @@ class Node final : public ChainListener {
   std::unique_ptr<Driver> driver_;  // used on the loop thread only
   rpc::Dispatcher dispatcher_;
   NodeMetrics metrics_;
+  // The last liveness change of each node seen since start (get_service_node_status
+  // "last_change"); at most kMaxLastChanges entries.
+  static constexpr std::size_t kMaxLastChanges = 20'000;
+  mutable std::mutex last_changes_mu_;
+  std::map<PubKey, std::pair<Height, LivenessChange>> last_changes_;
   std::unique_ptr<rpc::RpcMetrics> rpc_metrics_;  // made in start(), once methods are registered
   std::unique_ptr<rpc::HttpServer> rpc_;
   std::mutex loop_readings_mu_;

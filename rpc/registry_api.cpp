@@ -25,6 +25,7 @@
 #include "rpc/registry_api.h"
 
 #include "registry/liveness_rules.h"
+#include "registry/reach_quorum.h"
 
 #include <algorithm>
 #include <iterator>
@@ -295,8 +296,11 @@ RpcResult get_staking_requirement(const Blockchain& chain, const json& params) {
 json ms_to_s(const std::optional<uint64_t>& ms) { return ms ? json(*ms / 1000) : json(nullptr); }
 
 // The liveness part of get_service_node_status (registry/liveness_rules.h: liveness_status).
-json liveness_json(const ServiceNode& sn, const RegistryParams& rp, Height h, uint64_t t) {
+json liveness_json(const ServiceNode& sn, const RegistryParams& rp, Height h, uint64_t t,
+                   bool tested_at_tip, std::size_t active) {
   const LivenessStatus st = liveness_status(sn, rp, h, t);
+  const double chance =
+      active == 0 ? 0.0 : std::min(1.0, double(kReachTargetsPerHeight) / double(active));
   const uint64_t credit = st.credit_blocks < 0 ? 0 : static_cast<uint64_t>(st.credit_blocks);
   return json{{"state", node_state_name(st.state)},
               {"credit_blocks", st.credit_blocks},
@@ -307,14 +311,22 @@ json liveness_json(const ServiceNode& sn, const RegistryParams& rp, Height h, ui
               // Proof age is judged at the end of every block: the next check is the next block.
               {"next_check", {{"kind", "proof_age"}, {"height", h.next().value},
                               {"in_s", rp.target_block_ms / 1000.0}}},
-              {"checks", {{{"kind", "proof_age"}, {"fails_now", st.would_fail_now}}}},
+              {"checks",
+               {{{"kind", "proof_age"}, {"fails_now", st.would_fail_now}},
+                // Judged by a quorum, not by this rule: see docs/protocol.md "Reachability".
+                {{"kind", "reachability"},
+                 {"what", "a quorum of up to " + std::to_string(kReachQuorumSize) +
+                              " nodes connects to public_ip:quorumnet_port of its last proof "
+                              "and checks that the node key answers"},
+                 {"tested_at_tip", tested_at_tip},
+                 {"chance_per_block", chance}}}},
               {"down_before_decommission_s", ms_to_s(st.ms_before_decommission)},
               {"down_before_deregistration_s", ms_to_s(st.ms_before_deregistration)},
               {"explanation", st.explanation}};
 }
 
 RpcResult get_service_node_status(const Blockchain& chain, const std::optional<PubKey>& own_key,
-                                  const json& params) {
+                                  const LastLivenessChange& last_change, const json& params) {
   Params p(params);
   p.allow_only({"pubkey", "contributor"});
   const std::optional<std::string> given = p.optional_string("pubkey");
@@ -334,16 +346,27 @@ RpcResult get_service_node_status(const Blockchain& chain, const std::optional<P
   std::optional<ServiceNode> sn;
   Height height;
   uint64_t tip_time_ms = 0;
+  bool tested_at_tip = false;
+  std::size_t active = 0;
   chain.with_state([&](const ChainState& state, const ChainTip& tip) {
     if (const ServiceNode* found = state.registry.get(*pk)) sn = *found;
     height = tip.header.height;
     tip_time_ms = tip.header.time_ms;
+    active = state.registry.active_count();
+    if (sn && sn->is_active()) {
+      const std::vector<PubKey> targets = reach_targets(state.registry.active(), tip.hash);
+      tested_at_tip = std::binary_search(targets.begin(), targets.end(), *pk);
+    }
   });
   if (!sn) return unexpected(no_node(text));
   const RegistryParams& rp = chain.executor().registry_params();
   json out = service_node_to_json(*sn);
   out["height"] = height.value;
-  out["liveness"] = liveness_json(*sn, rp, height, tip_time_ms);
+  out["liveness"] = liveness_json(*sn, rp, height, tip_time_ms, tested_at_tip, active);
+  if (auto last = last_change ? last_change(*pk) : std::nullopt)
+    out["liveness"]["last_change"] = {{"height", last->first.value},
+                                      {"event", liveness_event_name(last->second.event)},
+                                      {"reason", last->second.reason}};
   out["credit"] = out["liveness"]["credit_blocks"];
   out["proof_age"] = out["liveness"]["last_proof_age_s"];
   out["next_obligation_check"] = out["liveness"]["next_check"]["height"];
@@ -411,7 +434,7 @@ RpcResult get_registry_proof(const Blockchain& chain, const json& params) {
 }  // namespace
 
 void register_registry_methods(Dispatcher& d, const Blockchain& chain,
-                               std::optional<PubKey> own_key) {
+                               std::optional<PubKey> own_key, LastLivenessChange last_change) {
   auto swarms = std::make_shared<SwarmDirectoryCache>(chain);
   auto nodes = std::make_shared<ServiceNodeCache>(chain);
   d.add_raw("get_service_nodes", [nodes](const json& p) { return get_service_nodes(*nodes, p); });
@@ -421,8 +444,8 @@ void register_registry_methods(Dispatcher& d, const Blockchain& chain,
   d.add("get_swarms", [&chain](const json& p) { return get_swarms(chain, p); });
   d.add("get_staking_requirement",
         [&chain](const json& p) { return get_staking_requirement(chain, p); });
-  d.add("get_service_node_status", [&chain, own_key](const json& p) {
-    return get_service_node_status(chain, own_key, p);
+  d.add("get_service_node_status", [&chain, own_key, last_change](const json& p) {
+    return get_service_node_status(chain, own_key, last_change, p);
   });
   d.add("get_registry_proof", [&chain](const json& p) { return get_registry_proof(chain, p); });
 }

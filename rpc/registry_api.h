@@ -32,6 +32,9 @@
 
 #include "chain/blockchain.h"
 #include "common/height.h"
+#include <functional>
+
+#include "registry/liveness_rules.h"
 #include "registry/registry_state.h"
 #include "registry/service_node.h"
 #include "registry/swarm_lookup.h"
@@ -40,10 +43,16 @@
 
 namespace swarmchain::rpc {
 
+// The last decommission, recommission or deregistration of a node that this node saw (since
+// it started), for get_service_node_status's "last_change"; any thread.
+using LastLivenessChange =
+    std::function<std::optional<std::pair<Height, LivenessChange>>(const PubKey&)>;
+
 // REQUIRES: `chain` outlives `d`. `own_key`: the node's own service-node key, which
 // get_service_node_status reports on when called without a pubkey (as oxend does).
 void register_registry_methods(Dispatcher& d, const Blockchain& chain,
-                               std::optional<PubKey> own_key = std::nullopt);
+                               std::optional<PubKey> own_key = std::nullopt,
+                               LastLivenessChange last_change = {});
 
 
 // Pubkey -> swarm over one registry state (design §5.7), with each swarm's get_swarm answer

@@ -72,6 +72,25 @@ std::string liveness_text(const json& status) {
     if (dereg) v += "deregistered in " + duration_or_unknown(l, "down_before_deregistration_s");
     out += line("if it stays down:", v);
   }
+  if (auto last = l.find("last_change"); last != l.end() && last->is_object()) {
+    out += line("last change:", last->value("event", std::string("?")) + " at height " +
+                                    (u64_of(*last, "height") ? std::to_string(*u64_of(*last, "height"))
+                                                             : std::string("?")) +
+                                    ": " + last->value("reason", std::string("?")));
+  }
+  const bool active = l.value("state", std::string()) == "active";
+  if (auto checks = l.find("checks"); active && checks != l.end() && checks->is_array()) {
+    for (const json& c : *checks) {
+      if (!c.is_object() || c.value("kind", std::string()) != "reachability") continue;
+      const bool now = c.value("tested_at_tip", false);
+      const double chance = c.value("chance_per_block", 0.0);
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%s; each block tests it with probability %.2f",
+                    now ? "a quorum tests its p2p port at this block" : "not tested at this block",
+                    chance);
+      out += line("reachability:", buf);
+    }
+  }
   if (auto next = l.find("next_check"); next != l.end() && next->is_object()) {
     out += line("next check:", next->value("kind", std::string("?")) + " at height " +
                                    (u64_of(*next, "height") ? std::to_string(*u64_of(*next, "height"))

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,8 +17,10 @@
 #include "common/codec.h"
 #include "common/commit.h"
 #include "common/hex.h"
+#include "registry/reach_quorum.h"
 #include "registry/staking_rules.h"
 #include "rpc/chain_api.h"
+#include "rpc/status_text.h"
 #include "tests/rpc/registry_api_fixture.h"
 
 namespace swarmchain::rpc {
@@ -64,11 +67,50 @@ TEST_F(RegistryApiTest, StatusIsTheRecordPlusLiveness) {
   EXPECT_EQ(l["down_before_deregistration_s"], 60 + 150);
   EXPECT_EQ(l["checks"][0]["kind"], "proof_age");
   EXPECT_EQ(l["checks"][0]["fails_now"], false);
+  // Reachability: 10 targets a block among the active nodes, drawn with the tip's hash.
+  std::vector<PubKey> targets;
+  std::size_t active = 0;
+  chain->with_state([&](const ChainState& state, const ChainTip& tip) {
+    targets = reach_targets(state.registry.active(), tip.hash);
+    active = state.registry.active_count();
+  });
+  EXPECT_EQ(l["checks"][1]["kind"], "reachability");
+  EXPECT_EQ(l["checks"][1]["tested_at_tip"],
+            std::find(targets.begin(), targets.end(), pk) != targets.end());
+  EXPECT_DOUBLE_EQ(l["checks"][1]["chance_per_block"].get<double>(), 10.0 / double(active));
+  EXPECT_FALSE(l.contains("last_change")) << "no change seen";
   EXPECT_NE(l["explanation"].get<std::string>().find("it has sent no uptime proof yet"),
             std::string::npos);
   EXPECT_EQ(r["height"], 0);
   EXPECT_FALSE(r.contains("stake_limits"));
   EXPECT_FALSE(r.contains("stake_refused"));
+}
+
+TEST_F(RegistryApiTest, StatusSaysTheLastLivenessChangeTheNodeSawAndTheTextPrintsIt) {
+  const PubKey pk = sn_key(2).pubkey();
+  Dispatcher with_changes;
+  register_registry_methods(with_changes, *chain, std::nullopt,
+                            [&](const PubKey& asked) -> std::optional<std::pair<Height, LivenessChange>> {
+                              if (asked != pk) return std::nullopt;
+                              return std::pair{Height(7), LivenessChange{pk, LivenessEvent::kDecommissioned,
+                                                                         "p2p port unreachable (3 of 4 quorum votes at height 6)"}};
+                            });
+  const json req = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "get_service_node_status"},
+                    {"params", {{"pubkey", to_hex(pk)}}}};
+  const json r = json::parse(with_changes.handle(req.dump()))["result"];
+  const json& last = r["liveness"]["last_change"];
+  EXPECT_EQ(last["height"], 7);
+  EXPECT_EQ(last["event"], "decommissioned");
+  EXPECT_EQ(last["reason"], "p2p port unreachable (3 of 4 quorum votes at height 6)");
+  const std::string text = liveness_text(r);
+  EXPECT_NE(text.find("last change:  decommissioned at height 7: p2p port unreachable"),
+            std::string::npos)
+      << text;
+  const bool tested = r["liveness"]["checks"][1]["tested_at_tip"].get<bool>();
+  EXPECT_NE(text.find(tested ? "reachability: a quorum tests its p2p port at this block"
+                             : "reachability: not tested at this block"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(RegistryApiTest, StatusReportsTheAgeOfTheLastUptimeProofByBlockTime) {
