@@ -349,6 +349,7 @@ LoopReadings Node::loop_readings_now() const {
   r.syncing = sp.syncing;
   r.sync_target = sp.target.value;
   r.stats = driver_->stats();
+  r.reach = driver_->reach_stats();
   return r;
 }
 

@@ -114,6 +114,19 @@ void NodeMetrics::render(prom::TextWriter& w, const NodeReadings& r) const {
             r.loop.stats.sign_refusals);
   w.counter("swarmchain_evidence_sent", "Evidence txs (double signing) this node sent.",
             r.loop.stats.evidence_sent);
+  w.counter("swarmchain_reach_probes_started",
+            "Reachability probes this node ran as a quorum member (issue 10).",
+            r.loop.reach.probes_started);
+  w.counter("swarmchain_reach_probes_failed",
+            "Of those, the probes the target failed (no connection, or not its node key).",
+            r.loop.reach.probes_failed);
+  w.counter("swarmchain_reach_votes", "Reachability failure votes: this node's and peers' valid ones.",
+            r.loop.reach.votes_sent, {{"source", "own"}});
+  w.counter("swarmchain_reach_votes", "Reachability failure votes: this node's and peers' valid ones.",
+            r.loop.reach.votes_accepted, {{"source", "peers"}});
+  w.counter("swarmchain_state_changes_sent",
+            "state_change txs (a quorum's verdict) this node built from matching votes and sent.",
+            r.loop.stats.state_changes_sent);
   w.gauge("swarmchain_failed",
           "1 when consensus stopped on this node's side (/health \"failed\"); restart it.",
           r.failed ? 1 : 0);

@@ -50,6 +50,7 @@ struct LoopReadings {
   bool syncing = false;
   uint64_t sync_target = 0;  // max(the highest height a peer claims, the tip)
   DriverStats stats;
+  ReachTester::Stats reach;
 };
 
 struct NodeReadings {
