@@ -50,6 +50,13 @@ PubKey LivenessSim::operator_address(std::size_t i) const {
   return operator_key(i).pubkey();
 }
 
+void LivenessSim::enable_reach_probes(ProbeModel model) {
+  std::vector<PubKey> keys;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) keys.push_back(pubkey(i));
+  prober_ = std::make_unique<SimProber>(world_, std::move(keys), model);
+  for (auto& n : nodes_) n->set_probe(prober_->prober(n->index()));
+}
+
 Status LivenessSim::start_all() {
   for (auto& n : nodes_)
     if (Status s = n->start(); !s) return s;

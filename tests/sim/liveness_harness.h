@@ -20,6 +20,7 @@
 
 #include "tests/sim/invariants.h"
 #include "tests/sim/sim_node.h"
+#include "tests/sim/sim_prober.h"
 #include "tests/sim/sim_world.h"
 
 namespace swarmchain::sim {
@@ -50,6 +51,13 @@ class LivenessSim {
   std::size_t size() const { return nodes_.size(); }
   PubKey pubkey(std::size_t i) const;
   PubKey operator_address(std::size_t i) const;
+
+  // Gives every node a prober (SimProber): the reachability quorums test each other from the
+  // next start on. Off by default: the liveness tests check proof age alone against a model
+  // that knows nothing of state_change txs (a crashed node would be decommissioned by its
+  // quorum long before its proof is stale).
+  void enable_reach_probes(ProbeModel model = {});
+  const SimProber* prober() const { return prober_.get(); }
 
   Status start_all();
   // Extra observer of every commit (after the harness's own bookkeeping).
@@ -90,6 +98,7 @@ class LivenessSim {
   SimWorld world_;
   InvariantChecker checker_;
   std::set<PubKey> never_proved_;
+  std::unique_ptr<SimProber> prober_;  // before nodes_: outlives their drivers
   std::vector<std::unique_ptr<SimNode>> nodes_;
   std::vector<LivenessEventRecord> events_;
   std::vector<std::map<uint64_t, Hash>> roots_;

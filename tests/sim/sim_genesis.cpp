@@ -11,6 +11,8 @@ KeyPair key_from(uint8_t b) {
   return KeyPair::from_seed(s);
 }
 constexpr Amount kFee = Amount(100'000);
+constexpr uint32_t kFirstIp = 0x0A000001u;  // 10.0.0.1
+constexpr uint16_t kQuorumnetPort = 22022;
 }  // namespace
 
 KeyPair node_key(std::size_t i) { return key_from(static_cast<uint8_t>(1 + i)); }
@@ -46,12 +48,39 @@ Genesis sim_genesis(std::size_t nodes) {
 DriverConfig sim_driver_config(std::size_t index, bool proofs) {
   DriverConfig c;
   c.send_uptime_proofs = proofs;
-  c.contact.public_ip = 0x0A000001u + static_cast<uint32_t>(index);
+  c.contact.public_ip = kFirstIp + static_cast<uint32_t>(index);
   c.contact.storage_port = 22020;
   c.contact.storage_lmq_port = 22021;
-  c.contact.quorumnet_port = 22022;
+  c.contact.quorumnet_port = kQuorumnetPort;
   c.rebroadcast_ms = 1000;
   return c;
+}
+
+std::optional<std::size_t> sim_node_of(const std::string& host_port) {
+  // "a.b.c.d:port", each a decimal number: anything else names no sim node.
+  uint64_t parts[5] = {};
+  std::size_t part = 0;
+  bool digit = false;
+  for (char ch : host_port) {
+    if (ch >= '0' && ch <= '9') {
+      parts[part] = parts[part] * 10 + static_cast<uint64_t>(ch - '0');
+      if (parts[part] > 65535) return std::nullopt;
+      digit = true;
+    } else if (digit && ((ch == '.' && part < 3) || (ch == ':' && part == 3))) {
+      ++part;
+      digit = false;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (part != 4 || !digit || parts[4] != kQuorumnetPort) return std::nullopt;
+  uint64_t ip = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (parts[i] > 255) return std::nullopt;
+    ip = ip << 8 | parts[i];
+  }
+  if (ip < kFirstIp || ip - kFirstIp > 0xffff) return std::nullopt;
+  return static_cast<std::size_t>(ip - kFirstIp);
 }
 
 Tx registration_tx(const Hash& chain_id, const Genesis& g, const KeyPair& sn, const KeyPair& op,

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "chain/params.h"
@@ -29,8 +31,11 @@ std::size_t genesis_nodes(std::size_t nodes);
 Genesis sim_genesis(std::size_t nodes);
 
 // The driver's config for a node: proofs on (unless `proofs` is false), a contact address made
-// from the index.
+// from the index (public_ip 10.0.0.(index + 1), quorumnet_port 22022). No prober: a test that
+// wants reachability quorums sets one (tests/sim/sim_prober.h).
 DriverConfig sim_driver_config(std::size_t index, bool proofs);
+// The node whose contact sim_driver_config gives `host_port` ("10.0.0.5:22022" -> 4), if any.
+std::optional<std::size_t> sim_node_of(const std::string& host_port);
 
 // A fully staked registration of node `i` by its operator.
 Tx registration_tx(const Hash& chain_id, const Genesis& g, const KeyPair& sn, const KeyPair& op,

@@ -67,6 +67,8 @@ class SimNode final : public SimHost, private ChainListener {
 
   void set_observer(SimObserver o) { observer_ = std::move(o); }
   void set_proofs(bool on) { proofs_on_ = on; }
+  // The driver's prober (tests/sim/sim_prober.h) from the next start() on.
+  void set_probe(Prober p) { setup_.config.probe = std::move(p); }
   bool proofs_on() const { return proofs_on_; }
 
   NodeIndex index() const { return setup_.index; }

@@ -44,6 +44,9 @@ class SimWorld {
   void attach(NodeIndex i, SimHost* host) { hosts_[i] = host; }
   void detach(NodeIndex i);
   bool up(NodeIndex i) const { return hosts_[i] != nullptr; }
+  // Moves on at every detach(): a callback armed by one incarnation of a node must not reach
+  // the next (its driver is gone).
+  uint64_t incarnation(NodeIndex i) const { return incarnation_[i]; }
 
   // Runs `action` at simulated time `at_ms` (>= now).
   void at(uint64_t at_ms, std::string label, std::function<void()> action);
