@@ -236,6 +236,12 @@ Status apply_state_change(StateView& view, const StateChangePayload& c, const Tx
     return Status::error(TxError::kStateChangeNotActive,
                          "service node " + to_hex(c.sn_pubkey) + " is " +
                              node_state_name(sn->state) + ", not active");
+  // A verdict about an earlier outage must not decommission a node that has proved since.
+  if (c.height < sn->active_since_height)
+    return Status::error(TxError::kStateChangeBadHeight,
+                         "state_change votes of height " + c.height.to_string() +
+                             " predate the node's activation at height " +
+                             sn->active_since_height.to_string());
   std::optional<LivenessChange> change = apply_failure(
       view.registry, env.registry, c.sn_pubkey, env.height,
       reach_checks_text(c.reason_bits) + " (" + std::to_string(c.votes.size()) + " of " +

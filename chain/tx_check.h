@@ -22,7 +22,9 @@
 //                 index, each a member of quorum(height) other than the target, each a valid
 //                 signature over reach_vote_hash (kStateChangeBadVotes), at least the quorum's
 //                 threshold of them (kStateChangeTooFewVotes), the target active
-//                 (kUnknownNode / kStateChangeNotActive). Effect: liveness_rules.h
+//                 (kUnknownNode / kStateChangeNotActive) since at most that height
+//                 (kStateChangeBadHeight: a verdict about an earlier outage does not
+//                 decommission a node recommissioned since). Effect: liveness_rules.h
 //                 apply_failure (decommission, or deregistration when short of credit), and a
 //                 LivenessChange in StateView::liveness.
 //   Spam: evidence is valid once per offender (it deregisters it) and needs two conflicting

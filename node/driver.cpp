@@ -287,12 +287,16 @@ struct Driver::Impl {
   // Relays the early votes that became valid and sends the verdicts that reached threshold.
   void after_votes() {
     for (const wire::ReachVote& v : reach.take_relay()) broadcast(v);
+    for (const auto& [from, verdict] : reach.take_faults())
+      drop(static_cast<PeerId>(from), verdict == ReachTester::Verdict::kForged
+                                          ? "reach_vote_forged"
+                                          : "reach_vote_invalid");
     for (const Tx& tx : reach.take_ready())
       if (submit_own_tx(tx)) ++stats.state_changes_sent;
   }
 
   void on_reach_vote(PeerId from, const wire::ReachVote& v, ByteView bytes) {
-    switch (reach.on_vote(v)) {
+    switch (reach.on_vote(v, from)) {
       case ReachTester::Verdict::kAccepted:
         ++peers[from].accepted;
         net.broadcast(bytes);

@@ -28,10 +28,16 @@ std::vector<ReachProbe> ReachTester::on_committed(const ChainState& state, uint6
   round.quorum = reach_quorum(*committee, h, hash->second);
   const std::vector<PubKey> targets = reach_targets(state.registry.active(), hash->second);
   round.targets.insert(targets.begin(), targets.end());
-  std::vector<wire::ReachVote> early = std::exchange(early_, {});
-  for (const wire::ReachVote& v : early) {
-    if (v.height > h) early_.push_back(v);
-    else if (on_vote(v) == Verdict::kAccepted) relay_.push_back(v);
+  auto early = std::exchange(early_, {});
+  for (const auto& [v, from] : early) {
+    if (v.height > h) {
+      early_.emplace_back(v, from);
+      continue;
+    }
+    const Verdict verdict = on_vote(v, from);
+    if (verdict == Verdict::kAccepted) relay_.push_back(v);
+    if (verdict == Verdict::kForged || verdict == Verdict::kInvalid)
+      faults_.emplace_back(from, verdict);
   }
 
   if (!probing || round.quorum.index_of(key_.pubkey()) == round.quorum.members.size())
@@ -68,23 +74,23 @@ std::optional<wire::ReachVote> ReachTester::on_probe_result(const ReachProbe& pr
   v.index = static_cast<uint16_t>(index);
   v.signature = key_.sign(
       reach_vote_hash(chain_id_, v.height, v.target, v.new_state, v.failed_checks));
-  if (add(v) != Verdict::kAccepted) return std::nullopt;
+  if (add(v, 0) != Verdict::kAccepted) return std::nullopt;
   ++stats_.votes_sent;
   return v;
 }
 
-ReachTester::Verdict ReachTester::on_vote(const wire::ReachVote& v) {
-  const Verdict verdict = add(v);
+ReachTester::Verdict ReachTester::on_vote(const wire::ReachVote& v, uint64_t from) {
+  const Verdict verdict = add(v, from);
   if (verdict == Verdict::kAccepted) ++stats_.votes_accepted;
   return verdict;
 }
 
-ReachTester::Verdict ReachTester::add(const wire::ReachVote& v) {
+ReachTester::Verdict ReachTester::add(const wire::ReachVote& v, uint64_t from) {
   const auto it = rounds_.find(v.height);
   if (it == rounds_.end()) {
     if (v.height > committed_ && v.height.value <= committed_.value + kEarlyHeights &&
         early_.size() < kMaxEarlyVotes)
-      early_.push_back(v);
+      early_.emplace_back(v, from);
     return Verdict::kIgnored;
   }
   Round& round = it->second;
@@ -95,14 +101,18 @@ ReachTester::Verdict ReachTester::add(const wire::ReachVote& v) {
     return Verdict::kInvalid;
   const VerdictKey key{v.target, v.new_state, v.failed_checks};
   auto& votes = round.votes[key];
-  if (votes.contains(v.index)) return Verdict::kKnown;
+  // The same signature again is a duplicate; another one under a member's index that already
+  // voted is checked like any vote (ed25519 signatures here are deterministic and canonical,
+  // so a second valid one cannot exist: it is a forgery to score, not a duplicate).
+  if (auto known = votes.find(v.index); known != votes.end() && known->second == v.signature)
+    return Verdict::kKnown;
   if (!verify(q.members[v.index],
               reach_vote_hash(chain_id_, v.height, v.target, v.new_state, v.failed_checks),
               v.signature)) {
     if (votes.empty()) round.votes.erase(key);
     return Verdict::kForged;
   }
-  votes.emplace(v.index, v.signature);
+  if (!votes.emplace(v.index, v.signature).second) return Verdict::kKnown;
   if (votes.size() >= q.threshold && round.built.insert(key).second) {
     StateChangePayload c;
     c.sn_pubkey = v.target;

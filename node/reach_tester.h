@@ -68,10 +68,14 @@ class ReachTester {
   // already added to the pool: the driver gossips it.
   std::optional<wire::ReachVote> on_probe_result(const ReachProbe& probe, const Status& result,
                                                  uint64_t now_ms);
-  // A peer's vote. kAccepted: new and valid, to relay.
-  Verdict on_vote(const wire::ReachVote& v);
+  // A peer's vote; `from` names the sender (opaque here) for take_faults. kAccepted: new and
+  // valid, to relay.
+  Verdict on_vote(const wire::ReachVote& v, uint64_t from = 0);
   // Early votes that on_committed found valid, to relay as on_vote's kAccepted ones.
   std::vector<wire::ReachVote> take_relay() { return std::exchange(relay_, {}); }
+  // Early votes that on_committed found kForged or kInvalid, with their senders, to score as
+  // on_vote's.
+  std::vector<std::pair<uint64_t, Verdict>> take_faults() { return std::exchange(faults_, {}); }
   // state_change txs whose votes reached the threshold, each built once.
   std::vector<Tx> take_ready();
 
@@ -95,7 +99,7 @@ class ReachTester {
     std::map<VerdictKey, std::map<uint16_t, Signature>> votes;
     std::set<VerdictKey> built;
   };
-  Verdict add(const wire::ReachVote& v);
+  Verdict add(const wire::ReachVote& v, uint64_t from);
   static std::string host_port(const UptimeContact& c);
 
   const KeyPair& key_;
@@ -105,8 +109,9 @@ class ReachTester {
   std::map<PubKey, uint64_t> last_ok_ms_;
   std::vector<Tx> ready_;
   Height committed_;
-  std::vector<wire::ReachVote> early_;
+  std::vector<std::pair<wire::ReachVote, uint64_t>> early_;  // (vote, sender)
   std::vector<wire::ReachVote> relay_;
+  std::vector<std::pair<uint64_t, Verdict>> faults_;
   Stats stats_;
 };
 

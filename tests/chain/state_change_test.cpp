@@ -174,6 +174,18 @@ TEST_F(StateChangeTest, ADecommissionedNodeIsNotJudgedTwice) {
   EXPECT_EQ(code(verdict(chain.tip.height)), code_of(TxError::kStateChangeNotActive));
 }
 
+TEST_F(StateChangeTest, AVerdictAboutAnEarlierOutageDoesNotDecommissionANodeBackSince) {
+  const Height first = chain.tip.height;
+  chain.next({tx_of(verdict(first))});
+  ASSERT_EQ(state_of_target(), NodeState::kDecommissioned);
+  const Height between = chain.next().header.height;  // votes of a height while it was down
+  const StateChangePayload stale = verdict(between);
+  chain.next({make_uptime_proof(target, chain_id(), chain.next_time(), UptimeContact{})});
+  ASSERT_EQ(state_of_target(), NodeState::kActive) << "its proof recommissioned it";
+  EXPECT_EQ(code(stale), code_of(TxError::kStateChangeBadHeight));
+  EXPECT_EQ(code(verdict(chain.tip.height)), 0) << "a verdict of a later height still counts";
+}
+
 TEST_F(StateChangeTest, AStateChangeMustBeFree) {
   Tx tx = tx_of(verdict(chain.tip.height));
   tx.nonce = 1;

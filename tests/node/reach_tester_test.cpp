@@ -213,6 +213,8 @@ TEST_F(ReachTesterTest, ForgedInvalidAndDuplicateVotesAreToldApart) {
   EXPECT_EQ(t.on_vote(real), Verdict::kAccepted);
   EXPECT_EQ(t.on_vote(real), Verdict::kKnown);
   EXPECT_EQ(t.stats().votes_accepted, 1u);
+  // A forgery under an index that already voted is still a forgery, not a duplicate.
+  EXPECT_EQ(t.on_vote(vote(h, target, k212, i210)), Verdict::kForged);
   EXPECT_TRUE(t.take_ready().empty());
   // Older than kReachVoteLifetimeBlocks: forgotten, ignored (no fault).
   for (uint64_t i = 0; i < kReachVoteLifetimeBlocks; ++i) {
@@ -255,6 +257,26 @@ TEST_F(ReachTesterTest, EarlyVotesWaitForTheirHeightThenAreAcceptedAndRelayed) {
   commit(t, false);
   EXPECT_TRUE(t.take_relay().empty());
   EXPECT_EQ(t.on_vote(too_early), Verdict::kAccepted);
+}
+
+TEST_F(ReachTesterTest, EarlyForgedOrInvalidVotesAreScoredAgainstTheirSenderOnceChecked) {
+  ReachTester t(me, chain_id());
+  commit(t, false);
+  chain.next();
+  const Height h1 = tip();
+  const ChainState at_h1 = chain.state;
+  const ReachQuorum q = quorum(h1);
+  const uint16_t i210 = static_cast<uint16_t>(q.index_of(k210.pubkey()));
+  EXPECT_EQ(t.on_vote(vote(h1, k211.pubkey(), k212, i210), 7), Verdict::kIgnored);
+  EXPECT_EQ(t.on_vote(vote(h1, outsider.pubkey(), k210), 8), Verdict::kIgnored);
+  EXPECT_EQ(t.on_vote(vote(h1, k211.pubkey(), k210), 9), Verdict::kIgnored);
+  EXPECT_TRUE(t.take_faults().empty()) << "not judged before the height is committed";
+  t.on_committed(at_h1, epoch(), now, false);
+  const auto faults = t.take_faults();
+  ASSERT_EQ(faults.size(), 2u);
+  EXPECT_EQ(faults[0], (std::pair<uint64_t, Verdict>{7, Verdict::kForged}));
+  EXPECT_EQ(faults[1], (std::pair<uint64_t, Verdict>{8, Verdict::kInvalid}));
+  EXPECT_EQ(t.take_relay().size(), 1u) << "the valid one is relayed";
 }
 
 TEST_F(ReachTesterTest, RoundsAndEarlyVotesStayBounded) {
