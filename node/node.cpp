@@ -144,21 +144,22 @@ Status Node::start_p2p() {
 }
 
 Status Node::start() {
+  if (config_.verify_nice > 0 && !ThreadPool::shared().lower_worker_priority(config_.verify_nice))
+    spdlog::warn("could not lower the priority of the signature-verify threads (--verify-nice {})",
+                 config_.verify_nice);
   if (Status s = start_p2p(); !s) return s;
   DriverConfig dc;
   dc.send_uptime_proofs = true;
   dc.contact = config_.contact;
   dc.contact.quorumnet_port = p2p_port();
   dc.relay_consensus = p2p_ != nullptr;
-  // Synced blocks' signatures are verified on the shared pool into the chain's signature cache
-  // while the chain strand applies the batches before them.
+  // Synced blocks' signatures are verified on the shared pool into the chain's signature cache,
+  // a batch at a time in arrival order, while the chain strand applies the batches before them.
+  preverifier_ = std::make_unique<SyncPreverifier>(
+      [this](const SyncBatch& batch) { chain_->preverify(batch.blocks, batch.certs); },
+      [this](std::function<void()> ready) { loop_->post(std::move(ready)); });
   dc.preverify = [this](std::shared_ptr<const SyncBatch> batch, std::function<void()> ready) {
-    ++preverify_jobs_;
-    ThreadPool::shared().submit([this, batch = std::move(batch), ready = std::move(ready)] {
-      chain_->preverify(batch->blocks, batch->certs);
-      loop_->post([ready] { ready(); });
-      --preverify_jobs_;
-    });
+    preverifier_->enqueue(std::move(batch), std::move(ready));
   };
   driver_ = std::make_unique<Driver>(*chain_, *mempool_, *signer_, key_, clock_, *net_, *sched_,
                                      dc);
@@ -212,7 +213,7 @@ void Node::stop() {
   if (loop_) loop_->stop();  // the event in flight (a block being committed) finishes first
   if (loop_thread_.joinable()) loop_thread_.join();
   // A preverify job on the pool reads the chain: it must end before the chain closes.
-  while (preverify_jobs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (preverifier_) preverifier_->stop();
 }
 
 void Node::peer_tick() {

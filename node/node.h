@@ -31,6 +31,7 @@
 #include "node/node_metrics.h"
 #include "node/peer_network.h"
 #include "node/sign_state.h"
+#include "node/sync_preverifier.h"
 #include "node/signer.h"
 #include "rpc/http_server.h"
 #include "rpc/json_rpc.h"
@@ -44,6 +45,10 @@ struct NodeConfig {
   std::string rpc_host = "127.0.0.1";
   uint16_t rpc_port = 22023;
   std::size_t rpc_threads = 4;
+  // The shared verify pool's workers run this many nice levels below the node's other threads
+  // (common/parallel.h), so that on a saturated machine the chain strand (consensus, applying
+  // blocks), p2p and RPC get a core before bulk signature verifies. 0: no change.
+  int verify_nice = 5;
   // p2p (design §7). The one-node dev net runs without it unless --p2p-bind is given.
   bool p2p_enabled = false;
   std::string p2p_host = "0.0.0.0";
@@ -121,6 +126,9 @@ class Node final : public ChainListener {
   PeerNetwork* p2p_ = nullptr;  // net_ when p2p is enabled
   std::unique_ptr<Scheduler> sched_;
   std::unique_ptr<Driver> driver_;  // used on the loop thread only
+  // Sync's signature pass on the shared pool; reads chain_ and posts to loop_ (declared after
+  // both: destroyed, so stopped, first).
+  std::unique_ptr<SyncPreverifier> preverifier_;
   rpc::Dispatcher dispatcher_;
   NodeMetrics metrics_;
   std::unique_ptr<rpc::RpcMetrics> rpc_metrics_;  // made in start(), once methods are registered
@@ -136,7 +144,6 @@ class Node final : public ChainListener {
   std::atomic<bool> syncing_{false};     // read by get_info
   std::mutex outbox_mu_;
   std::vector<Tx> outbox_;               // guarded by outbox_mu_: local txs not yet sent
-  std::atomic<int> preverify_jobs_{0};   // sync's jobs on the shared pool, still running
   uint64_t sync_log_ms_ = 0;             // loop thread: when progress was last logged
   uint64_t sync_log_height_ = 0;         // loop thread: the height then
   uint64_t sync_log_synced_ = 0;         // loop thread: blocks_synced at the last tick
