@@ -45,10 +45,13 @@ struct NodeConfig {
   std::string rpc_host = "127.0.0.1";
   uint16_t rpc_port = 22023;
   std::size_t rpc_threads = 4;
-  // The shared verify pool's workers run this many nice levels below the node's other threads
-  // (common/parallel.h), so that on a saturated machine the chain strand (consensus, applying
-  // blocks), p2p and RPC get a core before bulk signature verifies. 0: no change.
-  int verify_nice = 5;
+  // The shared verify pool's workers (mempool admission, block validation) run this many nice
+  // levels below the node's other threads (common/parallel.h). 0 (the default): the same
+  // priority. Measured on the 4-node loopback bench (issue 9) it did not lower the commit
+  // latency, and a helper that is preempted while holding a chunk makes its caller (the chain
+  // strand, an RPC thread) wait: a priority inversion. Sync's own pool is always lowered (see
+  // kSyncVerifyNice in node.cpp).
+  int verify_nice = 0;
   // p2p (design §7). The one-node dev net runs without it unless --p2p-bind is given.
   bool p2p_enabled = false;
   std::string p2p_host = "0.0.0.0";
@@ -126,8 +129,10 @@ class Node final : public ChainListener {
   PeerNetwork* p2p_ = nullptr;  // net_ when p2p is enabled
   std::unique_ptr<Scheduler> sched_;
   std::unique_ptr<Driver> driver_;  // used on the loop thread only
-  // Sync's signature pass on the shared pool; reads chain_ and posts to loop_ (declared after
-  // both: destroyed, so stopped, first).
+  // Sync's signature pass, on its own pool (one worker per core, below the chain strand's
+  // priority); reads chain_ and posts to loop_ (declared after them and after its pool:
+  // destroyed, so stopped, first).
+  std::unique_ptr<ThreadPool> sync_pool_;
   std::unique_ptr<SyncPreverifier> preverifier_;
   rpc::Dispatcher dispatcher_;
   NodeMetrics metrics_;
