@@ -128,14 +128,15 @@ Status Blockchain::commit(const Block& block, const CommitCertificate& cert,
 }
 
 PreverifyResult Blockchain::preverify(std::span<const Block> blocks,
-                                      std::span<const CommitCertificate> certs) const {
+                                      std::span<const CommitCertificate> certs,
+                                      ThreadPool& pool) const {
   const auto committee_of = [this](Height h) {
     std::shared_lock lock(mu_);
     const std::vector<PubKey>* c = state_.committee(h, params().epoch_blocks);
     if (!c) c = state_.committee(state_.height.next(), params().epoch_blocks);  // newest known
     return c ? *c : std::vector<PubKey>{};
   };
-  return swarmchain::preverify(blocks, certs, chain_id(), committee_of, sig_cache_);
+  return swarmchain::preverify(blocks, certs, chain_id(), committee_of, sig_cache_, pool);
 }
 
 }  // namespace swarmchain

@@ -90,9 +90,11 @@ class Blockchain {
   // blocks[i]) on the shared ThreadPool and caches the valid ones (chain/preverify.h). Signers
   // are resolved with committee(h), or for an epoch not reached yet, with the newest known
   // committee (a guess: a miss only means commit verifies that signature itself). Decides
-  // nothing: commit() still checks everything. Call it without holding anything.
+  // nothing: commit() still checks everything. Call it without holding anything. `pool`: where
+  // the verifies run (a node gives sync its own, lower-priority pool).
   PreverifyResult preverify(std::span<const Block> blocks,
-                            std::span<const CommitCertificate> certs) const;
+                            std::span<const CommitCertificate> certs,
+                            ThreadPool& pool = ThreadPool::shared()) const;
 
  private:
   Blockchain(const Genesis& g) : executor_(g) {}

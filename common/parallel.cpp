@@ -2,8 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <exception>
 #include <memory>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 namespace swarmchain {
 
@@ -57,6 +63,34 @@ ThreadPool::ThreadPool(std::size_t threads) {
   threads = std::max<std::size_t>(1, threads);
   workers_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+#ifdef __linux__
+  // Each worker records its thread id first thing; wait for all, so that
+  // lower_worker_priority() can reach every worker from the moment the pool exists.
+  std::unique_lock lock(mu_);
+  started_.wait(lock, [&] { return worker_ids_.size() == threads; });
+#endif
+}
+
+bool ThreadPool::lower_worker_priority(int by) {
+  if (by <= 0) return false;
+#ifdef __linux__
+  std::lock_guard lock(mu_);
+  bool all = !worker_ids_.empty();
+  for (const WorkerId& w : worker_ids_) {
+    const auto who = static_cast<id_t>(w.tid);
+    errno = 0;
+    const int current = getpriority(PRIO_PROCESS, who);  // -1 is a valid nice value: errno says
+    if (current == -1 && errno != 0) {
+      all = false;
+      continue;
+    }
+    const int target = std::min(19, w.start_nice + std::min(by, 40));
+    if (current < target && setpriority(PRIO_PROCESS, who, target) != 0) all = false;
+  }
+  return all;
+#else
+  return false;
+#endif
 }
 
 ThreadPool::~ThreadPool() {
@@ -88,6 +122,17 @@ void ThreadPool::post(std::function<void()> job) {
 }
 
 void ThreadPool::worker_loop() {
+#ifdef __linux__
+  {
+    const int tid = static_cast<int>(gettid());
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
+    if (nice == -1 && errno != 0) nice = 0;
+    std::lock_guard lock(mu_);
+    worker_ids_.push_back(WorkerId{tid, nice});
+  }
+  started_.notify_all();
+#endif
   for (;;) {
     std::function<void()> job;
     {

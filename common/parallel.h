@@ -23,6 +23,13 @@
 // other (parallel_for inside a job is fine, see above). Jobs still queued when the pool is
 // destroyed run before the workers exit.
 //
+// Worker priority: lower_worker_priority(n) puts every worker n nice levels below its start (Linux:
+// setpriority on each worker's thread id; an unprivileged process may always lower its own
+// threads' priority). A node does this to its shared pool so that, on a saturated machine, the
+// threads that must run promptly (the chain strand: consensus, applying blocks; p2p; RPC) get
+// a core before the bulk signature verifies queued on the pool. The verifies still use every
+// core left idle: nice only orders who runs first, it reserves nothing.
+//
 // Thread-safety: every method is thread-safe.
 #pragma once
 
@@ -50,6 +57,12 @@ class ThreadPool {
 
   std::size_t size() const { return workers_.size(); }
 
+  // Sets every worker's nice value to the one it started with plus `by` (> 0; capped at 19, the
+  // lowest priority), so calling it again with the same value changes nothing (several nodes
+  // in one test process share the pool). Never raises a priority. True if every worker is now
+  // at that value; false if the platform cannot (not Linux) or the kernel refused.
+  bool lower_worker_priority(int by);
+
   // Calls fn(i) for every i in [0, n); returns when all calls returned. fn must be thread-safe.
   // Runs inline when n < 2 * min_per_thread or the pool has one worker. See above for nesting
   // and exceptions.
@@ -72,9 +85,15 @@ class ThreadPool {
 
   std::mutex mu_;
   std::condition_variable wake_;
+  std::condition_variable started_;  // a worker recorded its thread id
   std::deque<std::function<void()>> jobs_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
+  struct WorkerId {
+    int tid = 0;         // kernel thread id (Linux)
+    int start_nice = 0;  // its nice value when it started
+  };
+  std::vector<WorkerId> worker_ids_;  // guarded by mu_
 };
 
 // ThreadPool::shared().parallel_for(n, fn, min_per_thread).

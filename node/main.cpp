@@ -119,12 +119,17 @@ int main(int argc, char** argv) {
   bool dev = false;
   std::string datadir, genesis, rpc_bind = "127.0.0.1:22023", log_level = "info";
   std::size_t dev_accounts = 0, rpc_threads = 4;
+  int verify_nice = NodeConfig{}.verify_nice;
   app.add_flag("--dev", dev, "Run a one-node devnet (data in ./swarmchain-dev unless --datadir)");
   app.add_option("--datadir", datadir, "Data directory (chain store, node key)");
   app.add_option("--genesis", genesis, "Genesis file (default: <datadir>/genesis.json)");
   app.add_option("--rpc-bind", rpc_bind, "JSON-RPC listen address host:port")
       ->capture_default_str();
   app.add_option("--rpc-threads", rpc_threads, "RPC worker threads")->capture_default_str();
+  app.add_option("--verify-nice", verify_nice,
+                 "Nice levels below the node's own that its signature-verify pool threads run"
+                 " (0: the same priority)")
+      ->capture_default_str()->check(CLI::Range(0, 19));
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_option("--dev-accounts", dev_accounts,
@@ -237,6 +242,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   cfg.rpc_threads = rpc_threads;
+  cfg.verify_nice = verify_nice;
   cfg.p2p_enabled = !dev || !p2p_bind.empty();
   if (!p2p_bind.empty() && !parse_host_port(p2p_bind, cfg.p2p_host, cfg.p2p_port)) {
     std::cerr << "error: --p2p-bind must be host:port, got \"" << p2p_bind << "\"\n";

@@ -18,6 +18,9 @@ namespace swarmchain {
 
 namespace {
 
+// Sync's verify threads run this many nice levels below the rest of the node (see start()).
+constexpr int kSyncVerifyNice = 5;
+
 // No peers: the one-node dev net (started without --p2p-bind), whose committee is this node
 // alone; nothing leaves it.
 class NullNetwork final : public Network {
@@ -144,6 +147,9 @@ Status Node::start_p2p() {
 }
 
 Status Node::start() {
+  if (config_.verify_nice > 0 && !ThreadPool::shared().lower_worker_priority(config_.verify_nice))
+    spdlog::warn("could not lower the priority of the signature-verify threads (--verify-nice {})",
+                 config_.verify_nice);
   if (Status s = start_p2p(); !s) return s;
   DriverConfig dc;
   dc.send_uptime_proofs = true;
@@ -155,22 +161,29 @@ Status Node::start() {
     // chain strand; a probe cut short because the node is stopping reports nothing.
     dc.probe = [this](const std::string& host_port, const PubKey& key,
                       std::function<void(Status)> done) {
-      p2p_->host().probe(host_port, key, [this, host_port, done = std::move(done)](Status s) {
+      p2p_->host().probe(host_port, key, [this, done = std::move(done)](Status s) {
         if (s.code_as<p2p::ProbeError>() == p2p::ProbeError::kCancelled) return;
         if (!s) spdlog::debug("reachability: {}", s.message());
         loop_->post([done, s = std::move(s)] { done(s); });
       });
     };
   }
-  // Synced blocks' signatures are verified on the shared pool into the chain's signature cache
-  // while the chain strand applies the batches before them.
+  // Synced blocks' signatures are verified into the chain's signature cache a batch at a time,
+  // in arrival order, while the chain strand applies the batches before them. On their own
+  // pool, kSyncVerifyNice levels below the strand: applying a verified block comes first, so
+  // the strand keeps up with the verifies instead of leaving a run of verified blocks to apply
+  // alone, on one core, at the end (issue 9's sync figure). A pool of its own, not the shared
+  // one lowered, so that mempool admission and block validation keep their priority.
+  sync_pool_ = std::make_unique<ThreadPool>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!sync_pool_->lower_worker_priority(kSyncVerifyNice))
+    spdlog::debug("could not lower the priority of sync's verify threads");
+  preverifier_ = std::make_unique<SyncPreverifier>(
+      [this](const SyncBatch& batch) {
+        chain_->preverify(batch.blocks, batch.certs, *sync_pool_);
+      },
+      [this](std::function<void()> ready) { loop_->post(std::move(ready)); }, *sync_pool_);
   dc.preverify = [this](std::shared_ptr<const SyncBatch> batch, std::function<void()> ready) {
-    ++preverify_jobs_;
-    ThreadPool::shared().submit([this, batch = std::move(batch), ready = std::move(ready)] {
-      chain_->preverify(batch->blocks, batch->certs);
-      loop_->post([ready] { ready(); });
-      --preverify_jobs_;
-    });
+    preverifier_->enqueue(std::move(batch), std::move(ready));
   };
   driver_ = std::make_unique<Driver>(*chain_, *mempool_, *signer_, key_, clock_, *net_, *sched_,
                                      dc);
@@ -231,7 +244,7 @@ void Node::stop() {
   if (loop_) loop_->stop();  // the event in flight (a block being committed) finishes first
   if (loop_thread_.joinable()) loop_thread_.join();
   // A preverify job on the pool reads the chain: it must end before the chain closes.
-  while (preverify_jobs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (preverifier_) preverifier_->stop();
 }
 
 void Node::peer_tick() {

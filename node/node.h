@@ -32,6 +32,7 @@
 #include "node/node_metrics.h"
 #include "node/peer_network.h"
 #include "node/sign_state.h"
+#include "node/sync_preverifier.h"
 #include "node/signer.h"
 #include "rpc/http_server.h"
 #include "rpc/json_rpc.h"
@@ -45,6 +46,13 @@ struct NodeConfig {
   std::string rpc_host = "127.0.0.1";
   uint16_t rpc_port = 22023;
   std::size_t rpc_threads = 4;
+  // The shared verify pool's workers (mempool admission, block validation) run this many nice
+  // levels below the node's other threads (common/parallel.h). 0 (the default): the same
+  // priority. Measured on the 4-node loopback bench (issue 9) it did not lower the commit
+  // latency, and a helper that is preempted while holding a chunk makes its caller (the chain
+  // strand, an RPC thread) wait: a priority inversion. Sync's own pool is always lowered (see
+  // kSyncVerifyNice in node.cpp).
+  int verify_nice = 0;
   // p2p (design §7). The one-node dev net runs without it unless --p2p-bind is given.
   bool p2p_enabled = false;
   std::string p2p_host = "0.0.0.0";
@@ -122,6 +130,11 @@ class Node final : public ChainListener {
   PeerNetwork* p2p_ = nullptr;  // net_ when p2p is enabled
   std::unique_ptr<Scheduler> sched_;
   std::unique_ptr<Driver> driver_;  // used on the loop thread only
+  // Sync's signature pass, on its own pool (one worker per core, below the chain strand's
+  // priority); reads chain_ and posts to loop_ (declared after them and after its pool:
+  // destroyed, so stopped, first).
+  std::unique_ptr<ThreadPool> sync_pool_;
+  std::unique_ptr<SyncPreverifier> preverifier_;
   rpc::Dispatcher dispatcher_;
   NodeMetrics metrics_;
   // The last liveness change of each node seen since start (get_service_node_status
@@ -142,7 +155,6 @@ class Node final : public ChainListener {
   std::atomic<bool> syncing_{false};     // read by get_info
   std::mutex outbox_mu_;
   std::vector<Tx> outbox_;               // guarded by outbox_mu_: local txs not yet sent
-  std::atomic<int> preverify_jobs_{0};   // sync's jobs on the shared pool, still running
   uint64_t sync_log_ms_ = 0;             // loop thread: when progress was last logged
   uint64_t sync_log_height_ = 0;         // loop thread: the height then
   uint64_t sync_log_synced_ = 0;         // loop thread: blocks_synced at the last tick

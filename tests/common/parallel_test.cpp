@@ -4,6 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <latch>
+#endif
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -169,6 +177,56 @@ TEST(ThreadPoolTest, SharedPoolHasOneWorkerPerCoreAndTheFreeFunctionUsesIt) {
   parallel_for(out.size(), [&](std::size_t i) { out[i] = static_cast<int>(i) * 2; }, 1);
   for (std::size_t i = 0; i < out.size(); ++i) ASSERT_EQ(out[i], static_cast<int>(i) * 2);
 }
+
+#ifdef __linux__
+int own_nice() {
+  errno = 0;
+  const int n = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  EXPECT_EQ(errno, 0);
+  return n;
+}
+
+// The nice value each worker of `pool` runs at: one job per worker, held until all of them have
+// started, so each worker runs exactly one.
+std::multiset<int> worker_nices(ThreadPool& pool) {
+  std::latch all_started(static_cast<std::ptrdiff_t>(pool.size()));
+  std::vector<std::future<int>> nices;
+  for (std::size_t i = 0; i < pool.size(); ++i)
+    nices.push_back(pool.submit([&] {
+      all_started.arrive_and_wait();
+      return own_nice();
+    }));
+  std::multiset<int> out;
+  for (auto& f : nices) out.insert(f.get());
+  return out;
+}
+
+// A node lowers its verify workers' priority (--verify-nice) so that its chain strand runs
+// first on a busy machine; the caller's own priority is untouched, and a second call with the
+// same value (a second node in the same process) does not lower it further.
+TEST(ThreadPoolTest, LowerWorkerPriorityNicesEveryWorkerOnceAndNotTheCaller) {
+  const int base = own_nice();
+  if (base > 19 - 3) GTEST_SKIP() << "this process already runs at nice " << base;
+  ThreadPool pool(3);
+  EXPECT_EQ(worker_nices(pool), (std::multiset<int>{base, base, base}));
+  ASSERT_TRUE(pool.lower_worker_priority(3));
+  EXPECT_EQ(worker_nices(pool), (std::multiset<int>{base + 3, base + 3, base + 3}));
+  EXPECT_TRUE(pool.lower_worker_priority(3));
+  EXPECT_EQ(worker_nices(pool), (std::multiset<int>{base + 3, base + 3, base + 3}));
+  EXPECT_EQ(own_nice(), base);
+  // The work still gets done, on every worker.
+  std::vector<int> out(2000, 0);
+  pool.parallel_for(out.size(), [&](std::size_t i) { out[i] = 1; }, 1);
+  EXPECT_EQ(std::accumulate(out.begin(), out.end(), 0), 2000);
+}
+
+TEST(ThreadPoolTest, LowerWorkerPriorityRefusesANonPositiveStep) {
+  ThreadPool pool(2);
+  EXPECT_FALSE(pool.lower_worker_priority(0));
+  EXPECT_FALSE(pool.lower_worker_priority(-5));
+  EXPECT_EQ(worker_nices(pool), (std::multiset<int>{own_nice(), own_nice()}));
+}
+#endif
 
 }  // namespace
 }  // namespace swarmchain
