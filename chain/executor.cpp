@@ -127,6 +127,19 @@ bool Executor::finish_block(StateView& view, const BlockHeader& h,
   end_block(view.registry, registry_params_, h.height, h.prev_hash, payouts);
   for (const auto& p : payouts)
     if (!view.credit(p.address, p.amount)) return false;
+  // Activations and expiries, read off the block's registry changes (logs and metrics only).
+  const RegistryState& base = view.registry.base();
+  for (const auto& [pk, now] : view.registry.changes()) {
+    const ServiceNode* was = base.get(pk);
+    if (!now && was)
+      liveness.push_back({pk, LivenessEvent::kExpired,
+                          std::string(was->is_deregistered() ? "deregistration lock ended"
+                                                             : "unlock completed") +
+                              ": stakes returned to " + std::to_string(was->contributors.size()) +
+                              " contributor(s)"});
+    else if (now && now->is_active() && (!was || was->state == NodeState::kAwaiting))
+      liveness.push_back({pk, LivenessEvent::kActivated, "fully staked"});
+  }
   return true;
 }
 

@@ -341,8 +341,9 @@ void Node::on_liveness_changes(Height h, const std::vector<LivenessChange>& chan
   // Operators grep for these: which node, what happened, why (registry/liveness_rules.h).
   for (const LivenessChange& c : changes) {
     const bool own = c.pubkey == key_.pubkey();
-    const auto level = own && c.event != LivenessEvent::kRecommissioned ? spdlog::level::warn
-                                                                         : spdlog::level::info;
+    const bool bad =
+        c.event == LivenessEvent::kDecommissioned || c.event == LivenessEvent::kDeregistered;
+    const auto level = own && bad ? spdlog::level::warn : spdlog::level::info;
     spdlog::log(level, "service node {}{} {} at height {}: {}", to_hex(c.pubkey),
                 own ? " (this node)" : "", liveness_event_name(c.event), h.value, c.reason);
     metrics_.count_state_change(liveness_event_name(c.event));

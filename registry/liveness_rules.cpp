@@ -37,6 +37,8 @@ const char* liveness_event_name(LivenessEvent e) {
     case LivenessEvent::kDecommissioned: return "decommissioned";
     case LivenessEvent::kRecommissioned: return "recommissioned";
     case LivenessEvent::kDeregistered: return "deregistered";
+    case LivenessEvent::kActivated: return "activated";
+    case LivenessEvent::kExpired: return "expired";
   }
   return "unknown";
 }

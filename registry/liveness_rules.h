@@ -46,7 +46,17 @@
 
 namespace swarmchain {
 
-enum class LivenessEvent : uint8_t { kDecommissioned, kRecommissioned, kDeregistered };
+// kActivated (fully staked: it enters the reward queue and a swarm) and kExpired (its record
+// left the registry: an unlock completed, or a deregistration's lock ended, and the stakes
+// went back) are reported by the executor from the block's registry changes; the others come
+// from apply_liveness and state_change txs.
+enum class LivenessEvent : uint8_t {
+  kDecommissioned,
+  kRecommissioned,
+  kDeregistered,
+  kActivated,
+  kExpired,
+};
 const char* liveness_event_name(LivenessEvent e);
 
 struct LivenessChange {

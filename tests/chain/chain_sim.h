@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "chain/executor.h"
+#include "chain/tx_check.h"
 #include "tests/chain/test_util.h"
 
 namespace swarmchain::test {
@@ -100,6 +101,21 @@ class MemChain {
     return ex.build(state, tip, cert, txs, tip.time_ms + step_ms, members.front());
   }
   uint64_t next_time(uint64_t step_ms = 500) const { return tip.time_ms + step_ms; }
+  // The code apply_tx gives `tx` in the next block (0: it applies), checking that a refusal
+  // changed nothing.
+  int verdict(const Tx& tx) const {
+    Status s = check_tx_stateless(tx, ex.chain_id());
+    if (!s) return s.code();
+    StateView view(state);
+    s = apply_tx(view, tx, TxEnv{ex.chain_id(), ex.registry_params(), tip.height.next(), 0,
+                                 next_time()});
+    if (!s) {
+      EXPECT_TRUE(view.registry.changes().empty()) << s.message();
+      EXPECT_TRUE(view.changes().empty()) << s.message();
+      EXPECT_TRUE(view.liveness.empty()) << s.message();
+    }
+    return s.code();
+  }
 
   Executor ex;
   ChainState state;

@@ -42,17 +42,7 @@ class EvidenceTest : public ::testing::Test {
   Tx double_vote(const KeyPair& k, uint64_t height = 1) const {
     return evidence(vote(k, height, 0xaa, chain_id()), vote(k, height, 0xbb, chain_id()));
   }
-  int verdict(const Tx& tx) const {
-    Status s = check_tx_stateless(tx, chain_id());
-    if (!s) return s.code();
-    StateView view(chain.state);
-    s = apply_tx(view, tx, TxEnv{chain_id(), chain.ex.registry_params(), chain.tip.height.next(),
-                                 0, chain.next_time()});
-    if (!s) {
-      EXPECT_TRUE(view.registry.changes().empty());
-    }
-    return s.code();
-  }
+  int verdict(const Tx& tx) const { return chain.verdict(tx); }
   static int code(TxError e) { return static_cast<int>(e); }
   static int code(RegistryError e) { return static_cast<int>(e); }
 };
@@ -86,6 +76,12 @@ TEST_F(EvidenceTest, FrozenStakesReturnToTheContributorsAfterTheLockAndTheSupply
   EXPECT_EQ(supply(chain.state), supply0 + chain.tip.height.value * reward);
   const Amount before = chain.state.accounts.get(op)->balance;
   const std::size_t winners_before = chain.state.registry.reward_queue().size();
+  const auto built = chain.build({});
+  ASSERT_EQ(built.executed.liveness.size(), 1u) << "the expiry is reported (logs, metrics)";
+  EXPECT_EQ(built.executed.liveness[0].pubkey, offender.pubkey());
+  EXPECT_EQ(built.executed.liveness[0].event, LivenessEvent::kExpired);
+  EXPECT_EQ(built.executed.liveness[0].reason,
+            "deregistration lock ended: stakes returned to 1 contributor(s)");
   chain.next();
   EXPECT_EQ(chain.state.registry.get(offender.pubkey()), nullptr) << "expired at the unlock height";
   const Amount after = chain.state.accounts.get(op)->balance;
