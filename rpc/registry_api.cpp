@@ -299,6 +299,7 @@ json ms_to_s(const std::optional<uint64_t>& ms) { return ms ? json(*ms / 1000) :
 json liveness_json(const ServiceNode& sn, const RegistryParams& rp, Height h, uint64_t t,
                    bool tested_at_tip, std::size_t active) {
   const LivenessStatus st = liveness_status(sn, rp, h, t);
+  // `active` 0: nobody can test it (a one-node net, or none but itself on the committee).
   const double chance =
       active == 0 ? 0.0 : std::min(1.0, double(kReachTargetsPerHeight) / double(active));
   const uint64_t credit = st.credit_blocks < 0 ? 0 : static_cast<uint64_t>(st.credit_blocks);
@@ -348,21 +349,34 @@ RpcResult get_service_node_status(const Blockchain& chain, const std::optional<P
   uint64_t tip_time_ms = 0;
   bool tested_at_tip = false;
   std::size_t active = 0;
+  std::size_t testers = 0;  // committee members other than the node: who may test it
   chain.with_state([&](const ChainState& state, const ChainTip& tip) {
     if (const ServiceNode* found = state.registry.get(*pk)) sn = *found;
     height = tip.header.height;
     tip_time_ms = tip.header.time_ms;
     active = state.registry.active_count();
     if (sn && sn->is_active()) {
+      // Tested when it is a target of the tip's height and its quorum has another member.
       const std::vector<PubKey> targets = reach_targets(state.registry.active(), tip.hash);
-      tested_at_tip = std::binary_search(targets.begin(), targets.end(), *pk);
+      const std::vector<PubKey>* committee =
+          state.committee(tip.header.height.next(), chain.params().epoch_blocks);
+      const ReachQuorum q = committee ? reach_quorum(*committee, tip.header.height, tip.hash)
+                                      : ReachQuorum{};
+      testers = committee ? static_cast<std::size_t>(std::count_if(
+                                committee->begin(), committee->end(),
+                                [&](const PubKey& m) { return m != *pk; }))
+                          : 0;
+      tested_at_tip = std::binary_search(targets.begin(), targets.end(), *pk) &&
+                      std::any_of(q.members.begin(), q.members.end(),
+                                  [&](const PubKey& m) { return m != *pk; });
     }
   });
   if (!sn) return unexpected(no_node(text));
   const RegistryParams& rp = chain.executor().registry_params();
   json out = service_node_to_json(*sn);
   out["height"] = height.value;
-  out["liveness"] = liveness_json(*sn, rp, height, tip_time_ms, tested_at_tip, active);
+  out["liveness"] =
+      liveness_json(*sn, rp, height, tip_time_ms, tested_at_tip, testers == 0 ? 0 : active);
   if (auto last = last_change ? last_change(*pk) : std::nullopt)
     out["liveness"]["last_change"] = {{"height", last->first.value},
                                       {"event", liveness_event_name(last->second.event)},

@@ -113,6 +113,22 @@ TEST_F(RegistryApiTest, StatusSaysTheLastLivenessChangeTheNodeSawAndTheTextPrint
       << text;
 }
 
+TEST(RegistryApiOneNode, OnAOneNodeNetNobodyCanTestTheNodesReachability) {
+  const Genesis g = test::test_genesis(1);  // one service node, test_key(200)
+  test::TempDir dir("swarmchain-registry-api-one-node");
+  auto bc = Blockchain::open(dir.path(), g);
+  ASSERT_TRUE(bc) << bc.error().message();
+  Dispatcher d;
+  register_registry_methods(d, **bc);
+  const json req = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "get_service_node_status"},
+                    {"params", {{"pubkey", to_hex(test_key(200).pubkey())}}}};
+  const json r = json::parse(d.handle(req.dump()))["result"];
+  const json& reach = r["liveness"]["checks"][1];
+  EXPECT_EQ(reach["kind"], "reachability");
+  EXPECT_EQ(reach["tested_at_tip"], false) << "its only quorum member is itself";
+  EXPECT_EQ(reach["chance_per_block"], 0.0);
+}
+
 TEST_F(RegistryApiTest, StatusReportsTheAgeOfTheLastUptimeProofByBlockTime) {
   const KeyPair node = sn_key(2);
   commit({make_uptime_proof(node, chain->chain_id(), chain->tip().header.time_ms + 500, {})});
