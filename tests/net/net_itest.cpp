@@ -131,6 +131,7 @@ TEST(NetTest, KillNineUnderLoadThenRestartIsConsistent) {
   net.start(1);
   const uint64_t target = net.height(0) + 2;
   ASSERT_TRUE(net.wait_height(1, target, 60s)) << net.log(1);
+  ASSERT_TRUE(net.wait_height(0, target, 30s)) << net.log(0);  // node 1 may report it first
   EXPECT_TRUE(net.same_chain(0, 1, target));
   auto a = net.rpc(0).call("get_account", json{{"address", to}});
   ASSERT_TRUE(wait_until(
