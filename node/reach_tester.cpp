@@ -5,10 +5,7 @@
 namespace swarmchain {
 
 std::string ReachTester::host_port(const UptimeContact& c) {
-  const uint32_t ip = c.public_ip;
-  return std::to_string(ip >> 24) + "." + std::to_string((ip >> 16) & 0xff) + "." +
-         std::to_string((ip >> 8) & 0xff) + "." + std::to_string(ip & 0xff) + ":" +
-         std::to_string(c.quorumnet_port);
+  return ipv4_text(c.public_ip) + ":" + std::to_string(c.quorumnet_port);
 }
 
 std::vector<ReachProbe> ReachTester::on_committed(const ChainState& state, uint64_t epoch_blocks,
