@@ -204,7 +204,7 @@ Status Node::start() {
   rpc::HttpServerOptions opts;
   opts.host = config_.rpc_host;
   opts.port = config_.rpc_port;
-  opts.worker_threads = config_.rpc_threads;
+  opts.threads = config_.rpc_threads;
   rpc_ = std::make_unique<rpc::HttpServer>(opts, dispatcher_);
   rpc_metrics_ = std::make_unique<rpc::RpcMetrics>(dispatcher_.method_names());
   rpc_->set_request_metrics(rpc_metrics_.get());

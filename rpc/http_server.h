@@ -1,56 +1,60 @@
-// HttpServer: the HTTP shell around a Dispatcher (design §8), built on cpp-httplib.
+// HttpServer: the HTTP/1.1 shell around a Dispatcher (design §8), on Boost.Beast with the same
+// io_context model as p2p: `threads` threads run one io_context, each connection lives on its
+// own strand, and no connection ever holds a thread while it waits for its client.
 //
-// Routes:
-//   POST /json_rpc  body -> Dispatcher::handle(), 200 application/json (JSON-RPC errors are
-//                   200 too: the error is in the body, as every JSON-RPC client expects).
-//                   The request Content-Type is not checked (curl -d sends form-urlencoded).
-//   GET  /health    200 application/json, {"status":"ok"} unless set_health() provides a body;
-//                   503 when that body's "status" is not "ok" ("failed": the node stopped;
-//                   "stalled": no block for a while; the body says why).
-//   GET  /metrics   200 Prometheus text from set_metrics(); 404 when no provider is set.
-//                   set_request_metrics() counts the /json_rpc requests (method, status,
-//                   latency) for that provider to render.
-// A body over max_body_bytes gets HTTP 413, whether sent with Content-Length or chunked.
+// Routes and checks (Host allow-list, cookie auth, /json_rpc, /health, /metrics): rpc/http_router.h.
 //
-// Resource bounds: a fixed pool of worker_threads serves connections (one connection holds one
-// worker while it is open), read/write timeouts bound a slow client, and keep_alive_timeout_s
-// bounds an idle keep-alive connection, so a few slow clients delay others by at most those
-// timeouts. Connections beyond the pool wait in httplib's accept queue.
+// What a hostile client can take (issue 11), each bound an option below:
+//   * time: one deadline for a whole request, headers and body (`request_timeout_ms`); another
+//     for an idle keep-alive connection to start its next request (`idle_timeout_ms`). A client
+//     that trickles bytes is cut at the deadline however it paces them (slowloris).
+//   * memory: the header block is capped in bytes and in fields (431), the body by
+//     `max_body_bytes`, checked against Content-Length before any of it is read (413), and
+//     while reading a chunked body. Per connection, memory is bounded by these caps.
+//   * connections: `limits.max_connections` overall and `limits.max_connections_per_ip`; a
+//     connection over a cap is answered 503 and closed at once.
+//   * requests: a per-address rate (`limits.rate_per_s`, loopback exempt by default) answered
+//     429 with Retry-After; `keep_alive_max` requests per connection.
+// Framing: one Content-Length (two are refused, as is Content-Length with chunked), pipelined
+// requests are answered in order, a request that ends with the client's half-close is still
+// answered, "Expect: 100-continue" is answered 100 before the body is read.
 //
 // Thread-safety: start(), stop(), port() and the set_*() calls belong to one owner thread.
-// Requests are served on the pool threads, which call Dispatcher::handle() and the health and
+// Requests are served on the io threads, which call Dispatcher::handle() and the health and
 // metrics providers concurrently; those must be thread-safe.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "common/expected.h"
+#include "rpc/http_limits.h"
+#include "rpc/http_router.h"
 #include "rpc/json_rpc.h"
 #include "rpc/rpc_metrics.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace swarmchain::rpc {
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";  // design §8: RPC is local by default
   uint16_t port = 22023;           // 0 = let the OS pick a free port (see port())
+  std::size_t threads = 2;
   std::size_t max_body_bytes = std::size_t{1} << 20;
-  std::size_t worker_threads = 4;
-  int read_timeout_s = 5;
-  int write_timeout_s = 5;
-  int keep_alive_max = 100;        // requests per connection before it is closed
-  int keep_alive_timeout_s = 2;    // short: an idle keep-alive connection occupies a worker
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_fields = 64;
+  int request_timeout_ms = 10'000;  // whole request: first byte to last body byte
+  int idle_timeout_ms = 5'000;      // keep-alive: waiting for the next request's first byte
+  int write_timeout_ms = 10'000;
+  int keep_alive_max = 10'000;      // requests per connection before it is closed
+  ClientLimitsConfig limits;
+  HttpRouterConfig router;          // allowed hosts, cookie, public server
 };
 
 class HttpServer {
@@ -61,35 +65,34 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // REQUIRES: not running. The provider runs on worker threads; an exception it throws gives
-  // HTTP 500.
+  // REQUIRES: not running. The provider runs on io threads; an exception it throws gives 500.
   void set_health(std::function<nlohmann::json()> provider);
   void set_metrics(std::function<std::string()> provider);
   // REQUIRES: not running; `sink` outlives this server. Every POST /json_rpc is recorded there
-  // (rpc/rpc_metrics.h); the provider of set_metrics() renders it.
+  // (rpc/rpc_metrics.h), and every request refused before dispatch by its HTTP status.
   void set_request_metrics(RpcMetrics* sink);
 
-  // Binds host:port and serves on a background thread. When it returns OK the socket is
-  // listening and the accept loop is running, so a client can connect at once.
+  // Binds host:port and serves on `threads` background threads. When it returns OK the socket
+  // is listening, so a client can connect at once.
   // Errors: "cannot bind RPC to 127.0.0.1:22023: address in use", invalid options, already running.
   Status start();
-  // Stops accepting, finishes requests in progress, joins every thread. Idempotent.
+  // Stops accepting, closes every connection, joins every thread. Idempotent.
   void stop();
 
-  bool running() const { return thread_.joinable(); }
+  bool running() const { return !threads_.empty(); }
   // The bound port (the chosen one when options.port was 0); 0 when not running.
   uint16_t port() const { return bound_port_; }
+  // Connections open now (for tests and metrics).
+  std::size_t open_connections() const { return limits_.open_connections(); }
+
+  struct Core;  // what every connection shares (defined in http_server.cpp)
 
  private:
-  void install_routes();
-
   HttpServerOptions options_;
-  const Dispatcher& dispatcher_;
-  std::function<nlohmann::json()> health_;
-  std::function<std::string()> metrics_;
-  RpcMetrics* metrics_sink_ = nullptr;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  HttpRouter router_;
+  ClientLimits limits_;
+  std::unique_ptr<Core> core_;
+  std::vector<std::thread> threads_;
   uint16_t bound_port_ = 0;
 };
 

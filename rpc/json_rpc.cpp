@@ -63,19 +63,30 @@ RpcError RpcError::internal(std::string what) {
   return {kInternalError, "internal error: " + std::move(what), nullptr};
 }
 
-void Dispatcher::add(std::string name, Handler h) {
+void Dispatcher::add(std::string name, Handler h, Access access) {
   assert(h && "a method needs a handler");
-  add_raw(std::move(name), [h = std::move(h)](const json& params) -> RawRpcResult {
-    RpcResult result = h(params);
-    if (!result) return unexpected(result.error());
-    return dump(*result);
-  });
+  add_raw(
+      std::move(name),
+      [h = std::move(h)](const json& params) -> RawRpcResult {
+        RpcResult result = h(params);
+        if (!result) return unexpected(result.error());
+        return dump(*result);
+      },
+      access);
 }
 
-void Dispatcher::add_raw(std::string name, RawHandler h) {
+void Dispatcher::add_raw(std::string name, RawHandler h, Access access) {
   assert(h && "a method needs a handler");
-  [[maybe_unused]] bool inserted = methods_.insert_or_assign(std::move(name), std::move(h)).second;
+  [[maybe_unused]] bool inserted =
+      methods_.insert_or_assign(std::move(name), Method{std::move(h), access}).second;
   assert(inserted && "method registered twice");
+}
+
+std::vector<std::string> Dispatcher::method_names(Access access) const {
+  std::vector<std::string> names;
+  for (const auto& [name, m] : methods_)
+    if (m.access == access) names.push_back(name);
+  return names;
 }
 
 bool Dispatcher::has(std::string_view name) const { return methods_.find(name) != methods_.end(); }
@@ -83,24 +94,32 @@ bool Dispatcher::has(std::string_view name) const { return methods_.find(name) !
 std::vector<std::string> Dispatcher::method_names() const {
   std::vector<std::string> names;
   names.reserve(methods_.size());
-  for (const auto& [name, handler] : methods_) names.push_back(name);
+  for (const auto& entry : methods_) names.push_back(entry.first);
   return names;
 }
 
-std::string Dispatcher::handle(std::string_view body, CallOutcome* outcome) const {
+std::string Dispatcher::handle(std::string_view body, CallOutcome* outcome, Access caller) const {
   CallOutcome local;
   CallOutcome& out = outcome != nullptr ? *outcome : local;
   out = CallOutcome{};
   try {
     json request;
+    // nlohmann's lexer takes a NUL byte for the end of input: "{...}\0garbage" would parse.
+    if (const auto nul = body.find('\0'); nul != std::string_view::npos) {
+      out.error_code = kParseError;
+      return error_response(nullptr, {kParseError,
+                                      "parse error: NUL byte at offset " + std::to_string(nul),
+                                      nullptr});
+    }
     try {
       request = json::parse(body.begin(), body.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+      // parse_error, and out_of_range for a number too large for a double ("id":1e400).
       out.error_code = kParseError;
       return error_response(nullptr, {kParseError, "parse error: " + without_json_prefix(e.what()),
                                       nullptr});
     }
-    return handle_parsed(request, out);
+    return handle_parsed(request, out, caller);
   } catch (...) {
     out.error_code = kInternalError;
     // Only reachable if building a response itself failed (allocation failure): answer with a
@@ -109,7 +128,8 @@ std::string Dispatcher::handle(std::string_view body, CallOutcome* outcome) cons
   }
 }
 
-std::string Dispatcher::handle_parsed(const json& request, CallOutcome& outcome) const {
+std::string Dispatcher::handle_parsed(const json& request, CallOutcome& outcome,
+                                      Access caller) const {
   // Every error answer below goes through here, so the outcome names its code.
   auto fail = [&outcome](const json& id, const RpcError& e) {
     outcome.error_code = e.code;
@@ -153,11 +173,17 @@ std::string Dispatcher::handle_parsed(const json& request, CallOutcome& outcome)
   if (handler == methods_.end()) {
     return fail(id, {kMethodNotFound, "method not found: '" + echoable(name) + "'", nullptr});
   }
+  if (handler->second.access == Access::admin && caller != Access::admin) {
+    return fail(id, {kAdminOnly,
+                     "'" + name + "' is an admin method: call it from the node's own machine with "
+                     "the RPC cookie (<datadir>/rpc.cookie) as HTTP basic auth",
+                     nullptr});
+  }
 
   // A handler bug must cost one request, not the node: nothing thrown gets past this point.
   RpcError failure;
   try {
-    RawRpcResult result = handler->second(*params);
+    RawRpcResult result = handler->second.handler(*params);
     if (result) return result_response(id, *result);
     return fail(id, result.error());
   } catch (const json::type_error& e) {

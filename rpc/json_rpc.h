@@ -53,6 +53,9 @@ inline constexpr int kInternalError = -32603;
 // bad nonce). Kept apart from -32602 so a wallet can tell "my call was malformed" from "the
 // node refused what I asked for"; the reason goes in the message, details in data.
 inline constexpr int kRejected = -32000;
+// kAdminOnly: an admin method (stop, ban_peer, ...) called without admin access. The HTTP server
+// grants admin access to a local client that sends the node's RPC cookie (docs/rpc.md).
+inline constexpr int kAdminOnly = -32001;
 // Client-side only (RpcClient), never sent by a server: the node could not be reached, or
 // answered something that is not a JSON-RPC response.
 inline constexpr int kTransportError = -32098;
@@ -79,6 +82,9 @@ using RawRpcResult = Expected<std::string, RpcError>;
 // What handle() did, for metrics (rpc/rpc_metrics.h): the registered method it ran (nullptr when
 // the name is not registered or the request had none) and the error code it answered (0: a
 // result). `method` points at the Dispatcher's own copy of the name: valid while it lives.
+// Who may call a method: anyone who reaches the RPC, or only an authenticated operator.
+enum class Access { public_method, admin };
+
 struct CallOutcome {
   const std::string* method = nullptr;
   int error_code = 0;
@@ -93,21 +99,29 @@ class Dispatcher {
 
   // REQUIRES: name is not registered yet (asserted), h is non-empty; called before the
   // Dispatcher is shared between threads. An alias is just a second add() with the same handler.
-  void add(std::string name, Handler h);
+  void add(std::string name, Handler h, Access access = Access::public_method);
   // The same for a handler that returns its result as JSON text (see RawRpcResult).
   using RawHandler = std::function<RawRpcResult(const nlohmann::json& params)>;
-  void add_raw(std::string name, RawHandler h);
+  void add_raw(std::string name, RawHandler h, Access access = Access::public_method);
   bool has(std::string_view name) const;
+  // Every registered name whose access is `access`, ascending.
+  std::vector<std::string> method_names(Access access) const;
   // Every registered name, ascending.
   std::vector<std::string> method_names() const;
 
   // Parses one JSON-RPC request body and returns the serialised response. Never throws.
-  // `outcome` (optional) is filled with what happened; filling it allocates nothing.
-  std::string handle(std::string_view body, CallOutcome* outcome = nullptr) const;
+  // `outcome` (optional) is filled with what happened; filling it allocates nothing. A caller
+  // with `caller` = public_method gets kAdminOnly for an admin method.
+  std::string handle(std::string_view body, CallOutcome* outcome = nullptr,
+                     Access caller = Access::public_method) const;
 
  private:
-  std::string handle_parsed(const nlohmann::json& request, CallOutcome& outcome) const;
-  std::map<std::string, RawHandler, std::less<>> methods_;  // add() wraps json handlers
+  struct Method {
+    RawHandler handler;
+    Access access;
+  };
+  std::string handle_parsed(const nlohmann::json& request, CallOutcome& outcome, Access caller) const;
+  std::map<std::string, Method, std::less<>> methods_;  // add() wraps json handlers
 };
 
 }  // namespace swarmchain::rpc

@@ -25,8 +25,9 @@ RpcMetrics::RpcMetrics(std::vector<std::string> methods)
 
 const char* RpcMetrics::slot_name(std::size_t s) {
   static constexpr const char* kNames[kSlots] = {
-      "ok", "-32700", "-32600", "-32601", "-32602", "-32603", "-32000", "error",
-      "http_400", "http_413", "http_500"};
+      "ok", "-32700", "-32600", "-32601", "-32602", "-32603", "-32000", "-32001", "error",
+      "http_400", "http_401", "http_403", "http_405", "http_408", "http_413", "http_429",
+      "http_431", "http_500", "http_503"};
   return kNames[s];
 }
 
@@ -39,6 +40,7 @@ std::size_t RpcMetrics::slot_of_code(int error_code) {
     case kInvalidParams: return kSlotInvalidParams;
     case kInternalError: return kSlotInternal;
     case kRejected: return kSlotRejected;
+    case kAdminOnly: return kSlotAdminOnly;
     default: return kSlotOtherError;
   }
 }
@@ -60,7 +62,19 @@ void RpcMetrics::record(const CallOutcome& outcome, double seconds) {
 }
 
 void RpcMetrics::record_http(int http_status, double seconds) {
-  const std::size_t slot = http_status == 413 ? kSlotHttp413 : http_status == 400 ? kSlotHttp400 : kSlotHttp500;
+  std::size_t slot = kSlotHttp500;
+  switch (http_status) {
+    case 400: slot = kSlotHttp400; break;
+    case 401: slot = kSlotHttp401; break;
+    case 403: slot = kSlotHttp403; break;
+    case 405: slot = kSlotHttp405; break;
+    case 408: slot = kSlotHttp408; break;
+    case 413: slot = kSlotHttp413; break;
+    case 429: slot = kSlotHttp429; break;
+    case 431: slot = kSlotHttp431; break;
+    case 503: slot = kSlotHttp503; break;
+    default: break;
+  }
   bump(methods_.size(), slot, seconds);
 }
 

@@ -6,7 +6,8 @@
 // were made, or "other" (a name that is not registered, or a request without one: unparsable
 // JSON, an invalid request, a refused body). `status` is "ok", the JSON-RPC error code
 // ("-32602", "-32000", ...; codes outside the standard and swarmchain sets count as "error"),
-// or "http_400" / "http_413" / "http_500" for a request refused before the dispatcher ran. So
+// or "http_<status>" (400, 401, 403, 405, 408, 413, 429, 431, 500, 503) for a request refused
+// before the dispatcher ran. So
 // the label set is fixed at construction whatever clients send.
 //
 // Thread-safety: record() and render() from any thread, concurrently (relaxed atomics; a
@@ -33,7 +34,8 @@ class RpcMetrics {
 
   // One dispatched request: its outcome (Dispatcher::handle) and how long it took.
   void record(const CallOutcome& outcome, double seconds);
-  // One request refused before dispatch with this HTTP status (400, 413, 500).
+  // One request refused before dispatch with this HTTP status (a status not listed above counts
+  // as 500).
   void record_http(int http_status, double seconds);
 
   // swarmchain_rpc_requests_total{method,status} (every method's "ok", and each other status
@@ -46,7 +48,9 @@ class RpcMetrics {
  private:
   enum Slot : std::size_t {
     kSlotOk, kSlotParse, kSlotInvalidRequest, kSlotNotFound, kSlotInvalidParams, kSlotInternal,
-    kSlotRejected, kSlotOtherError, kSlotHttp400, kSlotHttp413, kSlotHttp500, kSlots
+    kSlotRejected, kSlotAdminOnly, kSlotOtherError, kSlotHttp400, kSlotHttp401, kSlotHttp403,
+    kSlotHttp405, kSlotHttp408, kSlotHttp413, kSlotHttp429, kSlotHttp431, kSlotHttp500,
+    kSlotHttp503, kSlots
   };
   static const char* slot_name(std::size_t s);
   static std::size_t slot_of_code(int error_code);

@@ -30,12 +30,36 @@ class DispatcherTest : public ::testing::Test {
           [](const json&) -> RpcResult { throw std::runtime_error("disk on fire"); });
     d.add("throws_int", [](const json&) -> RpcResult { throw 7; });
     d.add("bad_utf8", [](const json&) -> RpcResult { return json(std::string("a\xff" "b")); });
+    d.add("stop", [](const json&) -> RpcResult { return json{{"stopping", true}}; }, Access::admin);
   }
 
   json call(std::string_view body) const { return json::parse(d.handle(body)); }
 
   Dispatcher d;
 };
+
+TEST_F(DispatcherTest, ANulByteIsAParseErrorNotTheEndOfTheBody) {
+  std::string body = R"({"jsonrpc":"2.0","id":5,"method":"height"})";
+  body += std::string(1, '\0') + "garbage";
+  json r = call(body);
+  EXPECT_EQ(r["error"]["code"], kParseError);
+  EXPECT_EQ(r["error"]["message"], "parse error: NUL byte at offset 42");
+}
+
+TEST_F(DispatcherTest, ANumberTooLargeForADoubleIsAParseError) {
+  json r = call(R"({"jsonrpc":"2.0","id":1e400,"method":"height"})");
+  EXPECT_EQ(r["error"]["code"], kParseError);
+  EXPECT_TRUE(r["id"].is_null());
+}
+
+TEST_F(DispatcherTest, AnAdminMethodNeedsAdminAccess) {
+  const std::string body = R"({"jsonrpc":"2.0","id":1,"method":"stop"})";
+  json r = call(body);
+  EXPECT_EQ(r["error"]["code"], kAdminOnly);
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("rpc.cookie"), std::string::npos);
+  EXPECT_EQ(json::parse(d.handle(body, nullptr, Access::admin))["result"]["stopping"], true);
+  EXPECT_EQ(d.method_names(Access::admin), std::vector<std::string>{"stop"});
+}
 
 TEST_F(DispatcherTest, ResultEchoesIdAndVersion) {
   json r = call(R"({"jsonrpc":"2.0","id":5,"method":"height"})");

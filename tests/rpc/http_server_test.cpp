@@ -42,7 +42,7 @@ class HttpServerTest : public ::testing::Test {
     HttpServerOptions o;
     o.host = "127.0.0.1";
     o.port = 0;
-    o.worker_threads = 2;
+    o.threads = 2;
     return o;
   }
   void start(HttpServer& s) {
@@ -270,7 +270,7 @@ TEST_F(HttpServerTest, StartTwiceIsAnErrorAndStopIsIdempotent) {
 
 TEST_F(HttpServerTest, InvalidOptionsAreRejected) {
   HttpServerOptions o = local_options();
-  o.worker_threads = 0;
+  o.threads = 0;
   HttpServer s(o, dispatcher);
   Status st = s.start();
   ASSERT_FALSE(st);

@@ -72,7 +72,7 @@ class FakeNode {
     rpc::HttpServerOptions o;
     o.host = "127.0.0.1";
     o.port = 0;
-    o.worker_threads = 2;
+    o.threads = 2;
     server_ = std::make_unique<rpc::HttpServer>(o, d_);
     Status s = server_->start();
     EXPECT_TRUE(s) << s.message();
