@@ -118,14 +118,14 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "swarmchaind 0.1.0");
   bool dev = false;
   std::string datadir, genesis, rpc_bind = "127.0.0.1:22023", log_level = "info";
-  std::size_t dev_accounts = 0, rpc_threads = 4;
+  std::size_t dev_accounts = 0, rpc_threads = 2;
   int verify_nice = NodeConfig{}.verify_nice;
   app.add_flag("--dev", dev, "Run a one-node devnet (data in ./swarmchain-dev unless --datadir)");
   app.add_option("--datadir", datadir, "Data directory (chain store, node key)");
   app.add_option("--genesis", genesis, "Genesis file (default: <datadir>/genesis.json)");
   app.add_option("--rpc-bind", rpc_bind, "JSON-RPC listen address host:port")
       ->capture_default_str();
-  app.add_option("--rpc-threads", rpc_threads, "RPC worker threads")->capture_default_str();
+  app.add_option("--rpc-threads", rpc_threads, "RPC threads (each serves any number of connections)")->capture_default_str();
   app.add_option("--verify-nice", verify_nice,
                  "Nice levels below the node's own that its signature-verify pool threads run"
                  " (0: the same priority)")

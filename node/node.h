@@ -45,7 +45,7 @@ struct NodeConfig {
   std::filesystem::path genesis_path;  // empty: <datadir>/genesis.json
   std::string rpc_host = "127.0.0.1";
   uint16_t rpc_port = 22023;
-  std::size_t rpc_threads = 4;
+  std::size_t rpc_threads = 2;
   // The shared verify pool's workers (mempool admission, block validation) run this many nice
   // levels below the node's other threads (common/parallel.h). 0 (the default): the same
   // priority. Measured on the 4-node loopback bench (issue 9) it did not lower the commit
