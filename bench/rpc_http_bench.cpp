@@ -105,8 +105,29 @@ class MinimalServer {
   std::vector<std::thread> threads_;
 };
 
+struct WrkResult {
+  double per_s = 0;
+  double requests = 0;
+};
+
+// CPU seconds (user + system) of a process, from /proc/<pid>/stat.
+double process_cpu_s(pid_t pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return 0;
+  std::array<char, 2048> buf{};
+  const std::size_t n = std::fread(buf.data(), 1, buf.size() - 1, f);
+  std::fclose(f);
+  std::string text(buf.data(), n);
+  std::size_t pos = text.rfind(')');
+  for (int field = 2; field < 14 && pos != std::string::npos; ++field) pos = text.find(' ', pos + 1);
+  if (pos == std::string::npos) return 0;
+  unsigned long utime = 0, stime = 0;
+  std::sscanf(text.c_str() + pos, " %lu %lu", &utime, &stime);
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 // Requests/s as wrk reports it, or nullopt (and wrk's output printed) if it failed or saw errors.
-std::optional<double> run_wrk(uint16_t port, const std::string& script, int connections, int seconds) {
+std::optional<WrkResult> run_wrk(uint16_t port, const std::string& script, int connections, int seconds) {
   const std::string cmd = "wrk -t2 -c" + std::to_string(connections) + " -d" + std::to_string(seconds) +
                           "s -s " + script + " http://127.0.0.1:" + std::to_string(port) + "/json_rpc 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
@@ -120,8 +141,10 @@ std::optional<double> run_wrk(uint16_t port, const std::string& script, int conn
     return std::nullopt;
   }
   const auto at = out.find("Requests/sec:");
-  if (at == std::string::npos) return std::nullopt;
-  return std::stod(out.substr(at + 13));
+  const auto total = out.find(" requests in ");
+  if (at == std::string::npos || total == std::string::npos) return std::nullopt;
+  const auto line = out.rfind('\n', total);
+  return WrkResult{std::stod(out.substr(at + 13)), std::stod(out.substr(line + 1, total - line - 1))};
 }
 
 double median(std::vector<double> v) {
@@ -188,18 +211,28 @@ int main(int argc, char** argv) {
   std::printf("get_swarm answer: %zu bytes; wrk -t2 -c%d, %d s x %d rounds each\n", answer->size(), connections,
               seconds, rounds);
 
-  std::vector<double> node_rates, minimal_rates;
+  // Besides the rates, each server's CPU time per request: steadier than a rate when something
+  // else shares the machine.
+  std::vector<double> node_rates, minimal_rates, node_us, minimal_us;
   for (int r = 0; r < rounds; ++r) {
+    const double node_cpu0 = process_cpu_s(node);
     auto n = run_wrk(node_port, script, connections, seconds);
+    const double node_cpu1 = process_cpu_s(node), self0 = process_cpu_s(::getpid());
     auto m = run_wrk(minimal.port(), script, connections, seconds);
+    const double self1 = process_cpu_s(::getpid());
     if (!n || !m) return finish(1);
-    node_rates.push_back(*n);
-    minimal_rates.push_back(*m);
-    std::printf("round %d: node %.0f req/s, minimal Beast %.0f req/s\n", r + 1, *n, *m);
+    node_rates.push_back(n->per_s);
+    minimal_rates.push_back(m->per_s);
+    node_us.push_back((node_cpu1 - node_cpu0) * 1e6 / n->requests);
+    minimal_us.push_back((self1 - self0) * 1e6 / m->requests);
+    std::printf("round %d: node %.0f req/s (%.1f us CPU/req), minimal Beast %.0f req/s (%.1f us CPU/req)\n",
+                r + 1, n->per_s, node_us.back(), m->per_s, minimal_us.back());
     std::fflush(stdout);
   }
   const double ratio = median(node_rates) / median(minimal_rates);
   std::printf("ratio node get_swarm / minimal Beast server: %.3f (median %.0f / %.0f req/s; goal >= 0.8)\n",
               ratio, median(node_rates), median(minimal_rates));
+  std::printf("CPU per request: node %.1f us, minimal %.1f us (minimal / node = %.3f)\n", median(node_us),
+              median(minimal_us), median(minimal_us) / median(node_us));
   return finish(0);
 }

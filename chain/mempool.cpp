@@ -414,6 +414,18 @@ std::size_t Mempool::size() const {
   return size_unlocked();
 }
 
+std::size_t Mempool::clear() {
+  std::lock_guard lock(mu_);
+  const std::size_t n = size_unlocked();
+  by_sender_.clear();
+  by_id_.clear();
+  evictable_.clear();
+  free_.clear();
+  free_ids_.clear();
+  bytes_ = 0;
+  return n;
+}
+
 std::size_t Mempool::bytes() const {
   std::lock_guard lock(mu_);
   return bytes_;

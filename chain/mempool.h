@@ -144,6 +144,8 @@ class Mempool {
 
   std::size_t size() const;
   std::size_t bytes() const;
+  // Drops every pending tx (the operator's flush_mempool); returns how many there were.
+  std::size_t clear();
   bool contains(const TxId& id) const;
   std::optional<Tx> get(const TxId& id) const;
   // The nonce a wallet should use next: the committed nonce + the sender's pending txs.

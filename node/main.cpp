@@ -123,8 +123,19 @@ int main(int argc, char** argv) {
   app.add_flag("--dev", dev, "Run a one-node devnet (data in ./swarmchain-dev unless --datadir)");
   app.add_option("--datadir", datadir, "Data directory (chain store, node key)");
   app.add_option("--genesis", genesis, "Genesis file (default: <datadir>/genesis.json)");
-  app.add_option("--rpc-bind", rpc_bind, "JSON-RPC listen address host:port")
+  auto* rpc_bind_opt = app.add_option("--rpc-bind", rpc_bind, "JSON-RPC listen address host:port")
       ->capture_default_str();
+  bool rpc_public = false;
+  std::vector<std::string> rpc_allow_hosts;
+  double rpc_rate = NodeConfig{}.rpc_rate_per_s;
+  app.add_flag("--rpc-public", rpc_public,
+               "Serve RPC to other machines (binds 0.0.0.0:22023 unless --rpc-bind); admin methods "
+               "stay local");
+  app.add_option("--rpc-allow-host", rpc_allow_hosts,
+                 "A Host name the RPC answers besides IP addresses and localhost (repeatable; '*': any)");
+  app.add_option("--rpc-rate-limit", rpc_rate,
+                 "RPC requests per second per client address (loopback exempt; 0: no limit)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_option("--rpc-threads", rpc_threads, "RPC threads (each serves any number of connections)")->capture_default_str();
   app.add_option("--verify-nice", verify_nice,
                  "Nice levels below the node's own that its signature-verify pool threads run"
@@ -237,6 +248,10 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
 
   NodeConfig cfg;
+  if (rpc_public && rpc_bind_opt->count() == 0) rpc_bind = "0.0.0.0:22023";
+  cfg.rpc_public = rpc_public;
+  cfg.rpc_allow_hosts = rpc_allow_hosts;
+  cfg.rpc_rate_per_s = rpc_rate;
   if (!parse_host_port(rpc_bind, cfg.rpc_host, cfg.rpc_port)) {
     std::cerr << "error: --rpc-bind must be host:port, got \"" << rpc_bind << "\"\n";
     return 2;

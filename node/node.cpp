@@ -1,5 +1,8 @@
 #include "node/node.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,6 +12,7 @@
 
 #include "common/hex.h"
 #include "common/parallel.h"
+#include "node/admin_api.h"
 #include "node/node_key.h"
 #include "node/sign_state.h"
 #include "rpc/chain_api.h"
@@ -201,10 +205,22 @@ Status Node::start() {
         if (it == last_changes_.end()) return std::nullopt;
         return it->second;
       });
+  register_admin_methods(dispatcher_,
+                         AdminHooks{p2p_ ? &p2p_->host() : nullptr, mempool_.get(), [this] {
+                                      // After the answer is written; main's sigwait does the rest.
+                                      loop_->post_after(200, [] { ::kill(::getpid(), SIGTERM); });
+                                    }});
+  auto cookie = write_rpc_cookie(config_.datadir);
+  if (!cookie) return cookie.error();
   rpc::HttpServerOptions opts;
   opts.host = config_.rpc_host;
   opts.port = config_.rpc_port;
   opts.threads = config_.rpc_threads;
+  opts.router.cookie = *cookie;
+  opts.router.public_server = config_.rpc_public;
+  opts.router.allowed_hosts = config_.rpc_allow_hosts;
+  opts.limits.rate_per_s = config_.rpc_rate_per_s;
+  opts.limits.burst = 2 * config_.rpc_rate_per_s;
   rpc_ = std::make_unique<rpc::HttpServer>(opts, dispatcher_);
   rpc_metrics_ = std::make_unique<rpc::RpcMetrics>(dispatcher_.method_names());
   rpc_->set_request_metrics(rpc_metrics_.get());
@@ -239,6 +255,7 @@ void Node::stop() {
   if (rpc_) {
     rpc_->stop();
     rpc_.reset();
+    remove_rpc_cookie(config_.datadir);
   }
   if (p2p_) p2p_->stop();    // no more payloads; the peers see a clean close
   if (loop_) loop_->stop();  // the event in flight (a block being committed) finishes first

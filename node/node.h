@@ -46,6 +46,10 @@ struct NodeConfig {
   std::string rpc_host = "127.0.0.1";
   uint16_t rpc_port = 22023;
   std::size_t rpc_threads = 2;
+  // --rpc-public: served to other machines; admin methods stay local (docs/rpc.md "Access").
+  bool rpc_public = false;
+  std::vector<std::string> rpc_allow_hosts;  // Host names served besides IP literals, localhost
+  double rpc_rate_per_s = 200;               // per client address, loopback exempt; 0: off
   // The shared verify pool's workers (mempool admission, block validation) run this many nice
   // levels below the node's other threads (common/parallel.h). 0 (the default): the same
   // priority. Measured on the 4-node loopback bench (issue 9) it did not lower the commit

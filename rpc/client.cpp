@@ -125,6 +125,9 @@ RpcResult RpcClient::call(const std::string& method, const json& params) const {
   http.set_connection_timeout(options_.connect_timeout_s);
   http.set_read_timeout(options_.read_timeout_s);
   http.set_write_timeout(options_.write_timeout_s);
+  if (const auto colon = options_.basic_auth.find(':'); colon != std::string::npos)
+    http.set_basic_auth(options_.basic_auth.substr(0, colon).c_str(),
+                        options_.basic_auth.substr(colon + 1).c_str());
   // The request goes out as two writes (headers, body): without TCP_NODELAY the body waits for
   // the server's delayed ACK of the headers, about 40 ms on every call.
   http.set_tcp_nodelay(true);

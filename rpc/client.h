@@ -40,6 +40,9 @@ struct RpcClientOptions {
   int connect_timeout_s = 5;
   int read_timeout_s = 30;  // generous: get_service_nodes on a big network is a large answer
   int write_timeout_s = 5;
+  // "user:password" for HTTP basic auth, e.g. the node's cookie file contents for its admin
+  // methods (docs/rpc.md "Access"); empty: none.
+  std::string basic_auth;
 };
 
 class RpcClient {

@@ -11,6 +11,9 @@
 #   each as a ratio to the all-core ed25519 verify rate). Flags go to net_bench
 #   (build/bin/net_bench --help), e.g. `scripts/bench.sh net --blocks 1000` for a quick run.
 #   It takes about 2 minutes plus the time to produce and sync --blocks (default 10,000).
+#        scripts/bench.sh rpc [--seconds S --rounds R]
+#   `rpc` loads a real swarmchaind --dev with wrk (get_swarm) and a minimal Beast server,
+#   alternately, and prints the throughput ratio (issue 11; goal >= 0.8). About 40 s.
 # Environment:
 #   BUILD_DIR         build directory (default build), as for scripts/build.sh
 #   BENCH_MIN_TIME    --benchmark_min_time in seconds per repetition (default 0.5; a plain
@@ -40,6 +43,18 @@ if [[ "${1:-}" == net ]]; then
   trap 'rm -rf "$tmp"' EXIT
   "$BUILD_DIR"/bin/net_bench --tmp-dir "$tmp" "$@"
   exit $?
+fi
+
+if [[ "${1:-}" == rpc ]]; then
+  shift
+  command -v wrk >/dev/null || { echo "wrk is not installed: run scripts/deps.sh" >&2; exit 1; }
+  if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    echo "== building swarmchaind and rpc_http_bench"
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} -DSWARMCHAIN_WERROR=ON \
+      >/dev/null
+    cmake --build "$BUILD_DIR" -j"$(nproc)" --target swarmchaind rpc_http_bench >/dev/null
+  fi
+  exec "$BUILD_DIR"/bin/rpc_http_bench "$@"
 fi
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then

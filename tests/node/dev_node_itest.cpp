@@ -249,5 +249,38 @@ TEST_F(DevNode, AValidatorWithoutItsQuorumSaysSoOnHealthAndInTheLog) {
   EXPECT_NE(read_text(dir_ / "multi.log").find("a block needs 3 of them"), std::string::npos);
 }
 
+TEST_F(DevNode, AdminMethodsNeedTheCookieWhichIsPrivateAndGoesAtStop) {
+  start_node();
+  const auto cookie_path = dir_ / "data" / "rpc.cookie";
+  ASSERT_TRUE(std::filesystem::exists(cookie_path));
+  const auto perms = std::filesystem::status(cookie_path).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string cookie = read_text(cookie_path);
+  EXPECT_EQ(cookie.rfind("__cookie__:", 0), 0u);
+
+  auto anonymous = rpc().call("get_peers");
+  ASSERT_FALSE(anonymous);
+  EXPECT_EQ(anonymous.error().code, rpc::kAdminOnly);
+  rpc::RpcClientOptions o;
+  o.basic_auth = cookie;
+  rpc::RpcClient admin(url_, o);
+  auto peers = admin.call("get_peers");
+  ASSERT_TRUE(peers) << peers.error().message;
+  EXPECT_TRUE((*peers)["peers"].is_array());
+  auto flushed = admin.call("flush_mempool");
+  ASSERT_TRUE(flushed) << flushed.error().message;
+  EXPECT_EQ((*flushed)["dropped"], 0);
+  o.basic_auth = "__cookie__:" + std::string(64, '0');
+  auto wrong = rpc::RpcClient(url_, o).call("stop");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("HTTP 401"), std::string::npos) << wrong.error().message;
+
+  auto stop = admin.call("stop");
+  ASSERT_TRUE(stop) << stop.error().message;
+  EXPECT_EQ(node_->wait(20s), 0) << read_text(dir_ / "node.log");
+  EXPECT_FALSE(std::filesystem::exists(cookie_path));
+  EXPECT_NE(read_text(dir_ / "node.log").find("stopped cleanly"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace swarmchain::test
