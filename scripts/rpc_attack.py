@@ -6,7 +6,8 @@ saw meanwhile and the node's memory. Loopback only; every loop is bounded in cou
       N connections send a request line, then one header byte every 3 s.
   scripts/rpc_attack.py headerflood --port P --pid PID [--conns 4] [--mb 150]
       N connections each send up to MB of header lines.
-Meanwhile a probe calls get_height every 0.5 s on a fresh connection and the node's RSS
+Meanwhile a probe calls get_height every 0.5 s on a fresh connection (from --probe-source; from
+the attacker's own address it meets the per-address connection cap) and the node's RSS
 (/proc/PID/status VmRSS) is sampled; both are summarised at the end.
 """
 import argparse, json, socket, threading, time
@@ -18,11 +19,11 @@ def rss_mb(pid):
                 return int(line.split()[1]) / 1024
     return 0.0
 
-def probe(port, timeout=5.0):
+def probe(port, source, timeout=5.0):
     body = b'{"jsonrpc":"2.0","id":1,"method":"get_height"}'
     t0 = time.monotonic()
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        s = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
         s.sendall(b"POST /json_rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
         data = b""
         while b"\r\n\r\n" not in data or b'"result"' not in data and b'"error"' not in data:
@@ -88,6 +89,8 @@ def main():
     ap.add_argument("--conns", type=int)
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--mb", type=int, default=150)
+    ap.add_argument("--probe-source", default="127.0.0.1",
+                    help="the probe's source address (127.0.0.2: another client than the attacker)")
     a = ap.parse_args()
     stop = threading.Event()
     rss0 = rss_mb(a.pid)
@@ -102,7 +105,7 @@ def main():
     probes, peak = [], rss0
     deadline = time.monotonic() + max(a.seconds, 10) + 150
     while t.is_alive() and time.monotonic() < deadline:
-        probes.append(probe(a.port))
+        probes.append(probe(a.port, a.probe_source))
         peak = max(peak, rss_mb(a.pid))
         time.sleep(0.5)
     stop.set()
