@@ -227,7 +227,7 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
   StateView view(state);
   for (std::size_t i = 0; i < block.txs.size(); ++i) {
     const Tx& tx = block.txs[i];
-    Status s = check_tx_stateless(tx, chain_id_);
+    Status s = check_tx_stateless(tx, chain_id_, cache);
     if (s)
       s = apply_tx(view, tx,
                    TxEnv{chain_id_, registry_params_, h.height, uint32_t(i), h.time_ms, cache});
@@ -256,7 +256,7 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
 Executor::Built Executor::build(const ChainState& state, const BlockHeader& parent,
                                 const std::optional<CommitCertificate>& parent_cert,
                                 std::span<const Tx> candidates, uint64_t time_ms,
-                                const PubKey& proposer) const {
+                                const PubKey& proposer, SigCache* cache) const {
   Built out;
   Block& b = out.block;
   b.header.height = parent.height.next();
@@ -276,11 +276,11 @@ Executor::Built Executor::build(const ChainState& state, const BlockHeader& pare
     if (b.txs.size() >= params().max_block_txs) break;
     std::size_t size = tx.to_bytes().size() + 4;
     if (bytes + size > params().max_block_bytes) break;
-    Status s = check_tx_stateless(tx, chain_id_);
+    Status s = check_tx_stateless(tx, chain_id_, cache);
     if (s)
       s = apply_tx(view, tx,
                    TxEnv{chain_id_, registry_params_, b.header.height, uint32_t(b.txs.size()),
-                         b.header.time_ms});
+                         b.header.time_ms, cache});
     if (!s) {
       out.skipped.push_back(i);
       continue;

@@ -128,7 +128,8 @@ class Executor {
                                    SigCache* cache = nullptr) const;
 
   // Builds the child of `parent` from `candidates` (in order; a tx that does not apply is
-  // skipped), within the block limits. Candidates' signatures must already be checked.
+  // skipped), within the block limits. Candidates' signatures must already be checked. With a
+  // `cache`, recipient keys and evidence signatures checked before are found there.
   struct Built {
     Block block;
     ExecutedBlock executed;
@@ -136,7 +137,7 @@ class Executor {
   };
   Built build(const ChainState& state, const BlockHeader& parent,
               const std::optional<CommitCertificate>& parent_cert, std::span<const Tx> candidates,
-              uint64_t time_ms, const PubKey& proposer) const;
+              uint64_t time_ms, const PubKey& proposer, SigCache* cache = nullptr) const;
 
  private:
   // The registry's end of block (staking_rules.h: expiry, reward, swarms) and the payouts it

@@ -91,7 +91,7 @@ Mempool::Prepared Mempool::prepare_unlocked(const Tx& tx, bool check_signature) 
                                                      std::to_string(limit));
     return p;
   }
-  if (Status s = check_tx_stateless(tx, chain_id_); !s) {
+  if (Status s = check_tx_stateless(tx, chain_id_, sig_cache_); !s) {
     p.status = std::move(s);
     return p;
   }

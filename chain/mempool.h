@@ -23,6 +23,8 @@
 //   kTooLarge            encoded size > min(kMaxTxBytes, limits.max_bytes): could never fit
 //   kBadEncoding         version != kTxVersion
 //   kWrongChain, kZeroAmount, kNotFree   check_tx_stateless
+//   kRecipientNotAKey    check_tx_stateless: a transfer to bytes no key owns (through the
+//                        SigCache: the block that includes the tx finds the key there)
 //   kFeeTooLow           fee < limits.min_fee (a flat fee per tx, not per byte; paid txs only)
 //   kAmountOverflow      amount + fee overflows u64
 //   kBadSignature        signatures are checked in parallel, outside the lock (through the

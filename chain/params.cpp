@@ -181,6 +181,10 @@ Status Genesis::validate() const {
   for (const auto& a : accounts) {
     if (!seen.insert(a.pubkey).second)
       return Status::error("genesis lists account " + address_from_pubkey(a.pubkey) + " twice");
+    // Coins no key can spend would be burned from block 0 (the transfer rule, for genesis).
+    if (!is_valid_public_key(a.pubkey))
+      return Status::error("genesis account " + to_hex(a.pubkey) +
+                           " is not a valid ed25519 public key");
     auto t = total.checked_add(a.balance);
     if (!t) return Status::error("genesis balances overflow");
     total = *t;
@@ -196,6 +200,9 @@ Status Genesis::validate() const {
     if (!ed25519_pk_to_x25519(sn.pubkey))
       return Status::error("genesis service node " + to_hex(sn.pubkey) +
                            " is not a valid ed25519 public key");
+    if (!is_valid_public_key(sn.operator_key))
+      return Status::error("genesis service node " + to_hex(sn.pubkey) + "'s operator " +
+                           to_hex(sn.operator_key) + " is not a valid ed25519 public key");
   }
   return Status::ok();
 }

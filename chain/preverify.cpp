@@ -60,6 +60,9 @@ PreverifyResult preverify(std::span<const Block> blocks, std::span<const CommitC
         if (i < txs.size()) {
           const Tx& tx = *txs[i];
           ok = cache.verify(tx.sender, tx.signing_hash(), tx.signature);
+          // The recipient check costs as much as a verify: done here, commit finds it cached.
+          if (const auto* t = std::get_if<TransferPayload>(&tx.payload))
+            ok = cache.valid_key(t->to) && ok;
         } else {
           const CertItem& c = cert_items[i - txs.size()];
           ok = cache.verify(c.signer, c.digest, c.signature);

@@ -1,7 +1,7 @@
 // Preverify: block sync's signature pass (issue 9, design §7.3). Given a batch of fetched blocks
 // and their certificates, verifies every tx signature and every certificate signature (each
 // block's own certificate and its last_commit) on the shared ThreadPool, and records the valid
-// ones in the SigCache. Applying the batch afterwards on the chain's one writer thread
+// ones in the SigCache, and so does it with transfer recipients' keys (SigCache::valid_key). Applying the batch afterwards on the chain's one writer thread
 // (Blockchain::commit) then finds every signature in the cache and runs no ed25519 verify.
 //
 // What it does NOT decide: whether a certificate is valid. Membership, quorum, heights and
@@ -32,7 +32,8 @@ namespace swarmchain {
 struct PreverifyResult {
   std::size_t tx_signatures = 0;    // tx signatures looked at
   std::size_t cert_signatures = 0;  // certificate signatures looked at (signer resolved)
-  std::size_t invalid = 0;          // of those, signatures that did not verify (not cached)
+  std::size_t invalid = 0;          // of those, signatures that did not verify (not cached),
+                                    // or txs paying a key that is not one
   std::size_t unresolved = 0;       // certificate signatures with no known signer (skipped)
 };
 

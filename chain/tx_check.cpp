@@ -36,11 +36,12 @@ const char* tx_error_name(TxError e) {
     case TxError::kStateChangeBadVotes: return "state_change_bad_votes";
     case TxError::kStateChangeTooFewVotes: return "state_change_too_few_votes";
     case TxError::kStateChangeNotActive: return "state_change_not_active";
+    case TxError::kRecipientNotAKey: return "recipient_not_a_key";
   }
   return "unknown";
 }
 
-Status check_tx_stateless(const Tx& tx, const Hash& chain_id) {
+Status check_tx_stateless(const Tx& tx, const Hash& chain_id, SigCache* cache) {
   // A tx built in memory with another version would be written into a block that
   // Block::decode then refuses, leaving the store's tip unreadable.
   if (tx.version != kTxVersion)
@@ -54,6 +55,12 @@ Status check_tx_stateless(const Tx& tx, const Hash& chain_id) {
   if (const auto* t = std::get_if<TransferPayload>(&tx.payload)) {
     if (t->amount.atomic() == 0)
       return Status::error(TxError::kZeroAmount, "transfer amount must be greater than zero");
+    // Last: the costliest check, after the cheap refusals.
+    if (!valid_key(cache, t->to))
+      return Status::error(TxError::kRecipientNotAKey,
+                           "recipient " + to_hex(t->to) +
+                               " is not a valid public key (not a point on the curve): the "
+                               "coins could never be spent");
   }
   if (const auto* st = std::get_if<StakePayload>(&tx.payload)) {
     if (st->amount.atomic() == 0)
@@ -68,6 +75,7 @@ bool tx_refusal_is_senders_fault(TxError e) {
     case TxError::kWrongChain:
     case TxError::kBadSignature:
     case TxError::kEvidenceBadSignature:
+    case TxError::kRecipientNotAKey:
       return true;
     default:
       return false;

@@ -67,6 +67,7 @@ enum class TxError {
                             // a signature that is not the member's over this verdict
   kStateChangeTooFewVotes,  // fewer valid votes than the quorum's threshold
   kStateChangeNotActive,    // the target is not an active node (any more)
+  kRecipientNotAKey,        // a transfer to 32 bytes that are not a valid public key
   // Registry rule violations carry a RegistryError code (>= 100, registry/staking_rules.h).
 };
 
@@ -79,8 +80,12 @@ bool tx_refusal_is_senders_fault(TxError e);
 
 const char* tx_error_name(TxError e);
 
-// Checks that need no state: version, chain id. (Signatures are checked separately, in bulk.)
-Status check_tx_stateless(const Tx& tx, const Hash& chain_id);
+// Checks that need no state: version, chain id, fee/nonce of free txs, non-zero amounts, and
+// that a transfer's recipient is a valid public key (is_valid_public_key: no key could ever
+// spend coins sent elsewhere). That check costs about a signature verify, so it goes through
+// `cache` when given (SigCache::valid_key): a tx admitted to the mempool is not checked again
+// in its block. (Signatures are checked separately, in bulk.)
+Status check_tx_stateless(const Tx& tx, const Hash& chain_id, SigCache* cache = nullptr);
 
 // Read access to accounts and the registry, with pending changes layered on top of committed
 // state.

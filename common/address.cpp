@@ -41,6 +41,12 @@ Expected<PubKey> parse_address(std::string_view text) {
   if (!pk || !sum) return fail(AddressError::kHex, "invalid address: not hexadecimal");
   if (checksum_hex(*pk) != std::string_view(lower).substr(67, 8))
     return fail(AddressError::kChecksum, "invalid address: checksum mismatch (typo?)");
+  if (!is_valid_public_key(*pk))
+    return fail(AddressError::kNotAKey,
+                "address " + lower +
+                    " is not a valid public key (not a point on the curve): coins sent to it "
+                    "could never be spent. Its checksum is right, so it was not mistyped: ask "
+                    "for the address the owner's wallet shows (`swarmchain-wallet address`)");
   return *pk;
 }
 

@@ -60,6 +60,10 @@ bool verify(const PubKey& pk, ByteView message, const Signature& sig) {
                                      pk.data.data()) == 0;
 }
 
+bool is_valid_public_key(const PubKey& pk) {
+  return crypto_core_ed25519_is_valid_point(pk.data.data()) == 1;
+}
+
 std::optional<PubKey> ed25519_pk_to_x25519(const PubKey& ed_pk) {
   PubKey x;
   if (crypto_sign_ed25519_pk_to_curve25519(x.data.data(), ed_pk.data.data()) != 0)

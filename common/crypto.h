@@ -59,6 +59,13 @@ inline bool verify(const PubKey& pk, const Hash& digest, const Signature& sig) {
   return verify(pk, digest.view(), sig);
 }
 
+// True if `pk` is a key some ed25519 secret key can own: the canonical encoding of a curve
+// point of the prime-order subgroup, not of small order (libsodium's
+// crypto_core_ed25519_is_valid_point). Every KeyPair's pubkey passes; random 32 bytes pass
+// about 1 time in 16. Costs about one signature verify (~65 us): cache it where it repeats
+// (SigCache::valid_key).
+bool is_valid_public_key(const PubKey& pk);
+
 // X25519 public key derived from an ed25519 public key; nullopt if the point is invalid.
 std::optional<PubKey> ed25519_pk_to_x25519(const PubKey& ed_pk);
 

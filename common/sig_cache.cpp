@@ -42,6 +42,18 @@ SigCache::Key SigCache::key_of(const PubKey& pk, const Hash& digest, const Signa
   std::copy(pk.begin(), pk.end(), in.begin());
   std::copy(digest.begin(), digest.end(), in.begin() + 32);
   std::copy(sig.begin(), sig.end(), in.begin() + 64);
+  return salted_hash(ByteView(in.data(), in.size()));
+}
+
+SigCache::Key SigCache::key_of(const PubKey& pk) const {
+  // 33 bytes: a key entry's input never has a triple's length, so the two cannot collide.
+  std::array<uint8_t, 1 + 32> in{};
+  in[0] = 'K';
+  std::copy(pk.begin(), pk.end(), in.begin() + 1);
+  return salted_hash(ByteView(in.data(), in.size()));
+}
+
+SigCache::Key SigCache::salted_hash(ByteView in) const {
   Key k{};
   crypto_generichash(k.data(), k.size(), in.data(), in.size(), salt_.data(), salt_.size());
   if (is_empty(k)) k[0] = 1;  // all-zero marks an empty slot (probability 2^-256)
@@ -102,18 +114,35 @@ bool SigCache::verify(const PubKey& pk, const Hash& digest, const Signature& sig
   return true;
 }
 
+bool SigCache::valid_key(const PubKey& pk) {
+  const Key k = key_of(pk);
+  if (contains_key(k)) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  key_checks_.fetch_add(1, std::memory_order_relaxed);
+  if (!is_valid_public_key(pk)) return false;
+  insert_key(k);
+  return true;
+}
+
 SigCache::Stats SigCache::stats() const {
   Stats s;
   s.hits = hits_.load(std::memory_order_relaxed);
   s.verifies = verifies_.load(std::memory_order_relaxed);
   s.rejected = rejected_.load(std::memory_order_relaxed);
   s.evictions = evictions_.load(std::memory_order_relaxed);
+  s.key_checks = key_checks_.load(std::memory_order_relaxed);
   return s;
 }
 
 bool verify_signature(SigCache* cache, const PubKey& pk, const Hash& digest,
                       const Signature& sig) {
   return cache ? cache->verify(pk, digest, sig) : verify(pk, digest, sig);
+}
+
+bool valid_key(SigCache* cache, const PubKey& pk) {
+  return cache ? cache->valid_key(pk) : is_valid_public_key(pk);
 }
 
 std::vector<uint8_t> verify_signatures(SigCache* cache, std::span<const SigCheck> checks,

@@ -11,6 +11,11 @@
 // salt keeps the slot positions unpredictable, so nobody can aim entries at one bucket to evict
 // chosen signatures.
 //
+// It also caches public keys found valid (is_valid_public_key, as costly as a verify): a tx's
+// recipient is checked at admission and found here again in its block. Their entries are a
+// keyed hash of a one-byte marker and the key (33 bytes, never the 128 of a triple), so one kind
+// of entry can never answer for the other.
+//
 // Memory is fixed at construction: max_entries slots of 32 bytes (default 2^18 = 8 MiB), in
 // buckets of 4; a full bucket evicts a slot picked by bits of the new key (salted, so as good as
 // random). Eviction only costs a repeated verify later, never a wrong answer.
@@ -53,6 +58,10 @@ class SigCache {
   // contains(), and a true answer is counted in stats().hits as verify() would count it.
   bool lookup(const PubKey& pk, const Hash& digest, const Signature& sig);
 
+  // True if `pk` is a valid public key (is_valid_public_key): a cache hit, or a check whose
+  // success is then recorded.
+  bool valid_key(const PubKey& pk);
+
   std::size_t capacity() const { return capacity_; }
   std::size_t size() const { return occupied_.load(std::memory_order_relaxed); }
 
@@ -61,6 +70,7 @@ class SigCache {
     uint64_t verifies = 0;   // ed25519 verifies verify() ran (misses)
     uint64_t rejected = 0;   // of those, signatures that did not verify (never cached)
     uint64_t evictions = 0;  // valid entries dropped to make room
+    uint64_t key_checks = 0; // is_valid_public_key checks valid_key() ran (misses)
   };
   Stats stats() const;
 
@@ -70,6 +80,8 @@ class SigCache {
   static constexpr std::size_t kStripes = 64;
 
   Key key_of(const PubKey& pk, const Hash& digest, const Signature& sig) const;
+  Key key_of(const PubKey& pk) const;
+  Key salted_hash(ByteView in) const;
   std::size_t bucket_of(const Key& k) const;
   bool contains_key(const Key& k) const;
   void insert_key(const Key& k);
@@ -85,12 +97,15 @@ class SigCache {
   std::size_t bucket_mask_ = 0;
   std::unique_ptr<std::mutex[]> stripes_;  // bucket b is guarded by stripes_[b % kStripes]
   std::atomic<std::size_t> occupied_{0};
-  std::atomic<uint64_t> hits_{0}, verifies_{0}, rejected_{0}, evictions_{0};
+  std::atomic<uint64_t> hits_{0}, verifies_{0}, rejected_{0}, evictions_{0}, key_checks_{0};
 };
 
 // Verifies through `cache` when there is one, else a plain ed25519 verify.
 bool verify_signature(SigCache* cache, const PubKey& pk, const Hash& digest,
                       const Signature& sig);
+
+// Checks through `cache` when there is one, else a plain is_valid_public_key.
+bool valid_key(SigCache* cache, const PubKey& pk);
 
 // One signature of a batch: pubkey, 32-byte digest, signature.
 struct SigCheck {

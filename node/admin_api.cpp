@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/crypto.h"
-#include "common/file_util.h"
+#include "common/private_file.h"
 #include "common/hex.h"
 #include "rpc/params.h"
 
@@ -80,7 +80,7 @@ Expected<std::string> write_rpc_cookie(const std::filesystem::path& datadir) {
   random_bytes(secret.data(), secret.size());
   const std::string cookie = "__cookie__:" + to_hex(ByteView(secret.data(), secret.size()));
   const auto path = rpc_cookie_path(datadir);
-  if (Status s = write_file_atomic(path, cookie, 0600, /*overwrite=*/true); !s)
+  if (Status s = write_private_file(path, cookie, /*overwrite=*/true); !s)
     return unexpected(Status::error("cannot write the RPC cookie " + path.string() + ": " + s.message()));
   return cookie;
 }

@@ -3,6 +3,7 @@
 #include "chain/params.h"
 #include "common/address.h"
 #include "common/file_util.h"
+#include "common/private_file.h"
 #include "node/node_key.h"
 #include "wallet/keystore.h"
 
@@ -56,8 +57,7 @@ Expected<DevSetup> ensure_dev_datadir(const fs::path& datadir, std::size_t dev_a
     return fail("dev datadir " + datadir.string() +
                 " has a chain but no genesis.json; refusing to guess. Move it away to start a "
                 "fresh devnet.");
-  fs::create_directories(datadir, ec);
-  if (ec) return fail("cannot create " + datadir.string() + ": " + ec.message());
+  if (Status s = create_private_dir(datadir, "dev datadir"); !s) return unexpected(std::move(s));
   // Anything here without genesis.json is the work of an interrupted first start.
   out.resumed = !fs::is_empty(datadir, ec);
   if (out.resumed)
@@ -79,8 +79,7 @@ Expected<DevSetup> ensure_dev_datadir(const fs::path& datadir, std::size_t dev_a
   g.params = ChainParams::dev();
   g.accounts.push_back({*wallet, Amount::coins(kDevWalletCoins)});
   if (dev_accounts > 0) {
-    fs::create_directories(datadir / "dev-accounts", ec);
-    if (ec) return fail("cannot create " + (datadir / "dev-accounts").string() + ": " + ec.message());
+    if (Status s = create_dirs_0700(datadir / "dev-accounts"); !s) return unexpected(std::move(s));
   }
   for (std::size_t i = 1; i <= dev_accounts; ++i) {
     auto pk = reuse_or_create_keystore(datadir / "dev-accounts" /

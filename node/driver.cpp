@@ -74,8 +74,8 @@ consensus::Output Driver::Impl::build_and_propose(const consensus::ProposeReques
     const ChainParams& p = chain.params();
     std::vector<Tx> candidates = mempool.select(p.max_block_txs, p.max_block_bytes);
     const uint64_t time_ms = std::max(tip.header.time_ms + 1, clock.now_ms());
-    built =
-        chain.executor().build(state, tip.header, tip.cert, candidates, time_ms, key.pubkey());
+    built = chain.executor().build(state, tip.header, tip.cert, candidates, time_ms,
+                                   key.pubkey(), &chain.sig_cache());
   });
   if (!built) return {};
   const BlockHash hash = built->block.hash();

@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "common/hex.h"
+#include "common/private_file.h"
 #include "node/dev_setup.h"
 #include "node/node.h"
 #include "node/node_key.h"
@@ -99,8 +100,10 @@ int run_testnet(const TestnetOptions& o, int print_args) {
 }
 
 int run_keygen(const std::filesystem::path& datadir) {
-  std::error_code ec;
-  std::filesystem::create_directories(datadir, ec);
+  if (Status s = create_private_dir(datadir, "datadir"); !s) {
+    std::cerr << "error: " << s.message() << "\n";
+    return 1;
+  }
   auto kp = create_node_key(datadir / "node_key");
   if (!kp) {
     std::cerr << "error: " << kp.error().message() << "\n";

@@ -12,6 +12,7 @@
 
 #include "common/hex.h"
 #include "common/parallel.h"
+#include "common/private_file.h"
 #include "node/admin_api.h"
 #include "node/node_key.h"
 #include "node/sign_state.h"
@@ -51,6 +52,13 @@ class Node::LoopScheduler final : public Scheduler {
 };
 
 Expected<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
+  // Whoever can write the datadir can swap the node key or the sign state in it.
+  if (Status s = check_private_dir(config.datadir, "datadir"); !s) {
+    if (s.code_as<PrivateFileError>() == PrivateFileError::kNotFound)
+      return fail(s.message() + " (create it and the node key with `swarmchaind keygen --datadir " +
+                  config.datadir.string() + "`)");
+    return unexpected(std::move(s));
+  }
   const auto genesis_path =
       config.genesis_path.empty() ? config.datadir / "genesis.json" : config.genesis_path;
   auto genesis = Genesis::load(genesis_path);

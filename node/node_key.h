@@ -10,6 +10,8 @@
 
 namespace swarmchain {
 
+// Refuses a key file that is a symlink, readable by others or another user's
+// (common/private_file.h), saying how to fix it.
 Expected<KeyPair> load_node_key(const std::filesystem::path& path);
 // Creates a new key file; refuses to overwrite an existing one.
 Expected<KeyPair> create_node_key(const std::filesystem::path& path);

@@ -5,6 +5,7 @@
 
 #include "common/codec.h"
 #include "common/hex.h"
+#include "common/private_file.h"
 
 namespace swarmchain {
 
@@ -91,10 +92,12 @@ Expected<SignState> SignState::decode(ByteView bytes) {
 }
 
 Expected<std::optional<SignState>> FileSignStateStore::load() const {
-  std::error_code ec;
-  if (!std::filesystem::exists(path_, ec) && !ec) return std::optional<SignState>();
-  auto text = read_file(path_, 4096);
-  if (!text) return fail(SignError::kDamaged, text.error().message());
+  auto text = read_private_file(path_, 4096, "sign state");
+  if (!text) {
+    if (text.error().code_as<PrivateFileError>() == PrivateFileError::kNotFound)
+      return std::optional<SignState>();
+    return fail(SignError::kDamaged, text.error().message());
+  }
   auto s = SignState::decode(as_bytes(*text));
   if (!s)
     return fail(SignError::kDamaged,
@@ -107,8 +110,8 @@ Expected<std::optional<SignState>> FileSignStateStore::load() const {
 
 Status FileSignStateStore::save(const SignState& state) {
   const Bytes b = state.encode();
-  Status s = write_file_atomic(path_, {reinterpret_cast<const char*>(b.data()), b.size()}, 0600,
-                               /*overwrite=*/true, sync_dir_);
+  Status s = write_private_file(path_, {reinterpret_cast<const char*>(b.data()), b.size()},
+                                /*overwrite=*/true, sync_dir_);
   if (!s) return Status::error(SignError::kRecord, "cannot record the sign state: " + s.message());
   return Status::ok();
 }

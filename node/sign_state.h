@@ -84,7 +84,9 @@ class SignStateStore {
 
 inline constexpr const char* kSignStateFile = "sign_state";  // in the datadir
 
-// `<datadir>/sign_state`, written with write_file_atomic (fsync of file and directory).
+// `<datadir>/sign_state`, written with write_private_file (mode 0600, fsync of file and
+// directory); a sign state that is a symlink, readable by others or another user's is refused
+// at load (kDamaged, with the fix in the message).
 class FileSignStateStore final : public SignStateStore {
  public:
   explicit FileSignStateStore(std::filesystem::path path, DirSync sync_dir = fsync_directory)

@@ -4,6 +4,7 @@
 #include "common/address.h"
 #include "common/file_util.h"
 #include "common/hex.h"
+#include "common/private_file.h"
 #include "node/dev_setup.h"
 #include "node/node_key.h"
 #include "wallet/keystore.h"
@@ -44,8 +45,7 @@ Expected<Testnet> create_testnet(const TestnetOptions& o, uint64_t now_ms) {
     return fail(out.genesis_path.string() +
                 " already exists: a testnet is never overwritten; remove " + o.dir.string() +
                 " or choose another --dir");
-  fs::create_directories(o.dir, ec);
-  if (ec) return fail("cannot create " + o.dir.string() + ": " + ec.message());
+  if (Status s = create_private_dir(o.dir, "testnet directory"); !s) return unexpected(std::move(s));
 
   KeyPair wallet = KeyPair::generate();
   if (Status s = Keystore::create(out.wallet_path, wallet.seed(), kDevPassword,
@@ -61,8 +61,7 @@ Expected<Testnet> create_testnet(const TestnetOptions& o, uint64_t now_ms) {
   g.params.committee_size = static_cast<uint32_t>(std::max<std::size_t>(o.nodes, 4));
   for (std::size_t i = 0; i < o.nodes; ++i) {
     const fs::path datadir = o.dir / ("node" + std::to_string(i));
-    fs::create_directories(datadir, ec);
-    if (ec) return fail("cannot create " + datadir.string() + ": " + ec.message());
+    if (Status s = create_private_dir(datadir, "datadir"); !s) return unexpected(std::move(s));
     auto key = create_node_key(datadir / "node_key");
     if (!key) return unexpected(key.error());
     g.service_nodes.push_back({key->pubkey(), wallet.pubkey(), g.params.staking_requirement});

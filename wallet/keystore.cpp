@@ -20,6 +20,7 @@
 #include "common/address.h"
 #include "common/file_util.h"
 #include "common/hex.h"
+#include "common/private_file.h"
 
 namespace swarmchain {
 
@@ -223,40 +224,29 @@ Expected<KeystoreFile> decode(const std::filesystem::path& path, std::string_vie
   return f;
 }
 
-// Reads the whole file, refusing more than kMaxFileBytes.
+// Reads the whole file, refusing more than kMaxFileBytes, and a file that is a symlink, readable
+// by others or another user's (common/private_file.h).
 Expected<std::string> read_keystore_file(const std::filesystem::path& path) {
-  // O_NONBLOCK: opening a FIFO must not hang waiting for a writer (it is refused below).
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    int err = errno;
-    if (err == ENOENT)
+  auto text = read_private_file(path, Keystore::kMaxFileBytes, "keystore");
+  if (text) return text;
+  const Status& e = text.error();
+  switch (e.code_as<PrivateFileError>()) {
+    case PrivateFileError::kNotFound:
       return fail(KeystoreError::kNotFound, "no keystore at " + path.string() +
                                                 " (create one with `swarmchain-wallet create`)");
-    return fail(KeystoreError::kIo,
-                "cannot open keystore " + path.string() + ": " + errno_text(err));
-  }
-  FdCloser closer(fd);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0)
-    return fail(KeystoreError::kIo, "cannot stat keystore " + path.string() + ": " + errno_text(errno));
-  if (!S_ISREG(st.st_mode))
-    return fail(KeystoreError::kIo, "keystore path " + path.string() + " is not a regular file");
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(KeystoreError::kIo,
-                  "cannot read keystore " + path.string() + ": " + errno_text(errno));
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-    if (text.size() > Keystore::kMaxFileBytes)
+    case PrivateFileError::kSymlink:
+    case PrivateFileError::kNotPrivate:
+      return fail(KeystoreError::kUnsafe, e.message());
+    case PrivateFileError::kNotRegular:
+      return fail(KeystoreError::kIo, "keystore path " + path.string() + " is not a regular file");
+    case PrivateFileError::kTooLarge:
       return corrupt(path, "larger than " + std::to_string(Keystore::kMaxFileBytes) +
                                " bytes, which no keystore is");
+    case PrivateFileError::kOk:
+    case PrivateFileError::kIo:
+      break;
   }
-  return text;
+  return fail(KeystoreError::kIo, e.message());
 }
 
 Expected<KeystoreFile> load(const std::filesystem::path& path) {

@@ -44,6 +44,8 @@ enum class KeystoreError {
   kUnsupported,    // well-formed, but a version, algorithm or KDF limit we refuse
   kIo,             // the operating system refused a read/write/rename/fsync
   kCrypto,         // libsodium failed to start, or Argon2id could not get its memory
+  kUnsafe,         // open/read_address: the file is a symlink, readable by others or another
+                   // user's (common/private_file.h); the message says how to fix it
 };
 
 // How expensive the password hash is. kModerate is the default for real wallets;
@@ -85,7 +87,7 @@ class Keystore {
                        std::string_view password,
                        KdfStrength strength = KdfStrength::kModerate);
 
-  // Decrypts the keystore at `path`. Errors: kNotFound, kIo, kCorrupt, kUnsupported (version,
+  // Decrypts the keystore at `path`. Errors: kNotFound, kUnsafe, kIo, kCorrupt, kUnsupported (version,
   // algorithm, or KDF limits outside [kMinKdfLimits, kMaxKdfLimits], checked before any
   // memory is allocated for Argon2id), kWrongPassword ("wrong password"), kCrypto.
   static Expected<KeyPair> open(const std::filesystem::path& path, std::string_view password);

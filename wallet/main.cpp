@@ -16,6 +16,7 @@
 #include "common/address.h"
 #include "common/crypto.h"
 #include "common/hex.h"
+#include "common/private_file.h"
 #include "rpc/status_text.h"
 #include "wallet/keystore.h"
 #include "wallet/password.h"
@@ -61,7 +62,9 @@ Expected<KeyPair> open_wallet(const Globals& g) {
 int write_new(const Globals& g, const Seed& seed, bool show_seed) {
   std::error_code ec;
   auto parent = std::filesystem::path(g.keystore).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  // Directories the wallet makes are the user's alone (existing ones are left as they are).
+  if (!parent.empty())
+    if (Status s = create_dirs_0700(parent); !s) return fail_with(g, s.message());
   if (std::filesystem::exists(g.keystore, ec))
     return fail_with(g, "keystore already exists at " + g.keystore + "; refusing to overwrite");
   auto pw = get_password(g, true);

@@ -117,6 +117,68 @@ TEST_F(ExecutorTest, TransferOfZeroIsRefused) {
   EXPECT_EQ(verdict(block1_with_raw_txs({tx})), BlockError::kBadTx);
 }
 
+// 32 bytes that are not a curve point (y = 2 has no x): no key could ever spend from it.
+PubKey not_a_point() {
+  PubKey pk;
+  pk.data[0] = 2;
+  return pk;
+}
+
+TEST_F(ExecutorTest, TransferToBytesThatAreNotAPublicKeyIsRefusedInABlock) {
+  const Tx tx = make_transfer(chain_id(), alice, 0, not_a_point(), Amount::coins(1));
+  EXPECT_EQ(tx_verdict(tx), TxError::kRecipientNotAKey);
+  auto r = ex.validate(state, genesis_block.header, std::nullopt, block1_with_raw_txs({tx}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code_as<BlockError>(), BlockError::kBadTx);
+  EXPECT_NE(r.error().message().find("recipient_not_a_key"), std::string::npos)
+      << r.error().message();
+  // A proposer does not put it in a block either.
+  auto built = ex.build(state, genesis_block.header, std::nullopt, std::vector<Tx>{tx},
+                        genesis_block.header.time_ms + 500, sn.pubkey());
+  EXPECT_EQ(built.skipped, std::vector<std::size_t>{0});
+}
+
+TEST_F(ExecutorTest, TransferToASmallOrderPointIsRefused) {
+  PubKey identity;  // y = 1, the neutral element: anyone could "sign" for it
+  identity.data[0] = 1;
+  EXPECT_EQ(tx_verdict(make_transfer(chain_id(), alice, 0, identity, Amount::coins(1))),
+            TxError::kRecipientNotAKey);
+}
+
+TEST_F(ExecutorTest, StakeToBytesThatAreNotAPublicKeyIsRefusedAsNoSuchNode) {
+  // A node's key signed its registration and passed the x25519 check, so a stake can only
+  // reach a real key: one to anything else finds no node, and moves nothing.
+  Tx tx;
+  tx.chain_id = chain_id();
+  tx.sender = alice.pubkey();
+  tx.fee = kFee;
+  tx.payload = StakePayload{not_a_point(), Amount::coins(10)};
+  tx.sign(alice);
+  EXPECT_EQ(tx_verdict(tx), static_cast<TxError>(RegistryError::kUnknownNode));
+}
+
+TEST(GenesisRules, AnAccountOrOperatorThatIsNotAPublicKeyIsRefused) {
+  Genesis account = test_genesis();
+  account.accounts.push_back({not_a_point(), Amount::coins(1)});
+  Status s = account.validate();
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.message().find("is not a valid ed25519 public key"), std::string::npos) << s.message();
+  Genesis op = test_genesis();
+  op.service_nodes[0].operator_key = not_a_point();
+  EXPECT_FALSE(op.validate());
+  EXPECT_TRUE(test_genesis().validate());
+}
+
+TEST_F(ExecutorTest, ARecipientKeyCheckedAtAdmissionIsNotCheckedAgainInItsBlock) {
+  SigCache cache(1024);
+  const Tx tx = transfer(alice, 0, bob, Amount::coins(1));
+  ASSERT_TRUE(check_tx_stateless(tx, chain_id(), &cache));  // what the mempool does
+  ASSERT_EQ(cache.stats().key_checks, 1u);
+  auto r = ex.validate(state, genesis_block.header, std::nullopt, block1({tx}), false, &cache);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(cache.stats().key_checks, 1u);
+}
+
 TEST_F(ExecutorTest, TxWithABadSignatureIsRefused) {
   Tx tx = transfer(alice, 0, bob, Amount::coins(1));
   tx.signature.data[5] ^= 0x40;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/hex.h"
 #include "tests/chain/test_util.h"
 
 namespace swarmchain {
@@ -123,6 +124,23 @@ TEST_F(MempoolTest, RefusesATxWithABadSignature) {
   tx.signature.data[5] ^= 0x40;
   expect_refused(mp.add(tx, state_), TxError::kBadSignature, "signature");
   EXPECT_EQ(mp.size(), 0u);
+}
+
+TEST_F(MempoolTest, RefusesATransferToBytesThatAreNotAPublicKeyAndSaysWhy) {
+  PubKey not_a_point;  // y = 2: no x satisfies the curve equation
+  not_a_point.data[0] = 2;
+  const Tx tx = make_transfer(executor_.chain_id(), test_key(1), 0, not_a_point, Amount::coins(1));
+  SigCache cache(1024);
+  Mempool cached(executor_.chain_id(), {}, executor_.registry_params(), &cache);
+  const Status pre = cached.precheck(tx);  // what a peer's tx meets on its p2p strand
+  EXPECT_EQ(pre.code_as<TxError>(), TxError::kRecipientNotAKey);
+  EXPECT_THAT(pre.message(), HasSubstr("not a valid public key (not a point on the curve)"));
+  expect_refused(cached.add(tx, state_), TxError::kRecipientNotAKey, to_hex(not_a_point));
+  EXPECT_EQ(cached.size(), 0u);
+  Mempool plain = pool();
+  expect_refused(plain.add(tx, state_), TxError::kRecipientNotAKey, "could never be spent");
+  EXPECT_TRUE(tx_refusal_is_senders_fault(TxError::kRecipientNotAKey))
+      << "a peer relaying it could have checked it";
 }
 
 TEST_F(MempoolTest, RefusesATxAlreadyInThePool) {

@@ -85,6 +85,33 @@ TEST_F(PreverifyTest, APreverifiedBatchCommitsWithoutAnyEd25519Verify) {
   EXPECT_EQ(fresh->tip().hash, source->tip().hash);
 }
 
+TEST_F(PreverifyTest, RecipientKeysArePreverifiedSoTheCommitChecksNone) {
+  auto fresh = open(fresh_dir);
+  ASSERT_TRUE(fresh);
+  fresh->preverify(blocks, certs);
+  const uint64_t key_checks = fresh->sig_cache().stats().key_checks;
+  EXPECT_GE(key_checks, 1u);  // every transfer pays test_key(99)
+  for (int i = 0; i < kBlocks; ++i) ASSERT_TRUE(fresh->commit(blocks[i], certs[i]));
+  EXPECT_EQ(fresh->sig_cache().stats().key_checks, key_checks);
+}
+
+TEST_F(PreverifyTest, ATransferToBytesThatAreNotAKeyIsCountedInvalidAndRefusedAtCommit) {
+  auto fresh = open(fresh_dir);
+  ASSERT_TRUE(fresh);
+  PubKey not_a_point;  // y = 2: no x satisfies the curve equation
+  not_a_point.data[0] = 2;
+  Block bad = blocks[0];
+  bad.txs[0] = make_transfer(fresh->chain_id(), test_key(1), 0, not_a_point, Amount::coins(1));
+  bad.header.tx_root = bad.compute_tx_root();  // validly signed; only the recipient is wrong
+  const PreverifyResult r = fresh->preverify(std::span(&bad, 1), {});
+  EXPECT_EQ(r.invalid, 1u);
+  const auto v = fresh->validate(bad);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code_as<BlockError>(), BlockError::kBadTx);
+  EXPECT_NE(v.error().message().find("recipient_not_a_key"), std::string::npos)
+      << v.error().message();
+}
+
 TEST_F(PreverifyTest, WithoutPreverifyTheSameCommitsVerifyEverySignatureOnce) {
   auto fresh = open(fresh_dir);
   ASSERT_TRUE(fresh);

@@ -55,9 +55,28 @@ TEST(AddressGolden, MatchesIndependentlyComputedAddresses) {
     const std::string addr = v.at("address").get<std::string>();
     EXPECT_EQ(address_from_pubkey(*pk), addr);
     auto back = parse_address(addr);
+    if (!v.at("is_key").get<bool>()) {
+      ASSERT_FALSE(back.has_value()) << addr;
+      EXPECT_EQ(error_of(back), AddressError::kNotAKey);
+      continue;
+    }
     ASSERT_TRUE(back.has_value()) << back.error().message();
     EXPECT_EQ(*back, *pk);
   }
+}
+
+TEST(AddressParse, RefusesAWellFormedAddressWhoseBytesAreNotACurvePoint) {
+  PubKey not_a_point;  // y = 2: no x satisfies the curve equation
+  not_a_point.data[0] = 2;
+  const std::string text = address_from_pubkey(not_a_point);  // a right checksum
+  auto r = parse_address(text);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(error_of(r), AddressError::kNotAKey);
+  EXPECT_EQ(r.error().message().rfind("address " + text +
+                                          " is not a valid public key (not a point on the curve)",
+                                      0),
+            0u)
+      << r.error().message();
 }
 
 TEST(AddressGolden, Rfc8032KeyHasTheExpectedAddress) {

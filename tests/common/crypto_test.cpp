@@ -1,6 +1,7 @@
 #include "common/crypto.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <string>
 
@@ -184,6 +185,47 @@ TEST(X25519, RejectsAnEncodingThatIsNotOnTheCurve) {
   // y = 2: (y^2 - 1) / (d y^2 + 1) is not a square mod p, so there is no x.
   auto p = fixed<PubKey>("0200000000000000000000000000000000000000000000000000000000000000");
   EXPECT_FALSE(ed25519_pk_to_x25519(p).has_value());
+}
+
+// ---- is_valid_public_key: what a transfer may pay ----
+
+TEST(ValidPublicKey, AcceptsTheRfcKeyAndGeneratedKeys) {
+  EXPECT_TRUE(is_valid_public_key(fixed<PubKey>(kRfcPubKey)));
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(is_valid_public_key(KeyPair::generate().pubkey()));
+}
+
+TEST(ValidPublicKey, RefusesAnEncodingThatIsNotOnTheCurve) {
+  // y = 2 has no x (see X25519 above): the "32 bytes that are not a curve point".
+  EXPECT_FALSE(is_valid_public_key(
+      fixed<PubKey>("0200000000000000000000000000000000000000000000000000000000000000")));
+}
+
+TEST(ValidPublicKey, RefusesSmallOrderPoints) {
+  // Orders 1, 2, 4 (y = 0) and 8: libsodium's list of small-order encodings. No secret key
+  // belongs to them, and anyone can forge "signatures" for them, so they are refused too.
+  for (const char* hex : {"0100000000000000000000000000000000000000000000000000000000000000",
+                          "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                          "0000000000000000000000000000000000000000000000000000000000000000",
+                          "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+                          "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"})
+    EXPECT_FALSE(is_valid_public_key(fixed<PubKey>(hex))) << hex;
+}
+
+TEST(ValidPublicKey, RefusesAPointOutsideThePrimeOrderSubgroup) {
+  // A real key plus a point of order 8 is on the curve and not of small order, but no
+  // KeyPair has it: refused, like every encoding KeyPair could not produce.
+  const PubKey order8 =
+      fixed<PubKey>("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a");
+  const PubKey real = KeyPair::generate().pubkey();
+  PubKey mixed;
+  ASSERT_EQ(crypto_core_ed25519_add(mixed.data.data(), real.data.data(), order8.data.data()), 0);
+  EXPECT_FALSE(is_valid_public_key(mixed));
+}
+
+TEST(ValidPublicKey, RefusesANonCanonicalEncoding) {
+  // y = p + 1 is y = 1 written with a value >= p: never a canonical encoding.
+  EXPECT_FALSE(is_valid_public_key(
+      fixed<PubKey>("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")));
 }
 
 // ---- helpers ----

@@ -68,10 +68,12 @@ def address(pk: bytes) -> str:
 def address_json():
     return {
         "_comment": "Computed by tests/common/golden_vectors.py with hashlib.blake2b"
-        " (checksum = blake2b-256(b'swarmchain/addr' + pk)[0:4]), not by swarmchain code.",
+        " (checksum = blake2b-256(b'swarmchain/addr' + pk)[0:4]), not by swarmchain code."
+        " is_key: whether parse_address accepts it (the all-zero encoding is y = 0, a point of"
+        " order 4, which no secret key has).",
         "vectors": [
-            {"pubkey": RFC8032_PK.hex(), "address": address(RFC8032_PK)},
-            {"pubkey": "00" * 32, "address": address(bytes(32))},
+            {"pubkey": RFC8032_PK.hex(), "address": address(RFC8032_PK), "is_key": True},
+            {"pubkey": "00" * 32, "address": address(bytes(32)), "is_key": False},
         ],
     }
 

@@ -129,6 +129,43 @@ TEST(SigCacheTest, VerifySignatureWithoutACacheIsThePlainVerify) {
   EXPECT_FALSE(verify_signature(nullptr, t.pk, digest(10), t.sig));
 }
 
+// --- valid_key: a transfer recipient's key check, cached like a signature --------------------
+
+PubKey not_a_point() {
+  PubKey pk;  // y = 2: no x satisfies the curve equation
+  pk.data[0] = 2;
+  return pk;
+}
+
+TEST(SigCacheTest, AValidKeyIsCheckedOnceThenAnsweredFromTheCache) {
+  SigCache cache(1024);
+  const PubKey pk = key(3).pubkey();
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(cache.valid_key(pk));
+  EXPECT_EQ(cache.stats().key_checks, 1u);
+  EXPECT_EQ(cache.stats().hits, 3u);
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST(SigCacheTest, AnInvalidKeyIsRefusedEveryTimeAndNeverCached) {
+  SigCache cache(1024);
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(cache.valid_key(not_a_point()));
+  EXPECT_EQ(cache.stats().key_checks, 3u);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_FALSE(valid_key(nullptr, not_a_point()));
+  EXPECT_TRUE(valid_key(nullptr, key(3).pubkey()));
+}
+
+TEST(SigCacheTest, AKeyEntryAndASignatureEntryNeverAnswerForEachOther) {
+  SigCache cache(1024);
+  const Triple t = signed_triple(4, 4);
+  ASSERT_TRUE(cache.valid_key(t.pk));
+  EXPECT_FALSE(cache.contains(t.pk, t.digest, t.sig));
+  SigCache other(1024);
+  ASSERT_TRUE(other.verify(t.pk, t.digest, t.sig));
+  EXPECT_TRUE(other.valid_key(t.pk));
+  EXPECT_EQ(other.stats().key_checks, 1u) << "the verified triple must not count as a key check";
+}
+
 // --- verify_certificate with a cache ---------------------------------------------------------
 
 const Hash kChainId = digest(777);

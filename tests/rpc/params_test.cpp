@@ -144,6 +144,20 @@ TEST(ParamsTest, AllowOnlyAcceptsListedNames) {
   EXPECT_FALSE(p.error());
 }
 
+TEST(ParamsTest, AnAddressWhoseBytesAreNotAPublicKeyIsRefusedAndNamed) {
+  PubKey not_a_point;  // y = 2: no x satisfies the curve equation
+  not_a_point.data[0] = 2;
+  const std::string text = address_from_pubkey(not_a_point);
+  json j = {{"address", text}};
+  Params p(j);
+  EXPECT_FALSE(address_param(p, "address", text).has_value());
+  EXPECT_EQ(message_of(p).rfind("invalid params: 'address': address " + text +
+                                    " is not a valid public key (not a point on the curve)",
+                                0),
+            0u)
+      << message_of(p);
+}
+
 TEST(ParamsTest, NonObjectParamsAreAnError) {
   json j = json::array({1});
   Params p(j);

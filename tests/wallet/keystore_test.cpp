@@ -84,6 +84,32 @@ TEST_F(KeystoreTest, FileModeIs0600WhateverTheUmask) {
   }
 }
 
+TEST_F(KeystoreTest, AKeystoreReadableByOthersIsRefusedWithTheChmodThatFixesIt) {
+  ASSERT_TRUE(create());
+  ASSERT_EQ(::chmod(path_.c_str(), 0640), 0);
+  for (auto fn : {0, 1}) {
+    Status err = fn == 0 ? Keystore::open(path_, "correct horse").error()
+                         : Keystore::read_address(path_).error();
+    EXPECT_EQ(err.code_as<KeystoreError>(), KeystoreError::kUnsafe);
+    EXPECT_EQ(err.message(), "keystore " + path_.string() +
+                                 " is readable by others (mode 0640); run: chmod 600 " +
+                                 path_.string());
+  }
+  ASSERT_EQ(::chmod(path_.c_str(), 0600), 0);
+  EXPECT_TRUE(Keystore::open(path_, "correct horse"));
+}
+
+TEST_F(KeystoreTest, ASymlinkedKeystoreIsRefusedEvenWhenItsTargetIsPrivate) {
+  ASSERT_TRUE(create());
+  const std::filesystem::path link = dir_ / "link.json";
+  std::filesystem::create_symlink(path_, link);
+  auto kp = Keystore::open(link, "correct horse");
+  ASSERT_FALSE(kp);
+  EXPECT_EQ(kp.error().code_as<KeystoreError>(), KeystoreError::kUnsafe);
+  EXPECT_NE(kp.error().message().find(link.string() + " is a symlink"), std::string::npos)
+      << kp.error().message();
+}
+
 TEST_F(KeystoreTest, CreateRefusesToOverwriteAndLeavesTheOldFileByteIdentical) {
   ASSERT_TRUE(create());
   std::string before = read_file(path_);

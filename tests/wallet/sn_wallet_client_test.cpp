@@ -204,6 +204,21 @@ TEST_F(WalletSnClient, UnlockSendsRequestUnlockForAContributor) {
   EXPECT_EQ(node.sent_txs().size(), 1u);
 }
 
+TEST_F(WalletSnClient, TransferToAnAddressThatIsNotAPublicKeyIsRefusedBeforeSending) {
+  PubKey not_a_point;  // y = 2: no x satisfies the curve equation
+  not_a_point.data[0] = 2;
+  const std::string bad = address_from_pubkey(not_a_point);  // a right checksum
+  auto refused = wallet.transfer(staker, bad, coins(1));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message().rfind(
+                "address " + bad + " is not a valid public key (not a point on the curve)", 0),
+            0u)
+      << refused.error().message();
+  EXPECT_TRUE(node.sent_txs().empty());
+  ASSERT_TRUE(wallet.transfer(staker, address_from_pubkey(op.pubkey()), coins(1)));
+  EXPECT_EQ(node.sent_txs().size(), 1u);
+}
+
 TEST(WalletSnClientUnreachable, ErrorNamesTheUrl) {
   // Port 1 on loopback: nothing listens there, so the connection is refused at once.
   WalletClient wallet("http://127.0.0.1:1");

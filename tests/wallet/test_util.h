@@ -56,9 +56,14 @@ inline std::string read_file(const std::filesystem::path& p) {
   return out.str();
 }
 
+// Written 0600, as the wallet requires of a keystore (a file made 0644 by hand is refused).
 inline void write_file(const std::filesystem::path& p, const std::string& content) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << content;
+  {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << content;
+  }
+  std::filesystem::permissions(p, std::filesystem::perms::owner_read |
+                                      std::filesystem::perms::owner_write);
 }
 
 }  // namespace swarmchain::test
