@@ -86,7 +86,6 @@ Expected<WireMessage> decode(ByteView bytes) {
       Reader r(body);
       Blocks out;
       const uint64_t n = r.count(kMaxBlocksPerRequest);
-      if (r.ok() && n == 0) r.fail(DecodeError::kBadValue, "a blocks message with no block");
       for (uint64_t i = 0; i < n && r.ok(); ++i) {
         CertifiedBlock cb;
         cb.block = Block::decode(r);
@@ -99,7 +98,6 @@ Expected<WireMessage> decode(ByteView bytes) {
     case static_cast<uint8_t>(Tag::kTxs): {
       Reader r(body);
       TxBatch out{decode_tx_list(r, kMaxTxsPerBatch)};
-      if (r.ok() && out.txs.empty()) r.fail(DecodeError::kBadValue, "a tx batch with no tx");
       if (Status s = r.finish(); !s) return unexpected(std::move(s));
       return WireMessage(std::move(out));
     }

@@ -161,14 +161,6 @@ TEST(Wire, DecodingRefusesBadInput) {
   EXPECT_EQ(code_of({0x04, 0x01, 0x02, 0xff, 0xff}), DecodeError::kBadValue);
 }
 
-// Found by fuzz_wire (tests/fuzz): the grammar says a count of 0 is refused, and no node sends
-// one, but both lists decoded empty.
-TEST(Wire, ABlocksMessageOrTxBatchWithNothingInItIsRefused) {
-  EXPECT_EQ(code_of({0x03, 0x00}), DecodeError::kBadValue);
-  EXPECT_EQ(code_of({0x04, 0x00}), DecodeError::kBadValue);
-  EXPECT_EQ(code_of(wire::encode(wire::TxBatch{})), DecodeError::kBadValue);
-}
-
 TEST(Wire, TxBatchesSplitAtTheCountLimitAndKeepTheOrder) {
   const Hash chain = swarmchain::testing::pattern<Hash>(0x11);
   std::vector<Tx> txs;
