@@ -52,7 +52,7 @@ run_one() {
   local out=$BUILD/fuzz-last-$target.txt
   echo "fuzz.sh: $target for $minutes min (corpus $corpus)"
   local rc=0 start=$SECONDS
-  "$BUILD/bin/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 \
+  "$BUILD/bin/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=64 -timeout=30 \
     -print_final_stats=1 -artifact_prefix="$crashes/$target-" "$corpus" "$seeds" >"$out" 2>&1 || rc=$?
   local took=$(( SECONDS - start ))
   local execs
@@ -71,9 +71,9 @@ run_one() {
 
 hours() {
   [ -f "$LOG" ] || { echo "no runs logged yet ($LOG)"; return; }
+  printf "%-22s %8s %14s %5s %7s\n" target hours execs runs failed
   awk '{ s[$2] += $3; e[$2] += $4; n[$2]++; if ($5 != "ok") f[$2]++ }
-       END { printf "%-22s %8s %14s %5s %7s\n", "target", "hours", "execs", "runs", "failed";
-             for (t in s) printf "%-22s %8.2f %14d %5d %7d\n", t, s[t] / 3600, e[t], n[t], f[t] }' "$LOG" | sort
+       END { for (t in s) printf "%-22s %8.2f %14d %5d %7d\n", t, s[t] / 3600, e[t], n[t], f[t] }' "$LOG" | sort
 }
 
 [ $# -ge 1 ] || usage

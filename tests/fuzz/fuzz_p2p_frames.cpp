@@ -59,7 +59,8 @@ p2p::HostConfig fuzz_config() {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  spdlog::set_level(spdlog::level::off);
+  // SWARMCHAIN_FUZZ_LOG=1 shows the node's log (to see what an input does when reproducing it).
+  spdlog::set_level(std::getenv("SWARMCHAIN_FUZZ_LOG") ? spdlog::level::debug : spdlog::level::off);
   world = new World;  // never freed: the Host's threads may outlive main's statics
   for (uint8_t i = 0; i < 64; ++i) world->peer_keys.push_back(fuzz::key(static_cast<uint8_t>(150 + i)));
   world->cfg = fuzz_config();

@@ -62,7 +62,8 @@ void commit(Blockchain& chain, const std::vector<Tx>& txs) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  spdlog::set_level(spdlog::level::off);
+  // SWARMCHAIN_FUZZ_LOG=1 shows the node's log (to see what an input does when reproducing it).
+  spdlog::set_level(std::getenv("SWARMCHAIN_FUZZ_LOG") ? spdlog::level::debug : spdlog::level::off);
   world = new World;  // reachable until exit; remove_dir cleans the store up
   world->dir = std::filesystem::temp_directory_path() /
                ("swarmchain-fuzz-rpc-" + std::to_string(std::random_device{}()));

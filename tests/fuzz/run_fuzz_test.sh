@@ -6,5 +6,5 @@
 set -euo pipefail
 bin=$1 seeds=$2 scratch=$3
 mkdir -p "$scratch/corpus"
-exec "$bin" -max_total_time="${SWARMCHAIN_FUZZ_SECONDS:-15}" -rss_limit_mb=2048 -timeout=30 \
+exec "$bin" -max_total_time="${SWARMCHAIN_FUZZ_SECONDS:-15}" -rss_limit_mb=2048 -malloc_limit_mb=64 -timeout=30 \
   -print_final_stats=1 -artifact_prefix="$scratch/" "$scratch/corpus" "$seeds"
