@@ -95,8 +95,7 @@ std::string Dispatcher::handle(std::string_view body, CallOutcome* outcome) cons
     json request;
     try {
       request = json::parse(body.begin(), body.end());
-    } catch (const json::exception& e) {
-      // Not only parse_error: a number too large for a double ("id":1e400) is out_of_range.
+    } catch (const json::parse_error& e) {
       out.error_code = kParseError;
       return error_response(nullptr, {kParseError, "parse error: " + without_json_prefix(e.what()),
                                       nullptr});
