@@ -1,9 +1,11 @@
 #include "chain/params.h"
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/address.h"
 #include "common/crypto.h"
@@ -238,6 +240,17 @@ json params_to_json(const ChainParams& p) {
               {"credit_min_to_decommission_s", p.credit_min_to_decommission_s}};
 }
 
+// nlohmann's get<uint64_t>() turns -1 into 2^64-1 and 1.5 into 1, and get<uint32_t>() cuts
+// 2^32 to 0, all without a word: a genesis number must be a whole number that fits its field.
+template <typename T>
+T whole_number(const json& j, const char* name) {
+  const json& v = j.at(name);
+  if (!v.is_number_unsigned() || v.get<uint64_t>() > std::numeric_limits<T>::max())
+    throw std::invalid_argument(std::string("\"") + name + "\" must be a whole number from 0 to " +
+                                std::to_string(std::numeric_limits<T>::max()));
+  return static_cast<T>(v.get<uint64_t>());
+}
+
 // Starts from a preset ("preset": "dev" | "main-like", default main-like) and overrides fields.
 Expected<ChainParams> params_from_json(const json& j) {
   if (!j.is_object()) return fail("\"params\" must be an object");
@@ -258,13 +271,13 @@ Expected<ChainParams> params_from_json(const json& j) {
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!known.count(it.key())) return fail("unknown genesis param \"" + it.key() + "\"");
   auto u64 = [&](const char* k, uint64_t& out) {
-    if (j.contains(k)) out = j.at(k).get<uint64_t>();
+    if (j.contains(k)) out = whole_number<uint64_t>(j, k);
   };
   auto u32 = [&](const char* k, uint32_t& out) {
-    if (j.contains(k)) out = j.at(k).get<uint32_t>();
+    if (j.contains(k)) out = whole_number<uint32_t>(j, k);
   };
   auto amt = [&](const char* k, Amount& out) {
-    if (j.contains(k)) out = Amount(j.at(k).get<uint64_t>());
+    if (j.contains(k)) out = Amount(whole_number<uint64_t>(j, k));
   };
   u64("target_block_ms", p.target_block_ms);
   amt("staking_requirement", p.staking_requirement);
@@ -323,21 +336,26 @@ Expected<Genesis> Genesis::from_json(std::string_view text) {
     json j = json::parse(text);
     Genesis g;
     g.network = j.at("network").get<std::string>();
-    g.genesis_time_ms = j.at("genesis_time_ms").get<uint64_t>();
+    g.genesis_time_ms = whole_number<uint64_t>(j, "genesis_time_ms");
     auto p = params_from_json(j.value("params", json::object()));
     if (!p) return unexpected(p.error());
     g.params = *p;
-    for (const auto& a : j.value("accounts", json::array())) {
+    // Arrays only: a range-for over an object would take its values in key order.
+    const json accounts = j.value("accounts", json::array());
+    const json service_nodes = j.value("service_nodes", json::array());
+    if (!accounts.is_array() || !service_nodes.is_array())
+      return fail("\"accounts\" and \"service_nodes\" must be JSON arrays");
+    for (const auto& a : accounts) {
       auto pk = parse_address(a.at("address").get<std::string>());
       if (!pk) return fail("genesis account: " + pk.error().message());
-      g.accounts.push_back({*pk, Amount(a.at("balance").get<uint64_t>())});
+      g.accounts.push_back({*pk, Amount(whole_number<uint64_t>(a, "balance"))});
     }
-    for (const auto& s : j.value("service_nodes", json::array())) {
+    for (const auto& s : service_nodes) {
       auto pk = key_field(s, "pubkey");
       if (!pk) return unexpected(pk.error());
       auto op = parse_address(s.at("operator").get<std::string>());
       if (!op) return fail("genesis service node operator: " + op.error().message());
-      g.service_nodes.push_back({*pk, *op, Amount(s.at("stake").get<uint64_t>())});
+      g.service_nodes.push_back({*pk, *op, Amount(whole_number<uint64_t>(s, "stake"))});
     }
     if (Status st = g.validate(); !st) return unexpected(std::move(st));
     return g;

@@ -1,8 +1,13 @@
 #include "chain/tx.h"
 
+#include <algorithm>
+
 namespace swarmchain {
 
 namespace {
+// version, chain_id, type, sender, nonce, fee and signature: every tx's bytes besides its payload.
+constexpr std::size_t kTxFixedBytes = 1 + 32 + 1 + 32 + 8 + 8 + 64;
+
 struct PayloadEncoder {
   Writer& w;
   void operator()(const TransferPayload& p) const {
@@ -146,7 +151,9 @@ void encode_tx_list(Writer& w, std::span<const Tx> txs) {
 std::vector<Tx> decode_tx_list(Reader& r, std::size_t max_count) {
   std::vector<Tx> txs;
   const uint64_t n = r.count(max_count);
-  txs.reserve(n);
+  // A count is only a claim: reserve for what the remaining bytes can hold (each tx is a length
+  // and at least kTxFixedBytes), not for the 20,000 a few bytes can announce (~2.7 MB each).
+  txs.reserve(std::min<uint64_t>(n, r.remaining() / (1 + kTxFixedBytes)));
   for (uint64_t i = 0; i < n && r.ok(); ++i) {
     Bytes raw = r.bytes(kMaxTxBytes);
     if (!r.ok()) break;

@@ -15,8 +15,9 @@
 //   certified_block      = block (chain/block.h) || certificate (common/commit.h)
 // Nodes send txs as tag 4 batches (a node relays what it admitted from one batch as one batch);
 // tag 1 is still read, as a batch of one.
-// Decoding rejects an unknown tag, trailing bytes, a count of 0 or above the limit, and any
-// error of the nested decoders. Golden vectors: tests/data/node_wire.json.
+// Decoding rejects an unknown tag, trailing bytes, a block request count of 0, any count above
+// its limit, and any error of the nested decoders. An empty blocks or txs list decodes (it is
+// in the golden vectors; it does nothing). Golden vectors: tests/data/node_wire.json.
 //
 // Thread-safety: plain values and pure functions.
 #pragma once

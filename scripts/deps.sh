@@ -5,7 +5,10 @@ PKGS=(build-essential cmake pkg-config
       librocksdb-dev libsodium-dev libboost-dev
       libcpp-httplib-dev nlohmann-json3-dev
       libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
-      libspdlog-dev libfmt-dev curl wrk)
+      libspdlog-dev libfmt-dev curl
+      wrk  # the RPC server benchmark (scripts/bench.sh rpc)
+      clang libclang-rt-14-dev  # fuzzing and the sanitizer builds
+      llvm-14)  # llvm-symbolizer: sanitizer reports with file:line (scripts/sanitize.sh)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -481,6 +481,21 @@ Expected<std::string> Keystore::read_address(const std::filesystem::path& path) 
   }
 }
 
+Expected<std::string> Keystore::check_text(std::string_view text,
+                                           const std::filesystem::path& origin) {
+  try {
+    if (text.size() > kMaxFileBytes)
+      return corrupt(origin, "larger than " + std::to_string(kMaxFileBytes) +
+                                 " bytes, which no keystore is");
+    auto f = decode(origin, text);
+    if (!f) return unexpected(f.error());
+    if (Status s = check_limits(origin, f->limits); !s) return unexpected(std::move(s));
+    return std::move(f->address);
+  } catch (const std::exception& e) {
+    return fail(KeystoreError::kIo, "cannot read keystore " + origin.string() + ": " + e.what());
+  }
+}
+
 std::string seed_to_text(const Seed& seed) { return to_hex(seed) + seed_checksum_hex(seed); }
 
 Expected<Seed> seed_from_text(std::string_view text) {

@@ -95,6 +95,12 @@ class Keystore {
   // The file's (public) address, without a password. Validates the whole file's structure,
   // so a corrupt file is reported as such; does not check the KDF limits.
   static Expected<std::string> read_address(const std::filesystem::path& path);
+
+  // Everything `open` checks before it derives a key (structure, version, algorithms, KDF
+  // limits), on a file's text: its address, or the error `open` would give, naming `origin`.
+  // Reads no file and runs no KDF (the keystore fuzz target drives the parser through it).
+  static Expected<std::string> check_text(std::string_view text,
+                                          const std::filesystem::path& origin = "<text>");
 };
 
 // Status codes of seed_from_text (Status::code_as<SeedTextError>()).

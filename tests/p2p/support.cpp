@@ -135,6 +135,10 @@ void RawPeer::close() {
   fd_ = -1;
 }
 
+void RawPeer::shutdown_write() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
+}
+
 bool RawPeer::write(ByteView data) {
   if (fd_ < 0) return false;
   written_.insert(written_.end(), data.begin(), data.end());

@@ -86,6 +86,8 @@ class RawPeer {
   // True once the other side closed (EOF or reset) within `timeout`; what it sends is discarded.
   bool wait_closed(std::chrono::milliseconds timeout = 15s);
   void close();
+  // Half-closes: the host reads EOF after everything written so far.
+  void shutdown_write();
   // Every byte written so far (to replay a session).
   const Bytes& written() const { return written_; }
 

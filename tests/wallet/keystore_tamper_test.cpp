@@ -273,5 +273,18 @@ TEST_F(KeystoreTamperTest, EverySingleByteChangeIsHandled) {
   }
 }
 
+// check_text (what fuzz_keystore drives): the same checks as open up to the KDF, on text.
+TEST_F(KeystoreTamperTest, CheckTextGivesTheAddressOrTheErrorOpenWouldGiveBeforeItsKdf) {
+  EXPECT_EQ(*Keystore::check_text(original_), *Keystore::read_address(path_));
+  edit_json([](json& j) { j["kdf"]["memlimit"] = 100ULL << 30; });
+  auto r = Keystore::check_text(read_file(path_), path_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), open_error().message());
+  auto garbage = Keystore::check_text("{\"version\":1,", "pasted");
+  ASSERT_FALSE(garbage);
+  EXPECT_EQ(garbage.error().code_as<KeystoreError>(), KeystoreError::kCorrupt);
+  EXPECT_EQ(garbage.error().message(), "keystore file pasted is corrupt: not valid JSON");
+}
+
 }  // namespace
 }  // namespace swarmchain
