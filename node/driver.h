@@ -128,6 +128,11 @@ struct PeerCounters {
   uint64_t accepted = 0;
 };
 
+// Why the driver stopped (the code of failure()). kStorage: this node's disk failed (the store
+// or the sign state could not be written, e.g. the disk is full); the node then exits
+// (node/node.h). kOther: anything else (a decided block this chain cannot apply).
+enum class DriverFailure { kOk = 0, kOther, kStorage };
+
 class Driver {
  public:
   Driver(Blockchain& chain, Mempool& mempool, Signer& signer, const KeyPair& node_key,
@@ -153,7 +158,8 @@ class Driver {
   SyncProgress sync_progress() const;
 
   // Set when this node failed on its own side (the store could not commit a decided block):
-  // the node must stop or report it on /health; the driver does nothing more.
+  // the node must stop or report it on /health; the driver does nothing more. Its code is a
+  // DriverFailure.
   const std::optional<Status>& failure() const { return failure_; }
   const PeerCounters& counters(PeerId p) const;
   const consensus::Engine& engine() const;

@@ -7,11 +7,14 @@
 //   swarmchaind keygen --datadir D          create D/node_key and print its public key
 //   swarmchaind prepare-registration ...    sign a registration with the node key (registration_cmd.h)
 //   swarmchaind status [--node URL]         where this node's record stands, and why (status_cmd.h)
+//   swarmchaind replay --datadir D          check a stopped node's store by replaying it (replay_cmd.h)
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -24,6 +27,7 @@
 #include "node/node.h"
 #include "node/node_key.h"
 #include "node/registration_cmd.h"
+#include "node/replay_cmd.h"
 #include "node/status_cmd.h"
 #include "node/testnet_cmd.h"
 
@@ -211,6 +215,13 @@ int main(int argc, char** argv) {
   status->add_option("--datadir", st_datadir,
                      "Ask about the key in <datadir>/node_key (default: the node's own key)");
   status->add_flag("--json", st.json, "Print the node's JSON answer");
+  auto* replay = app.add_subcommand(
+      "replay", "Check a stopped node's chain store: replay every block from the genesis in "
+                "memory and compare the tip and state roots; read the sign state");
+  ReplayOptions rp;
+  std::string rp_datadir, rp_genesis;
+  replay->add_option("--datadir", rp_datadir, "The node's data directory")->required();
+  replay->add_option("--genesis", rp_genesis, "Genesis file (default: <datadir>/genesis.json)");
   CLI11_PARSE(app, argc, argv);
 
   if (!crypto_init()) {
@@ -225,6 +236,11 @@ int main(int argc, char** argv) {
   if (*prep) {
     reg.datadir = reg_datadir;
     return run_prepare_registration(reg);
+  }
+  if (*replay) {
+    rp.datadir = rp_datadir;
+    rp.genesis = rp_genesis;
+    return run_replay(rp);
   }
   if (*status) {
     if (!st_datadir.empty()) st.datadir = st_datadir;
@@ -304,6 +320,13 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // The node's disk failed (NodeConfig::on_fatal, on the loop thread): wake the wait below
+  // as a stop signal would, and exit 1 after a clean stop.
+  static std::atomic<bool> fatal{false};
+  cfg.on_fatal = [](const std::string&) {
+    fatal = true;
+    kill(getpid(), SIGTERM);
+  };
   auto node = Node::open(cfg);
   if (!node) {
     spdlog::error("{}", node.error().message());
@@ -315,9 +338,13 @@ int main(int argc, char** argv) {
   }
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  if (!fatal) spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
   (*node)->stop();
   node->reset();  // closes the chain store
+  if (fatal) {
+    spdlog::error("stopped: the node's disk failed (see above); exit code 1");
+    return 1;
+  }
   spdlog::info("stopped cleanly");
   return 0;
 }
