@@ -25,8 +25,6 @@ std::optional<long> env_number(const char* name) {
   return n;
 }
 
-constexpr std::size_t kBatch = 16;
-constexpr auto kPause = 40ms;
 const Amount kFee(100'000);
 
 }  // namespace
@@ -65,8 +63,9 @@ std::optional<std::string> rpc_hash_at(const rpc::RpcClient& node, uint64_t h) {
 
 // ---- TxLoad ----
 
-TxLoad::TxLoad(KeyPair key, std::function<std::optional<std::string>()> target)
-    : key_(std::move(key)), target_(std::move(target)) {}
+TxLoad::TxLoad(KeyPair key, std::function<std::optional<std::string>()> target,
+               std::size_t batch, std::chrono::milliseconds pause)
+    : key_(std::move(key)), target_(std::move(target)), batch_(batch), pause_(pause) {}
 
 TxLoad::~TxLoad() { stop(); }
 
@@ -89,7 +88,7 @@ void TxLoad::run() {
   const PubKey to = KeyPair::generate().pubkey();
   std::optional<Hash> chain_id;
   while (!stop_) {
-    std::this_thread::sleep_for(kPause);
+    std::this_thread::sleep_for(pause_);
     const auto url = target_();
     if (!url) continue;
     const auto node = rpc_client(*url);
@@ -104,7 +103,7 @@ void TxLoad::run() {
     // The node's next nonce: after a kill its pool may have lost what was pending.
     uint64_t nonce = (*acct)["pending_nonce"].get<uint64_t>();
     json hexes = json::array();
-    for (std::size_t i = 0; i < kBatch; ++i) {
+    for (std::size_t i = 0; i < batch_; ++i) {
       Tx tx;
       tx.chain_id = *chain_id;
       tx.sender = key_.pubkey();
@@ -182,7 +181,7 @@ ReplayReport replay_store(const std::filesystem::path& datadir,
                           const std::filesystem::path& genesis) {
   std::vector<std::string> argv{bin_path("swarmchaind"), "replay", "--datadir", datadir.string()};
   if (!genesis.empty()) argv.insert(argv.end(), {"--genesis", genesis.string()});
-  RunResult run_result = run(argv, 120s);
+  RunResult run_result = run(argv, 600s);  // a long run on a loaded machine: minutes
   ReplayReport r;
   r.exit_code = run_result.exit_code;
   r.out = run_result.out;

@@ -44,8 +44,11 @@ rpc::RpcClient rpc_client(const std::string& url);
 
 class TxLoad {
  public:
-  // `key`: the funded dev key; `target`: the RPC URL to send to now, or nullopt (pause).
-  TxLoad(KeyPair key, std::function<std::optional<std::string>()> target);
+  // `key`: the funded dev key; `target`: the RPC URL to send to now, or nullopt (pause);
+  // `batch` txs per call, `pause` between calls (the default, at most ~80 txs/s, keeps a long
+  // crash loop's chain, hence its replays, short).
+  TxLoad(KeyPair key, std::function<std::optional<std::string>()> target, std::size_t batch = 8,
+         std::chrono::milliseconds pause = std::chrono::milliseconds(100));
   ~TxLoad();
   TxLoad(const TxLoad&) = delete;
   TxLoad& operator=(const TxLoad&) = delete;
@@ -59,6 +62,8 @@ class TxLoad {
   void run();
   KeyPair key_;
   std::function<std::optional<std::string>()> target_;
+  std::size_t batch_;
+  std::chrono::milliseconds pause_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> accepted_total_{0};
   std::mutex mu_;

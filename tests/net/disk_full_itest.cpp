@@ -82,10 +82,13 @@ TEST(DiskFull, TheNodeStopsWithAClearMessageAndRestartsWithNothingCommittedLost)
   auto key = Keystore::open(datadir / "dev-wallet.json", "dev");
   ASSERT_TRUE(key) << key.error().message();
   std::atomic<bool> up{true};
-  TxLoad load(*key, [&]() -> std::optional<std::string> {
-    if (!up) return std::nullopt;
-    return url;
-  });
+  TxLoad load(
+      *key,
+      [&]() -> std::optional<std::string> {
+        if (!up) return std::nullopt;
+        return url;
+      },
+      32, 20ms);  // a fast load: the disk fills in seconds
   load.start();
   CommitLedger ledger;
   ASSERT_TRUE(wait_until(
