@@ -153,6 +153,12 @@ Status Driver::Impl::commit_block(const Block& block, const CommitCertificate& c
                                   ExecutedBlock executed, bool note_signer) {
   const Height h = block.header.height;
   const Durability d = note_signer ? Durability::kSynced : Durability::kDeferred;
+  if (config.check_disk) {
+    if (Status room = config.check_disk(h); !room) {
+      fail(room.message(), DriverFailure::kStorage);
+      return room;
+    }
+  }
   if (Status s = chain.commit(block, cert, std::move(executed), d); !s) {
     if (fault_of(s) == Fault::kLocal)
       fail("the store could not commit block " + h.to_string() + ": " + s.message(),

@@ -108,6 +108,9 @@ struct DriverConfig {
   bool relay_consensus = false;
   Preverifier preverify;
   BlockSyncConfig sync;
+  // Asked before every block is written: an error (the disk is nearly full) stops the driver as
+  // DriverFailure::kStorage before the store's write could fail half-way. Empty: no check.
+  std::function<Status(Height)> check_disk;
 };
 
 // What the driver did, for metrics and tests (monotonic counters).

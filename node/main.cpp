@@ -139,6 +139,11 @@ int main(int argc, char** argv) {
   app.add_option("--dev-accounts", dev_accounts,
                  "With --dev, on first start: N more funded dev keystores in <datadir>/dev-accounts")
       ->check(CLI::Range(0, 10000));
+  uint64_t min_free_disk_mb = NodeConfig{}.min_free_disk_bytes >> 20;
+  app.add_option("--min-free-disk-mb", min_free_disk_mb,
+                 "Stop (exit 1) rather than write a block while the datadir's disk has less free "
+                 "space than this, in MiB (0: no check)")
+      ->capture_default_str();
   std::string p2p_bind, public_ip;
   uint16_t storage_port = 0, storage_lmq_port = 0;
   std::vector<std::string> peers;
@@ -258,6 +263,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   cfg.rpc_threads = rpc_threads;
+  cfg.min_free_disk_bytes = min_free_disk_mb << 20;
   cfg.verify_nice = verify_nice;
   cfg.p2p_enabled = !dev || !p2p_bind.empty();
   if (!p2p_bind.empty() && !parse_host_port(p2p_bind, cfg.p2p_host, cfg.p2p_port)) {

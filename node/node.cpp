@@ -1,6 +1,7 @@
 #include "node/node.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <chrono>
@@ -183,6 +184,8 @@ Status Node::start() {
         chain_->preverify(batch.blocks, batch.certs, *sync_pool_);
       },
       [this](std::function<void()> ready) { loop_->post(std::move(ready)); }, *sync_pool_);
+  if (config_.min_free_disk_bytes > 0)
+    dc.check_disk = [this](Height h) { return check_free_disk(h); };
   dc.preverify = [this](std::shared_ptr<const SyncBatch> batch, std::function<void()> ready) {
     preverifier_->enqueue(std::move(batch), std::move(ready));
   };
@@ -249,6 +252,18 @@ void Node::stop() {
   if (preverifier_) preverifier_->stop();
   if (mempool_reloaded_) save_mempool();  // nothing writes the pool any more
   mempool_reloaded_ = false;
+}
+
+Status Node::check_free_disk(Height h) const {
+  struct statvfs st {};
+  const auto dir = config_.datadir / "chain";
+  if (statvfs(dir.c_str(), &st) != 0) return Status::ok();  // the write itself will tell
+  const uint64_t free = uint64_t(st.f_bavail) * st.f_frsize;
+  if (free >= config_.min_free_disk_bytes) return Status::ok();
+  return Status::error(fmt::format(
+      "disk full: not writing block {} to {}: {} KiB free on its disk, below the {} KiB the node "
+      "keeps free (--min-free-disk-mb)",
+      h.value, dir.string(), free >> 10, config_.min_free_disk_bytes >> 10));
 }
 
 void Node::reload_saved_mempool() {

@@ -66,6 +66,10 @@ struct NodeConfig {
   // store or the sign state could not be written, e.g. a full disk; DriverFailure::kStorage).
   // swarmchaind stops and exits 1 (docs/operator.md "A full disk"). Unset: /health says 503.
   std::function<void(const std::string& why)> on_fatal;
+  // The node stops (as on_fatal) rather than write a block while the disk of the datadir has
+  // less free space than this: RocksDB's write cut short by ENOSPC can abort the process (seen
+  // with Debian 12's librocksdb: an assertion in WritableFileWriter). 0: no check.
+  uint64_t min_free_disk_bytes = 64u << 20;
 };
 
 class Node final : public ChainListener {
@@ -100,6 +104,9 @@ class Node final : public ChainListener {
   Status start_p2p();
   // <datadir>/mempool.dat (node/mempool_file.h): re-admitted at start, written at a clean stop.
   void reload_saved_mempool();
+  // DriverConfig::check_disk: an error when the datadir's disk has less than
+  // config_.min_free_disk_bytes free.
+  Status check_free_disk(Height h) const;
   void save_mempool();
   // RPC threads queue the txs they admitted; the first into an empty queue posts one flush to
   // the chain strand, which sends all queued by then as batches (a loaded node sends few large
