@@ -374,6 +374,16 @@ std::vector<Tx> Mempool::select(std::size_t max_txs, std::size_t max_bytes) cons
   return out;
 }
 
+std::vector<Tx> Mempool::pending() const {
+  std::vector<Tx> out;
+  std::lock_guard lock(mu_);
+  out.reserve(size_unlocked());
+  for (const auto& [key, e] : free_) out.push_back(e.tx);
+  for (const auto& [sender, txs] : by_sender_)
+    for (const auto& [nonce, e] : txs) out.push_back(e.tx);
+  return out;
+}
+
 void Mempool::on_block_committed(const std::vector<Tx>& included, const ChainState& new_state) {
   std::vector<std::pair<TxId, PubKey>> ids;  // hashed before the lock
   ids.reserve(included.size());

@@ -141,6 +141,10 @@ class Mempool {
   // in the bytes left is skipped from then on (its later txs would leave a gap).
   std::vector<Tx> select(std::size_t max_txs, std::size_t max_bytes) const;
 
+  // Every pending tx, in an order add_batch() accepts again on the same state: free txs, then
+  // each sender's txs in nonce order (senders in key order). What the node saves at shutdown.
+  std::vector<Tx> pending() const;
+
   // Removes `included` and re-checks the affected senders against `new_state` (see above).
   void on_block_committed(const std::vector<Tx>& included, const ChainState& new_state);
 

@@ -62,6 +62,15 @@ Status io_error(const rocksdb::Status& s, const std::string& what) {
   StoreError code = s.IsCorruption() ? StoreError::kCorrupt : StoreError::kIo;
   return Status::error(code, what + ": " + s.ToString());
 }
+// A write that failed. A full disk says so in its own words (docs/operator.md "A full disk"):
+// the operator's fix is space, not a repair of the store.
+Status write_error(const rocksdb::Status& s, const std::string& what, const std::string& dir) {
+  if (s.IsNoSpace() || s.ToString().find("No space left on device") != std::string::npos)
+    return Status::error(StoreError::kNoSpace, "disk full " + what + " to " + dir +
+                                                   ": No space left on device (" + s.ToString() +
+                                                   ")");
+  return io_error(s, what);
+}
 // A read that failed: the store is damaged (Corruption) or the disk failed (IOError).
 Status read_error(const rocksdb::Status& s, const std::string& what) {
   return io_error(s, "the node's chain store is damaged: " + what);
@@ -397,7 +406,7 @@ Status BlockStore::sync_wal() {
   // A store in memory (MemoryDisk: tests, the simulator) has nothing to fsync, and RocksDB's
   // in-memory environment does not implement SyncWAL.
   if (!sync_ || memory_) return Status::ok();
-  if (auto s = db_->SyncWAL(); !s.ok()) return io_error(s, "syncing the WAL");
+  if (auto s = db_->SyncWAL(); !s.ok()) return write_error(s, "syncing the WAL", path_.string());
   return Status::ok();
 }
 
@@ -443,7 +452,8 @@ Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
   batch.Put(cfs_[kMeta], "tip", be64(h.value));
   rocksdb::WriteOptions wo;
   wo.sync = sync_ && durability == Durability::kSynced;
-  if (auto s = db_->Write(wo, &batch); !s.ok()) return io_error(s, "writing block " + h.to_string());
+  if (auto s = db_->Write(wo, &batch); !s.ok())
+    return write_error(s, "writing block " + h.to_string(), path_.string());
   tip_ = h.value;
   return Status::ok();
 }

@@ -59,7 +59,8 @@ class Env;
 
 namespace swarmchain {
 
-enum class StoreError { kOk = 0, kIo, kCorrupt, kForeignChain, kNotADatadir, kMissing };
+// kNoSpace: a write failed because the disk is full (the store itself is fine).
+enum class StoreError { kOk = 0, kIo, kCorrupt, kForeignChain, kNotADatadir, kMissing, kNoSpace };
 
 // A disk in memory (RocksDB's MemEnv) for the deterministic simulator: several opens of the
 // same path on one MemoryDisk (after the previous store was closed) see the same data, which

@@ -1,6 +1,7 @@
 #include "node/driver.h"
 
 #include "node/driver_impl.h"
+#include "node/sign_state.h"
 
 namespace swarmchain {
 
@@ -41,6 +42,10 @@ void Driver::Impl::run(consensus::Output first, std::optional<PeerId> from) {
       auto signed_m = signer.sign(std::move(m));
       if (!signed_m) {  // the sign-state guard refused: nothing was signed
         ++stats.sign_refusals;
+        // Not a conflict but a disk that cannot record it: this node can vote no more.
+        if (signed_m.error().code_as<SignError>() == SignError::kRecord)
+          fail("the sign state could not be written: " + signed_m.error().message(),
+               DriverFailure::kStorage);
         continue;
       }
       broadcast(*signed_m);
@@ -148,9 +153,16 @@ Status Driver::Impl::commit_block(const Block& block, const CommitCertificate& c
                                   ExecutedBlock executed, bool note_signer) {
   const Height h = block.header.height;
   const Durability d = note_signer ? Durability::kSynced : Durability::kDeferred;
+  if (config.check_disk) {
+    if (Status room = config.check_disk(h); !room) {
+      fail(room.message(), DriverFailure::kStorage);
+      return room;
+    }
+  }
   if (Status s = chain.commit(block, cert, std::move(executed), d); !s) {
     if (fault_of(s) == Fault::kLocal)
-      fail("the store could not commit block " + h.to_string() + ": " + s.message());
+      fail("the store could not commit block " + h.to_string() + ": " + s.message(),
+           DriverFailure::kStorage);
     return s;
   }
   if (note_signer && !note_committed(h)) return Status::error("sign state");
@@ -168,7 +180,8 @@ Status Driver::Impl::commit_block(const Block& block, const CommitCertificate& c
 
 bool Driver::Impl::note_committed(Height h) {
   if (Status s = signer.note_committed(h); !s) {
-    fail("the sign state could not record block " + h.to_string() + ": " + s.message());
+    fail("the sign state could not record block " + h.to_string() + ": " + s.message(),
+         DriverFailure::kStorage);
     return false;
   }
   return true;

@@ -108,6 +108,9 @@ struct DriverConfig {
   bool relay_consensus = false;
   Preverifier preverify;
   BlockSyncConfig sync;
+  // Asked before every block is written: an error (the disk is nearly full) stops the driver as
+  // DriverFailure::kStorage before the store's write could fail half-way. Empty: no check.
+  std::function<Status(Height)> check_disk;
 };
 
 // What the driver did, for metrics and tests (monotonic counters).
@@ -127,6 +130,11 @@ struct PeerCounters {
   std::map<std::string, uint64_t> dropped;  // reason -> count
   uint64_t accepted = 0;
 };
+
+// Why the driver stopped (the code of failure()). kStorage: this node's disk failed (the store
+// or the sign state could not be written, e.g. the disk is full); the node then exits
+// (node/node.h). kOther: anything else (a decided block this chain cannot apply).
+enum class DriverFailure { kOk = 0, kOther, kStorage };
 
 class Driver {
  public:
@@ -153,7 +161,8 @@ class Driver {
   SyncProgress sync_progress() const;
 
   // Set when this node failed on its own side (the store could not commit a decided block):
-  // the node must stop or report it on /health; the driver does nothing more.
+  // the node must stop or report it on /health; the driver does nothing more. Its code is a
+  // DriverFailure.
   const std::optional<Status>& failure() const { return failure_; }
   const PeerCounters& counters(PeerId p) const;
   const consensus::Engine& engine() const;

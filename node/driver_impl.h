@@ -87,8 +87,8 @@ struct Driver::Impl {
   ReachTester reach{key, chain.chain_id()};
 
   bool stopped() const { return self.failure_.has_value(); }
-  void fail(std::string why) {
-    if (!self.failure_) self.failure_ = Status::error(std::move(why));
+  void fail(std::string why, DriverFailure kind = DriverFailure::kOther) {
+    if (!self.failure_) self.failure_ = Status::error(kind, std::move(why));
   }
   void drop(PeerId p, const std::string& reason) {
     ++peers[p].dropped[reason];

@@ -103,7 +103,8 @@ void Driver::Impl::apply_synced() {
   }
   if (!progressed || stopped()) return;
   if (Status s = chain.sync_store(); !s) {
-    fail("the store could not sync the blocks it applied: " + s.message());
+    fail("the store could not sync the blocks it applied: " + s.message(),
+         DriverFailure::kStorage);
     return;
   }
   if (note_committed(chain.tip().header.height)) run(start_height());

@@ -7,11 +7,14 @@
 //   swarmchaind keygen --datadir D          create D/node_key and print its public key
 //   swarmchaind prepare-registration ...    sign a registration with the node key (registration_cmd.h)
 //   swarmchaind status [--node URL]         where this node's record stands, and why (status_cmd.h)
+//   swarmchaind replay --datadir D          check a stopped node's store by replaying it (replay_cmd.h)
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -25,6 +28,7 @@
 #include "node/node.h"
 #include "node/node_key.h"
 #include "node/registration_cmd.h"
+#include "node/replay_cmd.h"
 #include "node/status_cmd.h"
 #include "node/testnet_cmd.h"
 
@@ -149,6 +153,11 @@ int main(int argc, char** argv) {
   app.add_option("--dev-accounts", dev_accounts,
                  "With --dev, on first start: N more funded dev keystores in <datadir>/dev-accounts")
       ->check(CLI::Range(0, 10000));
+  uint64_t min_free_disk_mb = NodeConfig{}.min_free_disk_bytes >> 20;
+  app.add_option("--min-free-disk-mb", min_free_disk_mb,
+                 "Stop (exit 1) rather than write a block while the datadir's disk has less free "
+                 "space than this, in MiB (0: no check)")
+      ->capture_default_str();
   std::string p2p_bind, public_ip;
   uint16_t storage_port = 0, storage_lmq_port = 0;
   std::vector<std::string> peers;
@@ -225,6 +234,13 @@ int main(int argc, char** argv) {
   status->add_option("--datadir", st_datadir,
                      "Ask about the key in <datadir>/node_key (default: the node's own key)");
   status->add_flag("--json", st.json, "Print the node's JSON answer");
+  auto* replay = app.add_subcommand(
+      "replay", "Check a stopped node's chain store: replay every block from the genesis in "
+                "memory and compare the tip and state roots; read the sign state");
+  ReplayOptions rp;
+  std::string rp_datadir, rp_genesis;
+  replay->add_option("--datadir", rp_datadir, "The node's data directory")->required();
+  replay->add_option("--genesis", rp_genesis, "Genesis file (default: <datadir>/genesis.json)");
   CLI11_PARSE(app, argc, argv);
 
   if (!crypto_init()) {
@@ -239,6 +255,11 @@ int main(int argc, char** argv) {
   if (*prep) {
     reg.datadir = reg_datadir;
     return run_prepare_registration(reg);
+  }
+  if (*replay) {
+    rp.datadir = rp_datadir;
+    rp.genesis = rp_genesis;
+    return run_replay(rp);
   }
   if (*status) {
     if (!st_datadir.empty()) st.datadir = st_datadir;
@@ -260,6 +281,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   cfg.rpc_threads = rpc_threads;
+  cfg.min_free_disk_bytes = min_free_disk_mb << 20;
   cfg.verify_nice = verify_nice;
   cfg.p2p_enabled = !dev || !p2p_bind.empty();
   if (!p2p_bind.empty() && !parse_host_port(p2p_bind, cfg.p2p_host, cfg.p2p_port)) {
@@ -322,6 +344,13 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // The node's disk failed (NodeConfig::on_fatal, on the loop thread): wake the wait below
+  // as a stop signal would, and exit 1 after a clean stop.
+  static std::atomic<bool> fatal{false};
+  cfg.on_fatal = [](const std::string&) {
+    fatal = true;
+    kill(getpid(), SIGTERM);
+  };
   auto node = Node::open(cfg);
   if (!node) {
     spdlog::error("{}", node.error().message());
@@ -333,9 +362,13 @@ int main(int argc, char** argv) {
   }
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  if (!fatal) spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
   (*node)->stop();
   node->reset();  // closes the chain store
+  if (fatal) {
+    spdlog::error("stopped: the node's disk failed (see above); exit code 1");
+    return 1;
+  }
   spdlog::info("stopped cleanly");
   return 0;
 }

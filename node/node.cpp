@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "common/parallel.h"
 #include "common/private_file.h"
 #include "node/admin_api.h"
+#include "node/mempool_file.h"
 #include "node/node_key.h"
 #include "node/sign_state.h"
 #include "rpc/chain_api.h"
@@ -194,6 +196,8 @@ Status Node::start() {
         chain_->preverify(batch.blocks, batch.certs, *sync_pool_);
       },
       [this](std::function<void()> ready) { loop_->post(std::move(ready)); }, *sync_pool_);
+  if (config_.min_free_disk_bytes > 0)
+    dc.check_disk = [this](Height h) { return check_free_disk(h); };
   dc.preverify = [this](std::shared_ptr<const SyncBatch> batch, std::function<void()> ready) {
     preverifier_->enqueue(std::move(batch), std::move(ready));
   };
@@ -252,6 +256,7 @@ Status Node::start() {
     driver_->start();
     check_failure();
   });
+  reload_saved_mempool();  // after the driver's start: the txs are then gossiped as local ones
   last_checked_height_ = chain_->tip().header.height.value;
   loop_->post_after(kStallCheckMs, [this] { check_stall(); });
   if (p2p_) loop_->post_after(kPeerTickMs, [this] { peer_tick(); });
@@ -270,6 +275,48 @@ void Node::stop() {
   if (loop_thread_.joinable()) loop_thread_.join();
   // A preverify job on the pool reads the chain: it must end before the chain closes.
   if (preverifier_) preverifier_->stop();
+  if (mempool_reloaded_) save_mempool();  // nothing writes the pool any more
+  mempool_reloaded_ = false;
+}
+
+Status Node::check_free_disk(Height h) const {
+  struct statvfs st {};
+  const auto dir = config_.datadir / "chain";
+  if (statvfs(dir.c_str(), &st) != 0) return Status::ok();  // the write itself will tell
+  const uint64_t free = uint64_t(st.f_bavail) * st.f_frsize;
+  if (free >= config_.min_free_disk_bytes) return Status::ok();
+  return Status::error(fmt::format(
+      "disk full: not writing block {} to {}: {} KiB free on its disk, below the {} KiB the node "
+      "keeps free (--min-free-disk-mb)",
+      h.value, dir.string(), free >> 10, config_.min_free_disk_bytes >> 10));
+}
+
+void Node::reload_saved_mempool() {
+  const auto path = config_.datadir / kMempoolFileName;
+  MempoolReload r = reload_mempool(path, *chain_, *mempool_);
+  mempool_reloaded_ = true;
+  if (r.warning) spdlog::warn("{}", *r.warning);
+  if (!r.found || r.in_file == 0) return;
+  std::string why;
+  for (const auto& [reason, n] : r.dropped) why += fmt::format("{}{} {}", why.empty() ? "" : ", ", n, reason);
+  spdlog::info("mempool: re-admitted {} of {} txs saved at the last shutdown{}", r.admitted.size(),
+               r.in_file,
+               why.empty() ? "" : fmt::format("; {} no longer valid ({})",
+                                              r.in_file - r.admitted.size(), why));
+  if (!r.admitted.empty()) queue_local_txs(r.admitted);
+}
+
+void Node::save_mempool() {
+  const std::vector<Tx> txs = mempool_->pending();
+  if (txs.empty()) return;
+  const auto path = config_.datadir / kMempoolFileName;
+  if (Status s = save_mempool_file(path, chain_->chain_id(), txs); !s) {
+    spdlog::warn("could not save the {} pending txs to {}: {}; they are lost from this node "
+                 "(their senders can send them again)",
+                 txs.size(), path.string(), s.message());
+    return;
+  }
+  spdlog::info("mempool: saved {} pending txs to {}", txs.size(), path.string());
 }
 
 void Node::peer_tick() {
@@ -286,12 +333,22 @@ void Node::check_failure() {
   const auto& f = driver_->failure();
   if (!f) return;
   failure_reported_ = true;
-  spdlog::error(
-      "consensus stopped: {}; this node produces and votes on nothing more until it "
-      "is restarted (/health answers 503)",
-      f->message());
-  std::lock_guard lock(failure_mu_);
-  failure_ = f->message();
+  const bool disk = f->code_as<DriverFailure>() == DriverFailure::kStorage;
+  if (disk && config_.on_fatal) {
+    spdlog::error("stopping: {}. Nothing committed is lost: free space on (or repair) the disk "
+                  "of {} and start the node again",
+                  f->message(), config_.datadir.string());
+  } else {
+    spdlog::error(
+        "consensus stopped: {}; this node produces and votes on nothing more until it "
+        "is restarted (/health answers 503)",
+        f->message());
+  }
+  {
+    std::lock_guard lock(failure_mu_);
+    failure_ = f->message();
+  }
+  if (disk && config_.on_fatal) config_.on_fatal(f->message());
 }
 
 std::string Node::stall_cause(std::size_t committee) const {

@@ -4,7 +4,8 @@
 // with a committee of one and, unless --p2p-bind is given, no network.
 //
 // If the driver fails on this node's side (the store could not commit a decided block), the
-// node logs it once, /health answers 503 with the reason, and nothing more is produced.
+// node logs it once, /health answers 503 with the reason, and nothing more is produced; when
+// its disk failed it also calls NodeConfig::on_fatal (swarmchaind exits).
 //
 // Thread-safety: open()/start()/stop() from the main thread. The event-loop thread owns the
 // Driver and writes the chain; RPC worker threads read the chain, add to the mempool and post
@@ -65,6 +66,14 @@ struct NodeConfig {
   // What this node's uptime proofs announce (public IP, storage ports); the quorumnet port is
   // the p2p port it listens on.
   ContactInfo contact;
+  // Called once, on the loop thread, when the node cannot go on because its disk failed (the
+  // store or the sign state could not be written, e.g. a full disk; DriverFailure::kStorage).
+  // swarmchaind stops and exits 1 (docs/operator.md "A full disk"). Unset: /health says 503.
+  std::function<void(const std::string& why)> on_fatal;
+  // The node stops (as on_fatal) rather than write a block while the disk of the datadir has
+  // less free space than this: RocksDB's write cut short by ENOSPC can abort the process (seen
+  // with Debian 12's librocksdb: an assertion in WritableFileWriter). 0: no check.
+  uint64_t min_free_disk_bytes = 64u << 20;
 };
 
 class Node final : public ChainListener {
@@ -75,8 +84,9 @@ class Node final : public ChainListener {
   ~Node() override;
 
   Status start();
-  // Stops accepting RPC, lets the event in flight (a block being committed) finish, then
-  // returns; the chain (RocksDB) closes when the Node is destroyed. Safe to call more than once.
+  // Stops accepting RPC, lets the event in flight (a block being committed) finish, saves the
+  // pending txs (<datadir>/mempool.dat, node/mempool_file.h), then returns; the chain (RocksDB)
+  // closes when the Node is destroyed. Safe to call more than once.
   void stop();
 
   uint16_t rpc_port() const { return rpc_ ? rpc_->port() : 0; }
@@ -96,6 +106,12 @@ class Node final : public ChainListener {
   // Runs fn(driver) on the chain strand, then reports a driver failure if there is one.
   void on_strand(std::function<void(Driver&)> fn);
   Status start_p2p();
+  // <datadir>/mempool.dat (node/mempool_file.h): re-admitted at start, written at a clean stop.
+  void reload_saved_mempool();
+  // DriverConfig::check_disk: an error when the datadir's disk has less than
+  // config_.min_free_disk_bytes free.
+  Status check_free_disk(Height h) const;
+  void save_mempool();
   // RPC threads queue the txs they admitted; the first into an empty queue posts one flush to
   // the chain strand, which sends all queued by then as batches (a loaded node sends few large
   // gossip messages, not one per tx).
@@ -152,6 +168,7 @@ class Node final : public ChainListener {
   LoopReadings last_loop_readings_;  // guarded by loop_readings_mu_
   std::thread loop_thread_;
   bool failure_reported_ = false;  // loop thread
+  bool mempool_reloaded_ = false;  // main thread: start() read the saved pool; stop() saves it
   mutable std::mutex failure_mu_;
   std::optional<std::string> failure_;  // guarded by failure_mu_: read by /health
   std::optional<std::string> stalled_;  // guarded by failure_mu_: read by /health

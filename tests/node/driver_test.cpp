@@ -305,6 +305,23 @@ TEST(Driver, ARefusedSignatureIsCountedAndNothingIsSent) {
   EXPECT_EQ(net.signer(0).signed_count, 0u);
 }
 
+TEST(Driver, ASignStateThatCannotBeWrittenStopsTheDriverAsADiskFailure) {
+  DriverNet net(1, no_proofs());
+  net.start();
+  ASSERT_TRUE(net.run_until([&] { return net.tip(0) >= Height(2); }));
+  net.signer(0).set_disk_failing(true);
+  for (int i = 0; i < 50 && net.step() && !net.driver(0).failure(); ++i) {
+  }
+  const auto& f = net.driver(0).failure();
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->code_as<DriverFailure>(), DriverFailure::kStorage) << f->message();
+  EXPECT_NE(f->message().find("sign state"), std::string::npos) << f->message();
+  const Height stopped = net.tip(0);
+  for (int i = 0; i < 50 && net.step(); ++i) {
+  }
+  EXPECT_EQ(net.tip(0), stopped);  // nothing more is committed
+}
+
 TEST(Driver, UptimeProofsAreSentAtStartAndEveryIntervalAndIncluded) {
   DriverConfig c = no_proofs();
   c.send_uptime_proofs = true;

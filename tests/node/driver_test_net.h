@@ -54,7 +54,10 @@ class TestSigner final : public Signer {
   // A new GuardedSigner from the kept store (what a restarted process does).
   void reopen();
 
-  bool refuse = false;  // refuse every signature (as a guard whose state cannot be written)
+  // The kept sign state's disk fails every write from now on (or works again).
+  void set_disk_failing(bool failing) { store_.set_failing(failing); }
+
+  bool refuse = false;  // refuse every signature (as a guard that found a conflict)
   std::size_t signed_count = 0;
   std::size_t guard_refusals = 0;  // requests the guard itself refused
 
