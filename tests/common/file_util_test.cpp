@@ -9,29 +9,17 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include "tests/common/temp_files.h"
 
 namespace swarmchain {
 namespace {
 
+using test_files::TempDirectory;
+using test_files::ScopedUmask;
+using test_files::mode_of;
+
 namespace fs = std::filesystem;
 
-class TempDirectory {
- public:
-  TempDirectory() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("swarmchain-file-util-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDirectory() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 Status failing_dir_sync(const fs::path&) { return Status::error("injected: EIO"); }
 
@@ -42,7 +30,7 @@ std::size_t entries_in(const fs::path& dir) {
 }
 
 TEST(WriteFileAtomic, WritesTheContentWithTheGivenModeWhateverTheUmask) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-file-util"};
   const fs::path f = dir.path() / "key";
   const mode_t old = umask(0);
   Status s = write_file_atomic(f, "secret", 0600, false);
@@ -56,7 +44,7 @@ TEST(WriteFileAtomic, WritesTheContentWithTheGivenModeWhateverTheUmask) {
 }
 
 TEST(WriteFileAtomic, RefusesToReplaceAFileUnlessAskedTo) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-file-util"};
   const fs::path f = dir.path() / "f";
   ASSERT_TRUE(write_file_atomic(f, "one", 0644, false));
   EXPECT_FALSE(write_file_atomic(f, "two", 0644, false));
@@ -66,7 +54,7 @@ TEST(WriteFileAtomic, RefusesToReplaceAFileUnlessAskedTo) {
 }
 
 TEST(WriteFileAtomic, FailsWhenTheDirectoryFsyncFailsAndRemovesTheNewName) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-file-util"};
   const fs::path f = dir.path() / "f";
   Status s = write_file_atomic(f, "data", 0644, false, failing_dir_sync);
   ASSERT_FALSE(s);
@@ -78,7 +66,7 @@ TEST(WriteFileAtomic, FailsWhenTheDirectoryFsyncFailsAndRemovesTheNewName) {
 }
 
 TEST(WriteFileAtomic, FailsWhenTheDirectoryFsyncFailsOnOverwrite) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-file-util"};
   const fs::path f = dir.path() / "f";
   ASSERT_TRUE(write_file_atomic(f, "old", 0644, false));
   EXPECT_FALSE(write_file_atomic(f, "new", 0644, true, failing_dir_sync));
@@ -86,7 +74,7 @@ TEST(WriteFileAtomic, FailsWhenTheDirectoryFsyncFailsOnOverwrite) {
 }
 
 TEST(FsyncDirectory, ReportsADirectoryThatCannotBeOpened) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-file-util"};
   EXPECT_TRUE(fsync_directory(dir.path()));
   Status s = fsync_directory(dir.path() / "missing");
   ASSERT_FALSE(s);

@@ -13,46 +13,20 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include "tests/common/temp_files.h"
 
 namespace swarmchain {
 namespace {
 
+using test_files::TempDirectory;
+using test_files::ScopedUmask;
+using test_files::mode_of;
+
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-class TempDirectory {
- public:
-  TempDirectory() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("swarmchain-private-file-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDirectory() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
 
- private:
-  fs::path path_;
-};
 
-// Sets the umask for its scope, so a failing assertion cannot leak it into other tests.
-class ScopedUmask {
- public:
-  explicit ScopedUmask(mode_t m) : old_(::umask(m)) {}
-  ~ScopedUmask() { ::umask(old_); }
-
- private:
-  mode_t old_;
-};
-
-mode_t mode_of(const fs::path& p) {
-  struct stat st {};
-  EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
-  return st.st_mode & 07777;
-}
 
 void write_with_mode(const fs::path& p, const std::string& text, mode_t mode) {
   std::ofstream(p) << text;
@@ -64,7 +38,7 @@ PrivateFileError code_of(const Status& s) { return s.code_as<PrivateFileError>()
 // ---- write_private_file ----
 
 TEST(WritePrivateFile, WritesMode0600EvenUnderUmask000) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path f = dir.path() / "node_key";
   {
     ScopedUmask u(0);
@@ -77,7 +51,7 @@ TEST(WritePrivateFile, WritesMode0600EvenUnderUmask000) {
 }
 
 TEST(WritePrivateFile, ReplacesASymlinkInsteadOfWritingThroughIt) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path target = dir.path() / "elsewhere";
   const fs::path f = dir.path() / "sign_state";
   write_with_mode(target, "theirs", 0644);
@@ -92,7 +66,7 @@ TEST(WritePrivateFile, ReplacesASymlinkInsteadOfWritingThroughIt) {
 }
 
 TEST(WritePrivateFile, KeepsAnExistingFileUnlessAskedToReplaceIt) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path f = dir.path() / "node_key";
   ASSERT_TRUE(write_private_file(f, "one", false));
   EXPECT_FALSE(write_private_file(f, "two", false));
@@ -102,7 +76,7 @@ TEST(WritePrivateFile, KeepsAnExistingFileUnlessAskedToReplaceIt) {
 // ---- read_private_file ----
 
 TEST(ReadPrivateFile, RefusesAFileReadableByOthersNamingThePathAndTheChmod) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path f = dir.path() / "node_key";
   write_with_mode(f, "secret", 0644);
   auto r = read_private_file(f, 100, "node key");
@@ -114,7 +88,7 @@ TEST(ReadPrivateFile, RefusesAFileReadableByOthersNamingThePathAndTheChmod) {
 }
 
 TEST(ReadPrivateFile, RefusesGroupReadAndOtherWriteBitsToo) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path f = dir.path() / "keystore.json";
   for (mode_t m : {0640, 0602, 0610, 0700 | 0001}) {
     write_with_mode(f, "{}", m);
@@ -128,7 +102,7 @@ TEST(ReadPrivateFile, RefusesGroupReadAndOtherWriteBitsToo) {
 }
 
 TEST(ReadPrivateFile, RefusesASymlinkEvenToAPrivateFile) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path target = dir.path() / "real_key";
   const fs::path link = dir.path() / "node_key";
   write_with_mode(target, "secret", 0600);
@@ -141,7 +115,7 @@ TEST(ReadPrivateFile, RefusesASymlinkEvenToAPrivateFile) {
 }
 
 TEST(ReadPrivateFile, RefusesADirectoryAndAFifoWithoutBlocking) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path fifo = dir.path() / "fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   for (const fs::path& p : {dir.path(), fifo}) {
@@ -153,7 +127,7 @@ TEST(ReadPrivateFile, RefusesADirectoryAndAFifoWithoutBlocking) {
 
 TEST(ReadPrivateFile, RefusesAFileOwnedByAnotherUser) {
   if (::geteuid() != 0) GTEST_SKIP() << "giving a file to another uid needs root";
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path f = dir.path() / "node_key";
   write_with_mode(f, "secret", 0600);
   ASSERT_EQ(::chown(f.c_str(), 65534, 65534), 0);
@@ -164,7 +138,7 @@ TEST(ReadPrivateFile, RefusesAFileOwnedByAnotherUser) {
 }
 
 TEST(ReadPrivateFile, SaysNotFoundAndRefusesAFileAboveTheLimit) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path f = dir.path() / "sign_state";
   auto missing = read_private_file(f, 10, "sign state");
   ASSERT_FALSE(missing);
@@ -178,7 +152,7 @@ TEST(ReadPrivateFile, SaysNotFoundAndRefusesAFileAboveTheLimit) {
 // ---- data directories ----
 
 TEST(CreatePrivateDir, CreatesTheDirectoryAndMissingParents0700UnderUmask000) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path d = dir.path() / "a" / "b" / "datadir";
   {
     ScopedUmask u(0);
@@ -191,7 +165,7 @@ TEST(CreatePrivateDir, CreatesTheDirectoryAndMissingParents0700UnderUmask000) {
 }
 
 TEST(CreatePrivateDir, GivesExactly0700EvenWhenTheUmaskTakesOwnerBits) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path d = dir.path() / "datadir";
   {
     ScopedUmask u(0277);
@@ -201,7 +175,7 @@ TEST(CreatePrivateDir, GivesExactly0700EvenWhenTheUmaskTakesOwnerBits) {
 }
 
 TEST(CreatePrivateDir, RefusesAnExistingDirectoryOthersCanWriteNamingTheChmod) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path d = dir.path() / "datadir";
   fs::create_directory(d);
   ASSERT_EQ(::chmod(d.c_str(), 0777), 0);
@@ -214,7 +188,7 @@ TEST(CreatePrivateDir, RefusesAnExistingDirectoryOthersCanWriteNamingTheChmod) {
 }
 
 TEST(CreatePrivateDir, AcceptsAnExisting0755DirectoryAndASymlinkToAPrivateOne) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   const fs::path d = dir.path() / "datadir";
   fs::create_directory(d);
   ASSERT_EQ(::chmod(d.c_str(), 0755), 0);
@@ -225,7 +199,7 @@ TEST(CreatePrivateDir, AcceptsAnExisting0755DirectoryAndASymlinkToAPrivateOne) {
 }
 
 TEST(CheckPrivateDir, SaysAMissingDirectoryDoesNotExistAndAFileIsNotADirectory) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   Status missing = check_private_dir(dir.path() / "nope", "datadir");
   EXPECT_EQ(code_of(missing), PrivateFileError::kNotFound);
   EXPECT_THAT(missing.message(), HasSubstr("does not exist"));
@@ -235,7 +209,7 @@ TEST(CheckPrivateDir, SaysAMissingDirectoryDoesNotExistAndAFileIsNotADirectory) 
 }
 
 TEST(CreateDirs0700, LeavesExistingDirectoriesAsTheyAre) {
-  TempDirectory dir;
+  TempDirectory dir{"swarmchain-private-file"};
   ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
   {
     ScopedUmask u(0);

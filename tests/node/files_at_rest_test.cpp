@@ -15,30 +15,21 @@
 #include "node/sign_state.h"
 #include "node/testnet_cmd.h"
 #include "tests/chain/test_util.h"
+#include "tests/common/temp_files.h"
 
 namespace swarmchain::test {
 namespace {
+
+using test_files::TempDirectory;
+using test_files::ScopedUmask;
+using test_files::mode_of;
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 constexpr uint64_t kNow = 1'700'000'000'000ULL;
 
-// Sets the umask for its scope, so a failing assertion cannot leak it into other tests.
-class ScopedUmask {
- public:
-  explicit ScopedUmask(mode_t m) : old_(::umask(m)) {}
-  ~ScopedUmask() { ::umask(old_); }
 
- private:
-  mode_t old_;
-};
-
-mode_t mode_of(const fs::path& p) {
-  struct stat st {};
-  EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
-  return st.st_mode & 07777;
-}
 
 void chmod_or_fail(const fs::path& p, mode_t m) { ASSERT_EQ(::chmod(p.c_str(), m), 0) << p; }
 
