@@ -121,8 +121,15 @@ HttpReply HttpRouter::route(const HttpRequest& req, const boost::asio::ip::addre
     }
     return json_rpc(req, caller, seconds_so_far);
   }
-  if (path == "/health") return only(http::verb::get, "GET").value_or(health());
-  if (path == "/metrics") return only(http::verb::get, "GET").value_or(metrics());
+  // Not value_or(health()): that would run the provider for a request it then refuses.
+  if (path == "/health") {
+    if (auto r = only(http::verb::get, "GET")) return *r;
+    return health();
+  }
+  if (path == "/metrics") {
+    if (auto r = only(http::verb::get, "GET")) return *r;
+    return metrics();
+  }
   return text_reply(404, "not found: the JSON-RPC endpoint is POST /json_rpc");
 }
 
