@@ -117,7 +117,7 @@ bool SigCache::verify(const PubKey& pk, const Hash& digest, const Signature& sig
 bool SigCache::valid_key(const PubKey& pk) {
   const Key k = key_of(pk);
   if (contains_key(k)) {
-    hits_.fetch_add(1, std::memory_order_relaxed);
+    key_hits_.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
   key_checks_.fetch_add(1, std::memory_order_relaxed);
@@ -132,6 +132,7 @@ SigCache::Stats SigCache::stats() const {
   s.verifies = verifies_.load(std::memory_order_relaxed);
   s.rejected = rejected_.load(std::memory_order_relaxed);
   s.evictions = evictions_.load(std::memory_order_relaxed);
+  s.key_hits = key_hits_.load(std::memory_order_relaxed);
   s.key_checks = key_checks_.load(std::memory_order_relaxed);
   return s;
 }

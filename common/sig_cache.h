@@ -70,6 +70,7 @@ class SigCache {
     uint64_t verifies = 0;   // ed25519 verifies verify() ran (misses)
     uint64_t rejected = 0;   // of those, signatures that did not verify (never cached)
     uint64_t evictions = 0;  // valid entries dropped to make room
+    uint64_t key_hits = 0;   // valid_key() answered from the cache
     uint64_t key_checks = 0; // is_valid_public_key checks valid_key() ran (misses)
   };
   Stats stats() const;
@@ -97,7 +98,8 @@ class SigCache {
   std::size_t bucket_mask_ = 0;
   std::unique_ptr<std::mutex[]> stripes_;  // bucket b is guarded by stripes_[b % kStripes]
   std::atomic<std::size_t> occupied_{0};
-  std::atomic<uint64_t> hits_{0}, verifies_{0}, rejected_{0}, evictions_{0}, key_checks_{0};
+  std::atomic<uint64_t> hits_{0}, verifies_{0}, rejected_{0}, evictions_{0}, key_hits_{0},
+      key_checks_{0};
 };
 
 // Verifies through `cache` when there is one, else a plain ed25519 verify.
