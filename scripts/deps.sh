@@ -5,7 +5,9 @@ PKGS=(build-essential cmake pkg-config
       librocksdb-dev libsodium-dev libboost-dev
       libcpp-httplib-dev nlohmann-json3-dev
       libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
-      libspdlog-dev libfmt-dev curl)
+      libspdlog-dev libfmt-dev curl
+      clang libclang-rt-14-dev
+      llvm-14)  # llvm-symbolizer: sanitizer reports with file:line (scripts/sanitize.sh)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
