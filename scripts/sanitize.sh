@@ -58,7 +58,16 @@ fi
 
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" "${common_cmake[@]}" "${cmake_mode[@]}" \
   ${cmake_args[@]+"${cmake_args[@]}"}
-cmake --build "$BUILD_DIR" -j"${SWARMCHAIN_BUILD_JOBS:-$(nproc)}"
+jobs=-j"${SWARMCHAIN_BUILD_JOBS:-$(nproc)}"
+if [ "$mode" = thread ]; then
+  # Only what the selected areas run: their test executables and the binaries they start.
+  targets=$(cmake --build "$BUILD_DIR" --target help | grep -oE '\b(p2p|rpc|node)_[a-z0-9_]+' |
+            sort -u)
+  # shellcheck disable=SC2086 # one target per word
+  cmake --build "$BUILD_DIR" "$jobs" --target swarmchaind swarmchain-wallet $targets
+else
+  cmake --build "$BUILD_DIR" "$jobs"
+fi
 
 export SWARMCHAIN_SOAK_SECONDS=${SWARMCHAIN_SOAK_SECONDS:-20}
 # --timeout 900: a sanitized test runs 2 to 10 times slower than in the plain tree.
