@@ -4,9 +4,22 @@ set(SWARMCHAIN_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wo
 if(SWARMCHAIN_WERROR)
   list(APPEND SWARMCHAIN_WARNINGS -Werror)
 endif()
+
+# Sanitizers (docs/testing.md, scripts/sanitize.sh). They apply to every target, tests included.
+# -fno-sanitize-recover: a UBSan report aborts, so ctest sees the test fail instead of a line in
+# its log that nobody reads.
+if(SWARMCHAIN_SANITIZE AND SWARMCHAIN_TSAN)
+  message(FATAL_ERROR "SWARMCHAIN_SANITIZE (ASan+UBSan) and SWARMCHAIN_TSAN cannot be combined: "
+                      "configure two build trees (scripts/sanitize.sh address / thread)")
+endif()
 if(SWARMCHAIN_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
-  add_link_options(-fsanitize=address,undefined)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined -fno-sanitize-recover=all)
+endif()
+if(SWARMCHAIN_TSAN)
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
 endif()
 
 # swarmchain_module(<name> SOURCES ... DEPS ...): one static library per top-level folder.
@@ -30,6 +43,19 @@ function(swarmchain_test name)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
+  if(SWARMCHAIN_SANITIZE OR SWARMCHAIN_TSAN)
+    math(EXPR T_TIMEOUT "${T_TIMEOUT} * 3")  # sanitized code runs 2 to 10 times slower
+  endif()
   gtest_discover_tests(${name} PROPERTIES LABELS "${T_LABEL}" TIMEOUT ${T_TIMEOUT}
-                       DISCOVERY_TIMEOUT 60)
+                       DISCOVERY_TIMEOUT 60 TEST_LIST ${name}_TESTS)
+  # A second label names the area (the executable's prefix: p2p, rpc, node, ...), so that
+  # `ctest -L '^p2p$'` runs one area (scripts/sanitize.sh thread does). It is set by a file
+  # ctest reads after the discovered tests: CMake 3.25 flattens a list given in PROPERTIES.
+  string(REGEX MATCH "^[a-z0-9]+" area ${name})
+  set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_area_label.cmake)
+  file(WRITE ${labels_file}
+       "foreach(t IN LISTS ${name}_TESTS)\n"
+       "  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${T_LABEL};${area}\")\n"
+       "endforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
 endfunction()

@@ -24,8 +24,7 @@ namespace {
 class Scenario {
  public:
   Scenario(uint64_t seed, const ScenarioOptions& opt)
-      : seed_(seed),
-        opt_(opt),
+      : opt_(opt),
         genesis_(sim_genesis(opt.nodes)),
         chain_id_(genesis_.chain_id()),
         plan_(make_fault_plan(derive_seed(seed, 2), opt.nodes, fault_options())),
@@ -68,7 +67,6 @@ class Scenario {
   bool deregistered(const PubKey& pk) const;
   std::string node_states() const;
 
-  uint64_t seed_;
   ScenarioOptions opt_;
   Genesis genesis_;
   Hash chain_id_;
