@@ -177,6 +177,8 @@ TEST(NetTest, ANodeOnAnotherGenesisIsRefused) {
       30s))
       << net.log(0) << "\n--- the stranger ---\n"
       << net.log(stranger);
+  // Node 0 may log the refusal before the stranger's RPC server listens.
+  ASSERT_TRUE(wait_until([&] { return bool(net.info(stranger)); }, 10s)) << net.log(stranger);
   auto info = net.info(stranger);
   ASSERT_TRUE(info);
   EXPECT_EQ((*info)["peers"], 0);
