@@ -18,18 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-bool port_free(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
-
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -39,17 +27,6 @@ std::vector<std::string> lines(const std::string& text) {
 }
 
 }  // namespace
-
-uint16_t free_port_range(std::size_t count) {
-  std::mt19937 rng(std::random_device{}());
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    const auto base = static_cast<uint16_t>(20000 + rng() % 35000);
-    bool ok = true;
-    for (std::size_t i = 0; i < count && ok; ++i) ok = port_free(static_cast<uint16_t>(base + i));
-    if (ok) return base;
-  }
-  return 0;
-}
 
 LocalNet::LocalNet(std::size_t nodes, const std::string& name) {
   dir_ = make_temp_dir(name);

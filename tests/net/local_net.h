@@ -78,7 +78,5 @@ class LocalNet {
   std::vector<Node> nodes_;
 };
 
-// A base port b such that b .. b + count - 1 are free on 127.0.0.1 right now.
-uint16_t free_port_range(std::size_t count);
 
 }  // namespace swarmchain::test

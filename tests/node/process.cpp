@@ -96,18 +96,37 @@ int Process::wait(std::chrono::milliseconds timeout) {
   return decode_status(status_);
 }
 
-uint16_t free_port() {
+namespace {
+
+bool port_free(uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(port);
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
 }
+
+}  // namespace
+
+// Below Linux's ephemeral range (32768 and up): a port from that range can be taken by some
+// process's outbound connection while the node that listens on it is down for a restart.
+uint16_t free_port_range(std::size_t count) {
+  constexpr unsigned kLow = 10000, kHigh = 32768;
+  std::mt19937 rng(std::random_device{}());
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const auto base = static_cast<uint16_t>(kLow + rng() % (kHigh - kLow - count));
+    bool ok = true;
+    for (std::size_t i = 0; i < count && ok; ++i) ok = port_free(static_cast<uint16_t>(base + i));
+    if (ok) return base;
+  }
+  return 0;
+}
+
+uint16_t free_port() { return free_port_range(1); }
 
 std::filesystem::path make_temp_dir(const std::string& prefix) {
   std::random_device rd;

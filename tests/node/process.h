@@ -43,7 +43,9 @@ class Process {
   bool reaped_ = false;
 };
 
+// Free loopback ports outside the ephemeral range: one, or `count` consecutive ones (0 if none).
 uint16_t free_port();
+uint16_t free_port_range(std::size_t count);
 std::filesystem::path make_temp_dir(const std::string& prefix);
 std::string read_text(const std::filesystem::path& p);
 

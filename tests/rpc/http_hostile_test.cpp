@@ -260,16 +260,20 @@ TEST_F(HostileTest, ConnectionsOverTheCapsAreAnswered503) {
   serve(o);
   RawHttp a = connect(), b = connect();
   ASSERT_TRUE(a.send("P") && b.send("P"));  // both accepted and counted
-  for (int i = 0; i < 50 && server->open_connections() < 2; ++i) std::this_thread::sleep_for(milliseconds(10));
+  for (int i = 0; i < 200 && server->open_connections() < 2; ++i) std::this_thread::sleep_for(milliseconds(10));
   RawHttp third = connect();
   auto r = third.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_NE(r->body.find("too many connections from 127.0.0.1"), std::string::npos) << r->body;
   EXPECT_TRUE(served("127.0.0.2"));  // another address has its own share
+  // That connection's slot is freed when its session ends, a moment after the answer.
+  for (int i = 0; i < 200 && server->open_connections() > 2; ++i) std::this_thread::sleep_for(milliseconds(10));
+  ASSERT_EQ(server->open_connections(), 2u);
   RawHttp d = connect("127.0.0.3");
   ASSERT_TRUE(d.send("P"));
-  for (int i = 0; i < 50 && server->open_connections() < 3; ++i) std::this_thread::sleep_for(milliseconds(10));
+  for (int i = 0; i < 200 && server->open_connections() < 3; ++i) std::this_thread::sleep_for(milliseconds(10));
+  ASSERT_EQ(server->open_connections(), 3u);
   RawHttp fourth = connect("127.0.0.4");
   auto over = fourth.read_response();
   ASSERT_TRUE(over);
