@@ -454,6 +454,16 @@ std::optional<Tx> Mempool::get(const TxId& id) const {
   return by_sender_.at(found->second.first).at(found->second.second).tx;
 }
 
+std::optional<TxId> Mempool::pending_registration(const PubKey& sn) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [sender, txs] : by_sender_)
+    for (const auto& [nonce, e] : txs)
+      if (const auto* r = std::get_if<RegisterNodePayload>(&e.tx.payload);
+          r && r->registration.sn_pubkey == sn)
+        return e.id;
+  return std::nullopt;
+}
+
 // committed nonce + pending count. Written as max(committed, last pending + 1) so that stale
 // entries (state newer than the pool) or a state behind the pool still give a usable nonce.
 uint64_t Mempool::next_nonce(const PubKey& sender, const ChainState& committed) const {

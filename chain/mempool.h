@@ -154,6 +154,9 @@ class Mempool {
   std::size_t clear();
   bool contains(const TxId& id) const;
   std::optional<Tx> get(const TxId& id) const;
+  // The pending register_node tx of service node `sn`, if any (RPC: "registration pending").
+  // O(pending paid txs), copies nothing.
+  std::optional<TxId> pending_registration(const PubKey& sn) const;
   // The nonce a wallet should use next: the committed nonce + the sender's pending txs.
   uint64_t next_nonce(const PubKey& sender, const ChainState& committed) const;
   // A fee likely to be admitted and selected soon (rule in mempool.cpp).

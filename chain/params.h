@@ -85,6 +85,8 @@ struct GenesisServiceNode {
   friend bool operator==(const GenesisServiceNode&, const GenesisServiceNode&) = default;
 };
 
+enum class GenesisJsonError { kSyntax = 1, kContent, kFile };
+
 struct Genesis {
   std::string network = "dev";
   uint64_t genesis_time_ms = 0;
@@ -97,6 +99,10 @@ struct Genesis {
   Hash chain_id() const;
   Status validate() const;
 
+  // JSON form (chain/genesis_json.cpp). from_json's errors are GenesisJsonError kSyntax
+  // ("line L column C: what is wrong") or kContent (the key path, e.g. "accounts[2].balance is
+  // negative (-1) ..."); load() puts "genesis <path>" in front and tells a missing file, a
+  // directory and an unreadable file (with the OS's reason) apart.
   std::string to_json() const;
   static Expected<Genesis> from_json(std::string_view text);
   static Expected<Genesis> load(const std::filesystem::path& path);

@@ -38,19 +38,38 @@ void remove_temp_files(const fs::path& dir) {
       fs::remove(e.path(), ec);
   }
 }
+// The dev-account keystores an existing devnet has: account-1.json, account-2.json, ... up to
+// the first one missing.
+std::size_t count_dev_accounts(const fs::path& dir) {
+  std::error_code ec;
+  std::size_t n = 0;
+  while (fs::exists(dir / dev_account_file(n + 1), ec)) ++n;
+  return n;
+}
 }  // namespace
 
+std::string dev_account_file(std::size_t i) { return "account-" + std::to_string(i) + ".json"; }
+
 Expected<DevSetup> ensure_dev_datadir(const fs::path& datadir, std::size_t dev_accounts,
-                                      uint64_t now_ms) {
+                                      uint64_t now_ms, const DevProgress& progress) {
   DevSetup out;
   out.genesis_path = datadir / "genesis.json";
   out.wallet_path = datadir / "dev-wallet.json";
+  out.accounts_dir = datadir / "dev-accounts";
   out.password = kDevPassword;
   std::error_code ec;
   if (fs::exists(out.genesis_path, ec)) {
     auto addr = Keystore::read_address(out.wallet_path);
     if (!addr) return unexpected(addr.error());
     out.wallet_address = *addr;
+    out.accounts = count_dev_accounts(out.accounts_dir);
+    if (dev_accounts > 0)
+      out.accounts_ignored =
+          "--dev-accounts " + std::to_string(dev_accounts) + " is ignored: the devnet in " +
+          datadir.string() + " already exists, with " + std::to_string(out.accounts) +
+          " dev account(s), and its genesis is written once. For " +
+          std::to_string(dev_accounts) + ", move " + datadir.string() +
+          " away (or give another --datadir) and start again";
     return out;
   }
   if (fs::exists(datadir / "chain", ec))
@@ -82,11 +101,12 @@ Expected<DevSetup> ensure_dev_datadir(const fs::path& datadir, std::size_t dev_a
     if (Status s = create_dirs_0700(datadir / "dev-accounts"); !s) return unexpected(std::move(s));
   }
   for (std::size_t i = 1; i <= dev_accounts; ++i) {
-    auto pk = reuse_or_create_keystore(datadir / "dev-accounts" /
-                                       ("account-" + std::to_string(i) + ".json"));
+    auto pk = reuse_or_create_keystore(out.accounts_dir / dev_account_file(i));
     if (!pk) return unexpected(pk.error());
     g.accounts.push_back({*pk, Amount::coins(kDevAccountCoins)});
+    if (progress) progress(i, dev_accounts);
   }
+  out.accounts = dev_accounts;
   g.service_nodes.push_back({node_key->pubkey(), *wallet, g.params.staking_requirement});
   if (Status s = g.validate(); !s) return unexpected(std::move(s));
   // Last: genesis.json marks the datadir complete.

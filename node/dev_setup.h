@@ -16,7 +16,9 @@
 // atomically itself (chain/store.h).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "common/expected.h"
@@ -31,13 +33,26 @@ struct DevSetup {
   bool created = false;  // true on the first start (also one that completes a half-made datadir)
   bool resumed = false;  // the datadir was left half made by an interrupted first start
   std::string note;      // for the operator when resumed
+  std::filesystem::path accounts_dir;  // <datadir>/dev-accounts: account-1.json .. account-N.json
+  std::size_t accounts = 0;            // N: the dev-account keystores the devnet has
+  // Set when --dev-accounts was given for a devnet that already exists: it is ignored (the
+  // genesis, which funds them, is written once), and this says so and how to get them.
+  std::string accounts_ignored;
 };
+
+// Called after each dev-account keystore is ready (done of total), for a progress line: each
+// one runs a password KDF, so 1,000 of them take a while.
+using DevProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 inline constexpr const char* kDevPassword = "dev";
 inline constexpr uint64_t kDevWalletCoins = 1'000'000;
 inline constexpr uint64_t kDevAccountCoins = 100'000;
 
 Expected<DevSetup> ensure_dev_datadir(const std::filesystem::path& datadir,
-                                      std::size_t dev_accounts, uint64_t now_ms);
+                                      std::size_t dev_accounts, uint64_t now_ms,
+                                      const DevProgress& progress = {});
+
+// "account-<i>.json", the file name of dev account i (1-based) in DevSetup::accounts_dir.
+std::string dev_account_file(std::size_t i);
 
 }  // namespace swarmchain

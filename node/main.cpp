@@ -14,7 +14,9 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -22,11 +24,15 @@
 
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "common/did_you_mean.h"
 #include "common/hex.h"
+#include "common/host_port.h"
 #include "common/private_file.h"
+#include "node/datadir_lock.h"
 #include "node/dev_setup.h"
 #include "node/node.h"
 #include "node/node_key.h"
+#include "node/port_probe.h"
 #include "node/registration_cmd.h"
 #include "node/replay_cmd.h"
 #include "node/status_cmd.h"
@@ -36,18 +42,39 @@ using namespace swarmchain;
 
 namespace {
 
-bool parse_host_port(const std::string& text, std::string& host, uint16_t& port) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  host = text.substr(0, colon);
-  try {
-    std::size_t used = 0;
-    unsigned long p = std::stoul(text.substr(colon + 1), &used);
-    if (used != text.size() - colon - 1 || p > 65535) return false;
-    port = static_cast<uint16_t>(p);
-  } catch (...) {
+// Exit codes (docs/operator.md "Exit codes"): 2 when the command line is wrong, 1 when the
+// command could not do what it was asked, 0 otherwise.
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// A CLI11 parse error as a usage error (exit 2); --help and --version exit 0. A word that is not
+// a command ("blance") is named with the closest command.
+int usage_error(CLI::App& app, const CLI::ParseError& e) {
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    const std::vector<std::string> extras = app.remaining();
+    if (!extras.empty() && !extras.front().empty() && extras.front().front() != '-') {
+      std::vector<std::string> commands;
+      for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        commands.push_back(sub->get_name());
+      std::cerr << "error: " << unknown_command_message(extras.front(), commands)
+                << "; run swarmchaind --help for the commands\n";
+      return kExitUsage;
+    }
+  }
+  const int code = app.exit(e);
+  return code == 0 ? 0 : kExitUsage;
+}
+
+// host:port of a flag into `host` and `port`; prints the error and returns false when bad.
+bool parse_flag_address(const std::string& text, const char* flag, std::string& host,
+                        uint16_t& port) {
+  auto hp = parse_host_port(text, flag);
+  if (!hp) {
+    std::cerr << "error: " << hp.error().message() << "\n";
     return false;
   }
+  host = hp->host;
+  port = hp->port;
   return true;
 }
 
@@ -116,6 +143,41 @@ int run_keygen(const std::filesystem::path& datadir) {
   std::cout << "node key written to " << (datadir / "node_key").string() << " (mode 0600)\n"
             << "public key: " << to_hex(kp->pubkey()) << "\n";
   return 0;
+}
+
+// --dev's setup and what it prints: where the devnet, the dev wallet and the dev accounts are,
+// and their password; a progress line while dev-account keystores are made.
+bool run_dev_setup(const std::filesystem::path& datadir, std::size_t dev_accounts) {
+  namespace fs = std::filesystem;
+  const std::size_t step = std::max<std::size_t>(1, dev_accounts / 10);
+  bool announced = false;
+  auto progress = [&](std::size_t done, std::size_t total) {
+    if (!announced)
+      std::cout << "creating " << total << " dev account keystores in "
+                << fs::absolute(datadir / "dev-accounts").string() << " ..." << std::endl;
+    announced = true;
+    if (done % step == 0 || done == total)
+      std::cout << "  " << done << "/" << total << " dev accounts" << std::endl;
+  };
+  auto setup = ensure_dev_datadir(datadir, dev_accounts, SystemClock().now_ms(), progress);
+  if (!setup) {
+    std::cerr << "error: " << setup.error().message() << "\n";
+    return false;
+  }
+  if (!setup->note.empty()) std::cout << "note: " << setup->note << "\n";
+  std::cout << (setup->created ? "created" : "using") << " devnet in "
+            << fs::absolute(datadir).string() << "\n"
+            << "dev wallet keystore: " << fs::absolute(setup->wallet_path).string() << "\n"
+            << "dev wallet password: " << setup->password << "\n"
+            << "dev wallet address:  " << setup->wallet_address << "\n";
+  if (setup->accounts > 0)
+    std::cout << "dev accounts:        " << setup->accounts << " keystores, "
+              << fs::absolute(setup->accounts_dir / dev_account_file(1)).string()
+              << (setup->accounts > 1 ? " .. " + dev_account_file(setup->accounts) : "")
+              << " (password " << setup->password << ")\n";
+  if (!setup->accounts_ignored.empty()) std::cout << "note: " << setup->accounts_ignored << "\n";
+  std::cout << std::flush;
+  return true;
 }
 
 }  // namespace
@@ -241,7 +303,11 @@ int main(int argc, char** argv) {
   std::string rp_datadir, rp_genesis;
   replay->add_option("--datadir", rp_datadir, "The node's data directory")->required();
   replay->add_option("--genesis", rp_genesis, "Genesis file (default: <datadir>/genesis.json)");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return usage_error(app, e);
+  }
 
   if (!crypto_init()) {
     std::cerr << "error: libsodium failed to initialise\n";
@@ -257,6 +323,17 @@ int main(int argc, char** argv) {
     return run_prepare_registration(reg);
   }
   if (*replay) {
+    // A running node's store must not be read under it: the same lock as the node's.
+    std::optional<DatadirLock> held;
+    std::error_code ec;
+    if (std::filesystem::is_directory(rp_datadir, ec)) {
+      auto l = DatadirLock::acquire(rp_datadir);
+      if (!l) {
+        std::cerr << "error: " << l.error().message() << "\n";
+        return kExitFailure;
+      }
+      held.emplace(std::move(*l));
+    }
     rp.datadir = rp_datadir;
     rp.genesis = rp_genesis;
     return run_replay(rp);
@@ -276,29 +353,25 @@ int main(int argc, char** argv) {
   cfg.rpc_public = rpc_public;
   cfg.rpc_allow_hosts = rpc_allow_hosts;
   cfg.rpc_rate_per_s = rpc_rate;
-  if (!parse_host_port(rpc_bind, cfg.rpc_host, cfg.rpc_port)) {
-    std::cerr << "error: --rpc-bind must be host:port, got \"" << rpc_bind << "\"\n";
-    return 2;
-  }
+  if (!parse_flag_address(rpc_bind, "--rpc-bind", cfg.rpc_host, cfg.rpc_port)) return kExitUsage;
   cfg.rpc_threads = rpc_threads;
   cfg.min_free_disk_bytes = min_free_disk_mb << 20;
   cfg.verify_nice = verify_nice;
   cfg.p2p_enabled = !dev || !p2p_bind.empty();
-  if (!p2p_bind.empty() && !parse_host_port(p2p_bind, cfg.p2p_host, cfg.p2p_port)) {
-    std::cerr << "error: --p2p-bind must be host:port, got \"" << p2p_bind << "\"\n";
-    return 2;
-  }
+  if (!p2p_bind.empty() && !parse_flag_address(p2p_bind, "--p2p-bind", cfg.p2p_host, cfg.p2p_port))
+    return kExitUsage;
   for (const auto& p : peers) {
     std::string host;
     uint16_t port = 0;
-    if (!parse_host_port(p, host, port) || port == 0) {
-      std::cerr << "error: --peer must be host:port, got \"" << p << "\"\n";
-      return 2;
+    if (!parse_flag_address(p, "--peer", host, port)) return kExitUsage;
+    if (port == 0) {
+      std::cerr << "error: --peer " << p << ": port 0 cannot be dialled\n";
+      return kExitUsage;
     }
   }
   if (!peers.empty() && !cfg.p2p_enabled) {
     std::cerr << "error: --peer needs p2p: with --dev, also give --p2p-bind\n";
-    return 2;
+    return kExitUsage;
   }
   cfg.peers = peers;
   if (!public_ip.empty()) {
@@ -306,35 +379,60 @@ int main(int argc, char** argv) {
     if (!ip) {
       std::cerr << "error: --public-ip must be a dotted IPv4 address, got \"" << public_ip
                 << "\"\n";
-      return 2;
+      return kExitUsage;
     }
     cfg.contact.public_ip = *ip;
   }
   cfg.contact.storage_port = storage_port;
   cfg.contact.storage_lmq_port = storage_lmq_port;
-  if (dev) {
-    cfg.datadir = datadir.empty() ? "swarmchain-dev" : datadir;
-    auto setup = ensure_dev_datadir(cfg.datadir, dev_accounts, SystemClock().now_ms());
-    if (!setup) {
-      std::cerr << "error: " << setup.error().message() << "\n";
-      return 1;
-    }
-    if (!genesis.empty()) std::cerr << "note: --genesis is ignored with --dev\n";
-    std::cout << (setup->created ? "created" : "using") << " devnet in "
-              << std::filesystem::absolute(cfg.datadir).string() << "\n"
-              << "dev wallet keystore: " << std::filesystem::absolute(setup->wallet_path).string()
-              << "\n"
-              << "dev wallet password: " << setup->password << "\n"
-              << "dev wallet address:  " << setup->wallet_address << "\n"
-              << std::flush;
-  } else {
-    if (datadir.empty()) {
-      std::cerr << "error: --datadir is required (or use --dev for a one-node devnet)\n";
-      return 2;
-    }
-    cfg.datadir = datadir;
-    cfg.genesis_path = genesis;
+  if (!dev && datadir.empty()) {
+    std::cerr << "error: --datadir is required (or use --dev for a one-node devnet)\n";
+    return kExitUsage;
   }
+  cfg.datadir = dev && datadir.empty() ? "swarmchain-dev" : datadir;
+  if (!dev) cfg.genesis_path = genesis;
+
+  // Before anything is printed or written: the datadir is ours (another node's would fail
+  // later, after a banner, in RocksDB's words) and the ports are free (so --dev does not leave
+  // a devnet it cannot run). A datadir that does not exist yet is locked once made.
+  std::optional<DatadirLock> lock;
+  std::error_code ec;
+  auto take_lock = [&]() -> bool {
+    auto l = DatadirLock::acquire(cfg.datadir);
+    if (!l) {
+      std::cerr << "error: " << l.error().message() << "\n";
+      return false;
+    }
+    lock.emplace(std::move(*l));
+    return true;
+  };
+  if (std::filesystem::exists(cfg.datadir, ec)) {
+    // Whose it is and its mode first: a lock file must not be made in someone else's datadir.
+    if (Status s = check_private_dir(cfg.datadir, "datadir"); !s) {
+      std::cerr << "error: " << s.message() << "\n";
+      return kExitFailure;
+    }
+    if (!take_lock()) return kExitFailure;
+  }
+  Status ports = check_listen_address(cfg.rpc_host, cfg.rpc_port, "--rpc-bind");
+  if (ports && cfg.p2p_enabled && cfg.p2p_port != 0)
+    ports = check_listen_address(cfg.p2p_host, cfg.p2p_port, "--p2p-bind");
+  if (!ports) {
+    std::cerr << "error: " << ports.message() << "\n";
+    return kExitFailure;
+  }
+  if (dev) {
+    if (!lock) {
+      if (Status s = create_private_dir(cfg.datadir, "dev datadir"); !s) {
+        std::cerr << "error: " << s.message() << "\n";
+        return kExitFailure;
+      }
+      if (!take_lock()) return kExitFailure;
+    }
+    if (!run_dev_setup(cfg.datadir, dev_accounts)) return kExitFailure;
+    if (!genesis.empty()) std::cerr << "note: --genesis is ignored with --dev\n";
+  }
+  // Without --dev, a datadir that does not exist is refused by Node::open, saying how to make it.
 
   // Block the stop signals in every thread; the main thread waits for them below.
   sigset_t stop_signals;
@@ -354,21 +452,23 @@ int main(int argc, char** argv) {
   auto node = Node::open(cfg);
   if (!node) {
     spdlog::error("{}", node.error().message());
-    return 1;
+    return kExitFailure;
   }
   if (Status s = (*node)->start(); !s) {
     spdlog::error("{}", s.message());
-    return 1;
+    return kExitFailure;
   }
   int sig = 0;
   sigwait(&stop_signals, &sig);
   if (!fatal) spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
   (*node)->stop();
+  const ChainTip tip = (*node)->chain().tip();  // nothing commits after stop()
   node->reset();  // closes the chain store
   if (fatal) {
     spdlog::error("stopped: the node's disk failed (see above); exit code 1");
-    return 1;
+    return kExitFailure;
   }
-  spdlog::info("stopped cleanly");
+  // Empty blocks are logged at debug: this line says where the chain stopped.
+  spdlog::info("stopped cleanly at height {} hash {}", tip.header.height.value, to_hex(tip.hash));
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "common/hex.h"
+#include "common/host_port.h"
 #include "common/parallel.h"
 #include "common/private_file.h"
 #include "node/admin_api.h"
@@ -153,7 +154,7 @@ Status Node::start_p2p() {
       hc, key_, [this](std::function<void(Driver&)> fn) { on_strand(std::move(fn)); },
       [this] { return chain_->tip().header.height.value; }, mempool_.get());
   if (Status s = p2p->start(); !s) return s;
-  spdlog::info("p2p listening on {}:{}{}", config_.p2p_host, p2p->host().port(),
+  spdlog::info("p2p listening on {}{}", format_host_port(config_.p2p_host, p2p->host().port()),
                config_.peers.empty() ? " (no --peer given: waiting for others to connect)" : "");
   p2p_ = p2p.get();
   net_ = std::move(p2p);
@@ -216,7 +217,8 @@ Status Node::start() {
         auto it = last_changes_.find(pk);
         if (it == last_changes_.end()) return std::nullopt;
         return it->second;
-      });
+      },
+      mempool_.get());
   register_admin_methods(dispatcher_,
                          AdminHooks{p2p_ ? &p2p_->host() : nullptr, mempool_.get(), [this] {
                                       // After the answer is written; main's sigwait does the rest.
@@ -251,7 +253,8 @@ Status Node::start() {
     return nlohmann::json{{"status", "ok"}, {"height", tip.header.height.value}};
   });
   if (Status s = rpc_->start(); !s) return s;
-  spdlog::info("RPC listening on http://{}:{}/json_rpc", config_.rpc_host, rpc_->port());
+  spdlog::info("RPC listening on http://{}/json_rpc",
+               format_host_port(config_.rpc_host, rpc_->port()));
   loop_->post([this] {
     driver_->start();
     check_failure();
@@ -260,6 +263,7 @@ Status Node::start() {
   last_checked_height_ = chain_->tip().header.height.value;
   loop_->post_after(kStallCheckMs, [this] { check_stall(); });
   if (p2p_) loop_->post_after(kPeerTickMs, [this] { peer_tick(); });
+  loop_->post_after(kActivityTickMs, [this] { activity_tick(); });
   loop_thread_ = std::thread([this] { loop_->run(); });
   return Status::ok();
 }
@@ -414,6 +418,23 @@ void Node::log_sync_progress(const SyncProgress& sp) {
   }
 }
 
+void Node::activity_tick() {
+  const consensus::Engine& e = driver_->engine();
+  ActivityLog::Reading r;
+  r.now_ms = clock_.now_ms();
+  r.height = chain_->tip().header.height.value;
+  r.deciding_height = e.height().value;
+  r.round = e.round();
+  r.step = consensus::step_name(e.step_kind());
+  r.p2p = p2p_ != nullptr;
+  r.peers = p2p_ ? p2p_->host().peer_count() : 0;
+  r.mempool_txs = mempool_->size();
+  r.sign_refusals = driver_->stats().sign_refusals;
+  for (const LogLine& line : activity_.tick(r))
+    spdlog::log(line.info ? spdlog::level::info : spdlog::level::debug, "{}", line.text);
+  loop_->post_after(kActivityTickMs, [this] { activity_tick(); });
+}
+
 std::optional<std::string> Node::failure() const {
   std::lock_guard lock(failure_mu_);
   return failure_;
@@ -496,9 +517,11 @@ std::string Node::metrics_text() {
 
 void Node::on_block_committed(const Block& block, const CommitCertificate& cert) {
   metrics_.on_block_committed(block, cert);
-  // The driver has told the mempool and the signer; this is the node's log line.
-  spdlog::info("block {} {} txs {} round {}", block.header.height.value, to_hex(block.hash()),
-               block.txs.size(), cert.round);
+  // The driver has told the mempool and the signer; this is the node's log line (an empty
+  // block at debug: node/activity_log.h).
+  const LogLine line = activity_.on_block(block.header.height.value, to_hex(block.hash()),
+                                          block.txs.size(), cert.round);
+  spdlog::log(line.info ? spdlog::level::info : spdlog::level::debug, "{}", line.text);
 }
 
 }  // namespace swarmchain

@@ -28,6 +28,7 @@
 #include "chain/blockchain.h"
 #include "chain/mempool.h"
 #include "common/clock.h"
+#include "node/activity_log.h"
 #include "node/driver.h"
 #include "node/event_loop.h"
 #include "node/node_metrics.h"
@@ -90,6 +91,9 @@ class Node final : public ChainListener {
   void stop();
 
   uint16_t rpc_port() const { return rpc_ ? rpc_->port() : 0; }
+  // Every JSON-RPC method the node serves (after start()), ascending; docs/rpc.md documents
+  // each (tests/node/rpc_doc_test.cpp).
+  std::vector<std::string> rpc_methods() const { return dispatcher_.method_names(); }
   uint16_t p2p_port() const;
   const Blockchain& chain() const { return *chain_; }
 
@@ -122,6 +126,11 @@ class Node final : public ChainListener {
   void peer_tick();
   static constexpr uint64_t kPeerTickMs = 1'000;
   void log_sync_progress(const SyncProgress& sp);
+  // Every kActivityTickMs on the loop: round changes, sign refusals and the periodic summary
+  // (node/activity_log.h).
+  void activity_tick();
+  static constexpr uint64_t kActivityTickMs = 1'000;
+  ActivityLog activity_;  // loop thread
   explicit Node(NodeConfig c, KeyPair key) : config_(std::move(c)), key_(std::move(key)) {}
   // On the loop thread, after every call into the driver: reports a failure once.
   void check_failure();

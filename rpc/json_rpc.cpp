@@ -63,6 +63,12 @@ RpcError RpcError::internal(std::string what) {
   return {kInternalError, "internal error: " + std::move(what), nullptr};
 }
 
+RpcError RpcError::not_found(std::string what, std::string message, nlohmann::json data) {
+  if (data.is_null()) data = json::object();
+  data["what"] = std::move(what);
+  return {kNotFound, std::move(message), std::move(data)};
+}
+
 void Dispatcher::add(std::string name, Handler h, Access access) {
   assert(h && "a method needs a handler");
   add_raw(

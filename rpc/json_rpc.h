@@ -56,6 +56,11 @@ inline constexpr int kRejected = -32000;
 // kAdminOnly: an admin method (stop, ban_peer, ...) called without admin access. The HTTP server
 // grants admin access to a local client that sends the node's RPC cookie (docs/rpc.md).
 inline constexpr int kAdminOnly = -32001;
+// kNotFound: the request was well formed but what it names does not exist (a service node, a
+// block, a transaction): one code for every method, so a client tests one number. `data` is an
+// object whose "what" names the kind ("service_node", "block", "transaction") plus the key asked
+// for; the message says what to do (docs/rpc.md "Errors").
+inline constexpr int kNotFound = -32004;
 // Client-side only (RpcClient), never sent by a server: the node could not be reached, or
 // answered something that is not a JSON-RPC response.
 inline constexpr int kTransportError = -32098;
@@ -72,6 +77,9 @@ struct RpcError {
   static RpcError rejected(std::string reason, nlohmann::json data = nullptr);
   // message "internal error: <what>", code -32603.
   static RpcError internal(std::string what);
+  // code -32004; `data` gets "what": `what` added (REQUIRES: data is an object or null).
+  static RpcError not_found(std::string what, std::string message,
+                            nlohmann::json data = nlohmann::json::object());
 };
 
 using RpcResult = Expected<nlohmann::json, RpcError>;

@@ -129,8 +129,49 @@ namespace {
 using SwarmDirectoryCache = RegistrySnapshotCache<SwarmDirectory>;
 using ServiceNodeCache = RegistrySnapshotCache<ServiceNodeSnapshot>;
 
-RpcError no_node(const std::string& pubkey_text) {
-  return RpcError::invalid_params("no service node with pubkey " + pubkey_text);
+// What get_service_node_status and get_registry_proof need besides the chain, to say why a node
+// is missing.
+struct MissingNodeSources {
+  LastLivenessChange last_change;
+  const Mempool* mempool = nullptr;
+};
+
+// A node not in the registry at `tip`: -32004 with data.status "pending" (its registration waits
+// in the mempool: txid), "expired" or "deregistered" (this node saw its record leave), or
+// "unknown" (never registered, or it left before this node started).
+RpcError no_node(const std::string& text, const PubKey& pk, Height tip,
+                 const MissingNodeSources& from) {
+  json data{{"pubkey", text}, {"height", tip.value}};
+  if (const auto txid = from.mempool ? from.mempool->pending_registration(pk) : std::nullopt) {
+    data["status"] = "pending";
+    data["txid"] = to_hex(*txid);
+    return RpcError::not_found(
+        "service_node",
+        "service node " + text + " is not registered yet: its registration " + to_hex(*txid) +
+            " is pending in the mempool; it is in the registry once a block includes it "
+            "(usually the next one)",
+        std::move(data));
+  }
+  if (auto last = from.last_change ? from.last_change(pk) : std::nullopt) {
+    const LivenessEvent e = last->second.event;
+    if (e == LivenessEvent::kExpired || e == LivenessEvent::kDeregistered) {
+      data["status"] = liveness_event_name(e);
+      data["left_at_height"] = last->first.value;
+      return RpcError::not_found(
+          "service_node",
+          "service node " + text + " is no longer in the registry: " + liveness_event_name(e) +
+              " at height " + last->first.to_string() + " (" + last->second.reason +
+              "); register it again to run it",
+          std::move(data));
+    }
+  }
+  data["status"] = "unknown";
+  return RpcError::not_found(
+      "service_node",
+      "no service node with pubkey " + text + " in the registry at height " + tip.to_string() +
+          ", and no registration of it is pending: check the key (`swarmchaind keygen` printed "
+          "it), or register it (`swarmchain-wallet sn register`)",
+      std::move(data));
 }
 
 std::mt19937_64& sampling_rng() {
@@ -327,7 +368,8 @@ json liveness_json(const ServiceNode& sn, const RegistryParams& rp, Height h, ui
 }
 
 RpcResult get_service_node_status(const Blockchain& chain, const std::optional<PubKey>& own_key,
-                                  const LastLivenessChange& last_change, const json& params) {
+                                  const MissingNodeSources& sources, const json& params) {
+  const LastLivenessChange& last_change = sources.last_change;
   Params p(params);
   p.allow_only({"pubkey", "contributor"});
   const std::optional<std::string> given = p.optional_string("pubkey");
@@ -371,7 +413,7 @@ RpcResult get_service_node_status(const Blockchain& chain, const std::optional<P
                                   [&](const PubKey& m) { return m != *pk; });
     }
   });
-  if (!sn) return unexpected(no_node(text));
+  if (!sn) return unexpected(no_node(text, *pk, height, sources));
   const RegistryParams& rp = chain.executor().registry_params();
   json out = service_node_to_json(*sn);
   out["height"] = height.value;
@@ -394,7 +436,8 @@ RpcResult get_service_node_status(const Blockchain& chain, const std::optional<P
   return out;
 }
 
-RpcResult get_registry_proof(const Blockchain& chain, const json& params) {
+RpcResult get_registry_proof(const Blockchain& chain, const MissingNodeSources& sources,
+                             const json& params) {
   Params p(params);
   p.allow_only({"pubkey", "height"});
   const std::string text = p.required_string("pubkey");
@@ -416,7 +459,7 @@ RpcResult get_registry_proof(const Blockchain& chain, const json& params) {
     const ServiceNode* sn = state.registry.get(*pk);
     auto proof = state.registry.proof(*pk);
     if (!sn || !proof) {
-      error = no_node(text);
+      error = no_node(text, *pk, tip_height, sources);
       return;
     }
     json steps = json::array();
@@ -448,7 +491,9 @@ RpcResult get_registry_proof(const Blockchain& chain, const json& params) {
 }  // namespace
 
 void register_registry_methods(Dispatcher& d, const Blockchain& chain,
-                               std::optional<PubKey> own_key, LastLivenessChange last_change) {
+                               std::optional<PubKey> own_key, LastLivenessChange last_change,
+                               const Mempool* mempool) {
+  const MissingNodeSources sources{std::move(last_change), mempool};
   auto swarms = std::make_shared<SwarmDirectoryCache>(chain);
   auto nodes = std::make_shared<ServiceNodeCache>(chain);
   d.add_raw("get_service_nodes", [nodes](const json& p) { return get_service_nodes(*nodes, p); });
@@ -458,10 +503,11 @@ void register_registry_methods(Dispatcher& d, const Blockchain& chain,
   d.add("get_swarms", [&chain](const json& p) { return get_swarms(chain, p); });
   d.add("get_staking_requirement",
         [&chain](const json& p) { return get_staking_requirement(chain, p); });
-  d.add("get_service_node_status", [&chain, own_key, last_change](const json& p) {
-    return get_service_node_status(chain, own_key, last_change, p);
+  d.add("get_service_node_status", [&chain, own_key, sources](const json& p) {
+    return get_service_node_status(chain, own_key, sources, p);
   });
-  d.add("get_registry_proof", [&chain](const json& p) { return get_registry_proof(chain, p); });
+  d.add("get_registry_proof",
+        [&chain, sources](const json& p) { return get_registry_proof(chain, sources, p); });
 }
 
 }  // namespace swarmchain::rpc

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chain/blockchain.h"
+#include "chain/mempool.h"
 #include "common/height.h"
 #include <functional>
 
@@ -48,11 +49,15 @@ namespace swarmchain::rpc {
 using LastLivenessChange =
     std::function<std::optional<std::pair<Height, LivenessChange>>(const PubKey&)>;
 
-// REQUIRES: `chain` outlives `d`. `own_key`: the node's own service-node key, which
-// get_service_node_status reports on when called without a pubkey (as oxend does).
+// REQUIRES: `chain` (and `mempool` if given) outlive `d`. `own_key`: the node's own
+// service-node key, which get_service_node_status reports on when called without a pubkey (as
+// oxend does). A node not in the registry is -32004 (kNotFound) saying why: its registration is
+// pending in `mempool` (with the txid), its record expired or was deregistered (`last_change`),
+// or the key is unknown.
 void register_registry_methods(Dispatcher& d, const Blockchain& chain,
                                std::optional<PubKey> own_key = std::nullopt,
-                               LastLivenessChange last_change = {});
+                               LastLivenessChange last_change = {},
+                               const Mempool* mempool = nullptr);
 
 
 // Pubkey -> swarm over one registry state (design §5.7), with each swarm's get_swarm answer

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "chain/params.h"
 #include "common/address.h"
@@ -118,6 +120,35 @@ TEST_F(DevSetupTest, AChainWithoutGenesisIsRefusedWithAClearMessage) {
   auto s = ensure_dev_datadir(datadir, 0, 1);
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message().find("no genesis.json"), std::string::npos);
+}
+
+TEST_F(DevSetupTest, DevAccountsReportProgressAndWhereTheyAre) {
+  std::vector<std::pair<std::size_t, std::size_t>> seen;
+  auto s = ensure_dev_datadir(datadir, 3, 1'700'000'000'000,
+                              [&](std::size_t done, std::size_t total) {
+                                seen.emplace_back(done, total);
+                              });
+  ASSERT_TRUE(s) << s.error().message();
+  const std::vector<std::pair<std::size_t, std::size_t>> expected{{1, 3}, {2, 3}, {3, 3}};
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(s->accounts, 3u);
+  EXPECT_EQ(s->accounts_dir, datadir / "dev-accounts");
+  for (std::size_t i = 1; i <= 3; ++i)
+    EXPECT_TRUE(fs::exists(s->accounts_dir / dev_account_file(i))) << i;
+  EXPECT_TRUE(s->accounts_ignored.empty());
+}
+
+TEST_F(DevSetupTest, DevAccountsOnAnExistingDevnetAreIgnoredSayingSo) {
+  setup_ok(2);
+  const DevSetup again = setup_ok(5);
+  EXPECT_EQ(again.accounts, 2u);
+  EXPECT_NE(again.accounts_ignored.find("--dev-accounts 5 is ignored"), std::string::npos)
+      << again.accounts_ignored;
+  EXPECT_NE(again.accounts_ignored.find("with 2 dev account(s)"), std::string::npos)
+      << again.accounts_ignored;
+  EXPECT_FALSE(fs::exists(datadir / "dev-accounts" / dev_account_file(3)));
+  EXPECT_EQ(genesis().accounts.size(), 3u);  // the dev wallet and the first 2
+  EXPECT_TRUE(setup_ok(0).accounts_ignored.empty());
 }
 
 }  // namespace

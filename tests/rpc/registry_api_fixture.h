@@ -52,7 +52,7 @@ class RegistryApiTest : public ::testing::Test {
     mempool = std::make_unique<Mempool>(chain->chain_id(), MempoolLimits{},
                                         chain->executor().registry_params());
     rpc::register_chain_methods(d, *chain, *mempool);
-    rpc::register_registry_methods(d, *chain);
+    rpc::register_registry_methods(d, *chain, std::nullopt, {}, mempool.get());
   }
 
   // The whole response; the test reads "result" or "error".
@@ -64,6 +64,18 @@ class RegistryApiTest : public ::testing::Test {
     json r = call(method, params);
     EXPECT_TRUE(r.contains("result")) << method << " " << params.dump() << " -> " << r.dump();
     return r.contains("result") ? r["result"] : json();
+  }
+  // Asserts a -32004 (not found) whose message contains `needle`; returns its data.
+  json expect_not_found(const std::string& method, const json& params,
+                        const std::string& needle) const {
+    json r = call(method, params);
+    EXPECT_TRUE(r.contains("error")) << method << " " << params.dump() << " -> " << r.dump();
+    if (!r.contains("error")) return json();
+    EXPECT_EQ(r["error"]["code"], rpc::kNotFound) << r.dump();
+    EXPECT_NE(r["error"]["message"].get<std::string>().find(needle), std::string::npos)
+        << "message '" << r["error"]["message"].get<std::string>() << "' lacks '" << needle
+        << "'";
+    return r["error"].value("data", json());
   }
   // Asserts a -32602 whose message contains `needle`.
   void expect_invalid(const std::string& method, const json& params,
@@ -107,6 +119,11 @@ class RegistryApiTest : public ::testing::Test {
   // Account 4 registers a new node (key 150) for 40 coins, reserving 20 for account 5; the
   // node stays awaiting (60 of 100 reserved). Returns its pubkey.
   PubKey register_awaiting_node() {
+    commit({awaiting_registration_tx()});
+    return test_key(150).pubkey();
+  }
+  // The tx register_awaiting_node() commits.
+  Tx awaiting_registration_tx() const {
     const KeyPair op = test_key(4), node = test_key(150);
     Registration reg;
     reg.sn_pubkey = node.pubkey();
@@ -122,8 +139,7 @@ class RegistryApiTest : public ::testing::Test {
     tx.fee = Amount(100'000);
     tx.payload = RegisterNodePayload{reg, Amount::coins(40)};
     tx.sign(op);
-    commit({tx});
-    return node.pubkey();
+    return tx;
   }
 
   ServiceNode record(const PubKey& pk) const {
