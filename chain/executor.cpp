@@ -117,16 +117,61 @@ ChainState Executor::genesis_state() const {
   return s;
 }
 
+namespace {
+
+// Names end_block's payouts (staking_rules.h: the stakes of the expiring nodes, ascending by
+// pubkey, each non-zero contributor in order; then the reward split of the node paid). The
+// amounts and accounts are the payouts' own, so the events add up to exactly what was credited;
+// `before` (the block's registry changes before end_block) gives each expiring node's record
+// as it was and tells the paid node by its rewards_earned.
+std::vector<AccountEvent> payout_events(const RegistryView& registry, const RegistryChanges& before,
+                                        const std::vector<Payout>& payouts) {
+  const RegistryState& base = registry.base();
+  const auto prior = [&](const PubKey& pk) -> std::optional<ServiceNode> {
+    if (auto it = before.find(pk); it != before.end()) return it->second;
+    if (const ServiceNode* sn = base.get(pk)) return *sn;
+    return std::nullopt;
+  };
+  std::vector<AccountEvent> events;
+  events.reserve(payouts.size());
+  std::size_t next = 0;
+  std::optional<PubKey> paid;
+  for (const auto& [pk, now] : registry.changes()) {  // a std::map: ascending by pubkey
+    const std::optional<ServiceNode> was = prior(pk);
+    if (!was) continue;
+    if (now) {
+      if (now->rewards_earned != was->rewards_earned) paid = pk;
+      continue;
+    }
+    const StakeReturnCause cause =
+        was->is_deregistered() ? StakeReturnCause::kDeregistration : StakeReturnCause::kUnlock;
+    for (const Contributor& c : was->contributors) {
+      if (c.amount == Amount() || next >= payouts.size()) continue;
+      const Payout& p = payouts[next++];
+      events.push_back({p.address, AccountEventKind::kStakeReturned, p.amount, pk, cause});
+    }
+  }
+  for (; next < payouts.size(); ++next)
+    events.push_back({payouts[next].address, AccountEventKind::kReward, payouts[next].amount,
+                      paid.value_or(PubKey()), StakeReturnCause::kNone});
+  return events;
+}
+
+}  // namespace
+
 bool Executor::finish_block(StateView& view, const BlockHeader& h,
-                            std::vector<LivenessChange>& liveness) const {
+                            std::vector<LivenessChange>& liveness,
+                            std::vector<AccountEvent>& events) const {
   // The block's state_change verdicts first (they ran with its txs), then proof age.
   liveness = std::move(view.liveness);
   for (LivenessChange& c : apply_liveness(view.registry, registry_params_, h.height, h.time_ms))
     liveness.push_back(std::move(c));
+  const RegistryChanges before_end = view.registry.changes();
   std::vector<Payout> payouts;
   end_block(view.registry, registry_params_, h.height, h.prev_hash, payouts);
   for (const auto& p : payouts)
     if (!view.credit(p.address, p.amount)) return false;
+  events = payout_events(view.registry, before_end, payouts);
   // Activations and expiries, read off the block's registry changes (logs and metrics only).
   const RegistryState& base = view.registry.base();
   for (const auto& [pk, now] : view.registry.changes()) {
@@ -237,13 +282,15 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
                                           tx_rejection_name(s.code()) + ": " + s.message());
   }
   std::vector<LivenessChange> liveness;
-  if (!finish_block(view, h, liveness))
+  std::vector<AccountEvent> events;
+  if (!finish_block(view, h, liveness, events))
     return fail(BlockError::kBadTx, "a reward or returned stake overflows an account balance");
   std::vector<PubKey> next = committee_after(view, state, h);
   if (h.next_committee_hash != committee_hash(next))
     return fail(BlockError::kBadCommittee, "block names the wrong next committee");
   ExecutedBlock out = executed(view, state);
   out.liveness = std::move(liveness);
+  out.events = std::move(events);
   if (is_epoch_last(h.height, params().epoch_blocks))
     out.next_committee.emplace(epoch_of(h.height.next(), params().epoch_blocks), std::move(next));
   if (out.state_root() != h.state_root)
@@ -292,11 +339,13 @@ Executor::Built Executor::build(const ChainState& state, const BlockHeader& pare
   // Payouts cannot overflow in practice (total supply is far below 2^64); if one did, the
   // block is built without end-of-block effects and validate() refuses it, loudly.
   std::vector<LivenessChange> liveness;
-  (void)finish_block(view, b.header, liveness);
+  std::vector<AccountEvent> events;
+  (void)finish_block(view, b.header, liveness, events);
   std::vector<PubKey> next = committee_after(view, state, b.header);
   b.header.next_committee_hash = committee_hash(next);
   out.executed = executed(view, state);
   out.executed.liveness = std::move(liveness);
+  out.executed.events = std::move(events);
   if (is_epoch_last(b.header.height, params().epoch_blocks))
     out.executed.next_committee.emplace(epoch_of(b.header.height.next(), params().epoch_blocks),
                                         std::move(next));

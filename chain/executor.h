@@ -31,6 +31,7 @@
 #include <span>
 #include <vector>
 
+#include "chain/account_event.h"
 #include "chain/block.h"
 #include "chain/chain_state.h"
 #include "chain/params.h"
@@ -79,6 +80,10 @@ struct ExecutedBlock {
   // Decommissions, recommissions and deregistrations of this block, with their reasons (logs,
   // metrics); consensus data only through registry_changes.
   std::vector<LivenessChange> liveness;
+  // The coins end of block moved into accounts without a tx (rewards, returned stakes), one
+  // event per credit, in the order credited; their amounts sum to what was credited. The store
+  // indexes them with the block (account history); consensus data only through `changes`.
+  std::vector<AccountEvent> events;
 
   const Hash& state_root() const { return accounts_update.root; }
   const Hash& registry_root() const { return registry_update.root; }
@@ -140,11 +145,11 @@ class Executor {
               uint64_t time_ms, const PubKey& proposer, SigCache* cache = nullptr) const;
 
  private:
-  // The registry's end of block (staking_rules.h: expiry, reward, swarms) and the payouts it
-  // credits; false if a credit would overflow (the block is then invalid).
-  // Liveness (registry/liveness_rules.h), then end_block; false if a payout overflows.
-  bool finish_block(StateView& view, const BlockHeader& h,
-                    std::vector<LivenessChange>& liveness) const;
+  // Liveness (registry/liveness_rules.h), then the registry's end of block (staking_rules.h:
+  // expiry, reward, swarms) and the payouts it credits, each reported in `events`; false if a
+  // credit would overflow (the block is then invalid).
+  bool finish_block(StateView& view, const BlockHeader& h, std::vector<LivenessChange>& liveness,
+                    std::vector<AccountEvent>& events) const;
   ExecutedBlock executed(StateView& view, const ChainState& state) const;
   // The committee of h+1 after block `h` ran into `view` (see above).
   std::vector<PubKey> committee_after(const StateView& view, const ChainState& state,

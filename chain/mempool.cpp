@@ -474,6 +474,27 @@ uint64_t Mempool::next_nonce(const PubKey& sender, const ChainState& committed) 
   return std::max(base, sit->second.rbegin()->first + 1);
 }
 
+Mempool::PendingFlow Mempool::pending_flow(const PubKey& account) const {
+  // Sums saturate: a pool's total cannot pass u64 (admission checks each sender's balance).
+  const auto add = [](Amount a, Amount b) { return a.checked_add(b).value_or(Amount(UINT64_MAX)); };
+  PendingFlow flow;
+  std::lock_guard lock(mu_);
+  for (const auto& [sender, txs] : by_sender_) {
+    for (const auto& [nonce, e] : txs) {
+      if (sender == account) {
+        flow.out = add(flow.out, e.tx.total_cost().value_or(Amount(UINT64_MAX)));
+        ++flow.out_txs;
+      }
+      const auto* t = std::get_if<TransferPayload>(&e.tx.payload);
+      if (t && t->to == account) {
+        flow.in = add(flow.in, t->amount);
+        ++flow.in_txs;
+      }
+    }
+  }
+  return flow;
+}
+
 // Rule: while the pool is at most half full (by count and by bytes), min_fee: anything
 // admissible is admitted and, with the pool this empty, selected soon. Beyond half full, the
 // median fee of the pending txs + 1 atomic unit (upper median, never below min_fee): such a tx

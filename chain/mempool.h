@@ -159,6 +159,14 @@ class Mempool {
   std::optional<TxId> pending_registration(const PubKey& sn) const;
   // The nonce a wallet should use next: the committed nonce + the sender's pending txs.
   uint64_t next_nonce(const PubKey& sender, const ChainState& committed) const;
+  // What the pending txs would move for `account`: out = amounts moved out plus fees of its own
+  // txs, in = transfers to it (a self-transfer counts both ways). For a wallet's balance line;
+  // O(pending txs) under the pool's lock, like fee_estimate().
+  struct PendingFlow {
+    Amount in, out;
+    std::size_t in_txs = 0, out_txs = 0;
+  };
+  PendingFlow pending_flow(const PubKey& account) const;
   // A fee likely to be admitted and selected soon (rule in mempool.cpp).
   Amount fee_estimate() const;
 

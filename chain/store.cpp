@@ -16,9 +16,8 @@ namespace swarmchain {
 
 namespace {
 
-enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kRegistry, kCommittees, kCfCount };
-const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs", "registry", "committees"};
-constexpr uint32_t kSchema = 4;  // 3: the committees column family; 4: liveness fields
+enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kRegistry, kCommittees, kAccountEvents, kCfCount };
+const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs", "registry", "committees", "account_events"};
 
 std::string be64(uint64_t v) {
   std::string s(8, '\0');
@@ -127,7 +126,7 @@ rocksdb::ColumnFamilyOptions cf_options(std::size_t cf) {
     opts.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(32));
     opts.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1u << 18));
   }
-  if (cf == kAccountTxs)
+  if (cf == kAccountTxs || cf == kAccountEvents)
     opts.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(32));
   return opts;
 }
@@ -163,6 +162,60 @@ Expected<Db> open_db(rocksdb::Env* env, const std::string& dir, bool create) {
   return out;
 }
 
+// What an operator reads when the store was written by another version (store.h "Schema").
+std::string other_schema_text(const std::filesystem::path& path, std::optional<uint32_t> found) {
+  const std::string was =
+      found ? "store schema " + std::to_string(*found) : "an older store schema";
+  const std::string needs = "this swarmchaind reads schema " + std::to_string(kStoreSchema);
+  if (found && *found > kStoreSchema)
+    return "the chain store " + path.string() + " was written by a newer swarmchaind (" + was +
+           "; " + needs + "); run that newer version, or move " + path.string() +
+           " away and let this one resync from its peers";
+  return "the chain store " + path.string() + " was written by an older swarmchaind (" + was +
+         "; " + needs + ", whose account-event index of rewards and returned stakes is built "
+         "only as blocks are applied). Move " + path.string() +
+         " away and let the node resync from its peers (a dev chain: remove its datadir and "
+         "start again), or keep running the version that wrote it";
+}
+
+// The schema written in a store that lacks some of this version's column families (an older
+// swarmchaind's), read through a read-only open of the ones it has; nullopt if unreadable.
+std::optional<uint32_t> schema_of_older_store(rocksdb::Env* env, const std::string& dir,
+                                              const std::vector<std::string>& names) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  rocksdb::DBOptions opts;
+  opts.env = env;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(opts, dir, descs, &handles, &raw).ok()) return std::nullopt;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::optional<uint32_t> out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string v;
+    if (names[i] == "meta" && db->Get(read_options(), handles[i], "schema", &v).ok() &&
+        v.size() == 4)
+      out = static_cast<uint32_t>(read_be(v, 0, 4));
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->Close().PermitUncheckedError();
+  return out;
+}
+
+// Refuses (kOldSchema) a store that lacks one of this version's column families; ok when it
+// has them all or cannot be listed (open_db then says what is wrong).
+Status check_column_families(rocksdb::Env* env, const std::filesystem::path& path) {
+  rocksdb::DBOptions opts;
+  opts.env = env;
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(opts, path.string(), &names).ok()) return Status::ok();
+  for (const char* wanted : kCfNames)
+    if (std::find(names.begin(), names.end(), wanted) == names.end())
+      return Status::error(StoreError::kOldSchema,
+                           other_schema_text(path, schema_of_older_store(env, path.string(), names)));
+  return Status::ok();
+}
+
 // Writes a new store at `dir` (which must not hold one): genesis in one synced batch.
 Status initialise(rocksdb::Env* env, const std::string& dir, const Genesis& genesis,
                   const Block& genesis_block, const ChainState& genesis_state) {
@@ -173,7 +226,7 @@ Status initialise(rocksdb::Env* env, const std::string& dir, const Genesis& gene
   rocksdb::WriteBatch batch;
   batch.Put(cf[kMeta], "chain_id", key(genesis.chain_id()));
   batch.Put(cf[kMeta], "genesis", slice(encode(genesis)));
-  batch.Put(cf[kMeta], "schema", be32(kSchema));
+  batch.Put(cf[kMeta], "schema", be32(kStoreSchema));
   batch.Put(cf[kMeta], "tip", be64(0));
   batch.Put(cf[kBlocks], be64(0), slice(genesis_block.to_bytes()));
   batch.Put(cf[kBlockIndex], key(genesis_block.hash()), be64(0));
@@ -260,6 +313,7 @@ Expected<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::pa
     }
   }
 
+  if (Status s = check_column_families(env, path); !s) return unexpected(std::move(s));
   auto opened = open_db(env, path.string(), /*create=*/false);
   if (!opened) return unexpected(opened.error());
   std::unique_ptr<BlockStore> store(new BlockStore());
@@ -278,6 +332,15 @@ Expected<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::pa
     return fail(StoreError::kCorrupt, damaged_text(path, "no valid chain id"));
   if (!s.ok()) return fail(StoreError::kCorrupt, damaged_text(path, "meta: " + s.ToString()));
   Hash stored = Hash::from(view(value));
+  std::string schema;
+  s = db->Get(read_options(), cf[kMeta], "schema", &schema);
+  if (!s.ok() && !s.IsNotFound())
+    return fail(StoreError::kCorrupt, damaged_text(path, "meta: " + s.ToString()));
+  if (s.IsNotFound() || schema.size() != 4 || read_be(schema, 0, 4) != kStoreSchema)
+    return fail(StoreError::kOldSchema,
+                other_schema_text(path, schema.size() == 4 && s.ok()
+                                            ? std::optional<uint32_t>(read_be(schema, 0, 4))
+                                            : std::nullopt));
   if (stored != chain_id)
     return fail(StoreError::kForeignChain,
                 "datadir " + path.string() + " belongs to chain " + to_hex(stored) +
@@ -340,22 +403,72 @@ Expected<std::optional<TxLocation>> BlockStore::find_tx(const TxId& id) const {
       TxLocation{Height(read_be(v, 0, 8)), static_cast<uint32_t>(read_be(v, 8, 4))});
 }
 
-Expected<std::vector<AccountTxRef>> BlockStore::account_history(const PubKey& pk,
-                                                                std::size_t limit) const {
-  std::vector<AccountTxRef> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options(), cfs_[kAccountTxs]));
-  const std::string prefix = key(pk);
-  // Seek past the last entry of this prefix, then walk backwards: newest first.
-  it->SeekForPrev(prefix + std::string(12, '\xff'));
-  for (; it->Valid() && out.size() < limit; it->Prev()) {
-    auto k = it->key().ToStringView();
-    if (k.size() != 44 || k.substr(0, 32) != prefix) break;
-    auto v = it->value();
-    if (v.size() != 32) return unexpected(corrupt("account history entry is malformed"));
-    out.push_back({Height(read_be(k, 32, 8)), static_cast<uint32_t>(read_be(k, 40, 4)),
-                   Hash::from({reinterpret_cast<const uint8_t*>(v.data()), 32})});
+namespace {
+
+// Walks one column family keyed pubkey[32] || height u64 BE || slot u32 BE backwards, from the
+// last key strictly before `end` of one account's prefix.
+class ReverseHistoryCursor {
+ public:
+  ReverseHistoryCursor(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, const std::string& prefix,
+                       const std::string& end)
+      : it_(db.NewIterator(read_options(), cf)), prefix_(prefix) {
+    it_->SeekForPrev(end);
+    if (it_->Valid() && it_->key().ToStringView() == end) it_->Prev();
   }
-  if (!it->status().ok()) return unexpected(read_error(it->status(), "reading the account history"));
+  // The current key, or empty when this account's entries are exhausted.
+  std::string_view key() const {
+    if (!it_->Valid()) return {};
+    auto k = it_->key().ToStringView();
+    if (k.size() != 44 || k.substr(0, 32) != prefix_) return {};
+    return k;
+  }
+  std::string_view value() const { return it_->value().ToStringView(); }
+  void prev() { it_->Prev(); }
+  rocksdb::Status status() const { return it_->status(); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string prefix_;
+};
+
+}  // namespace
+
+Expected<std::vector<AccountHistoryEntry>> BlockStore::account_history(
+    const PubKey& pk, std::size_t limit, std::optional<HistoryPosition> before) const {
+  std::vector<AccountHistoryEntry> out;
+  const std::string prefix = key(pk);
+  // Keys are compared as bytes, so "strictly before `before`" is "strictly before its key";
+  // without one, before everything of this prefix (12 bytes 0xff sort after every suffix).
+  const std::string end = before ? prefix + be64(before->height.value) + be32(before->slot)
+                                 : prefix + std::string(13, '\xff');
+  ReverseHistoryCursor txs(*db_, cfs_[kAccountTxs], prefix, end);
+  ReverseHistoryCursor events(*db_, cfs_[kAccountEvents], prefix, end);
+  // Two sorted lists merged, newest (largest key) first.
+  while (out.size() < limit) {
+    const std::string_view tk = txs.key(), ek = events.key();
+    if (tk.empty() && ek.empty()) break;
+    const bool take_event = tk.empty() || (!ek.empty() && ek > tk);
+    const std::string_view k = take_event ? ek : tk;
+    const HistoryPosition pos{Height(read_be(k, 32, 8)), static_cast<uint32_t>(read_be(k, 40, 4))};
+    if (take_event) {
+      auto v = events.value();
+      auto e = decode_exact<AccountEvent>({reinterpret_cast<const uint8_t*>(v.data()), v.size()});
+      if (!e || pos.slot < kEventSlotBase)
+        return unexpected(corrupt("account event entry is malformed" +
+                                  (e ? std::string() : ": " + e.error().message())));
+      e->account = pk;
+      out.push_back({pos, std::move(*e)});
+      events.prev();
+    } else {
+      auto v = txs.value();
+      if (v.size() != 32) return unexpected(corrupt("account history entry is malformed"));
+      out.push_back({pos, Hash::from({reinterpret_cast<const uint8_t*>(v.data()), 32})});
+      txs.prev();
+    }
+  }
+  for (const ReverseHistoryCursor* c : {&txs, &events})
+    if (!c->status().ok())
+      return unexpected(read_error(c->status(), "reading the account history"));
   return out;
 }
 
@@ -438,6 +551,16 @@ Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
   }
   std::sort(account_txs.begin(), account_txs.end());
   for (const auto& [k, v] : account_txs) batch.Put(cfs_[kAccountTxs], k, v);
+  // The block's events (rewards, returned stakes) in the same batch: a crash never leaves a
+  // block without them. Sorted like the account history above.
+  std::vector<std::pair<std::string, Bytes>> events;
+  events.reserve(executed.events.size());
+  for (uint32_t i = 0; i < executed.events.size(); ++i) {
+    const AccountEvent& e = executed.events[i];
+    events.emplace_back(key(e.account) + be64(h.value) + be32(kEventSlotBase + i), encode(e));
+  }
+  std::sort(events.begin(), events.end());
+  for (const auto& [k, v] : events) batch.Put(cfs_[kAccountEvents], k, slice(v));
   for (const auto& [pk, a] : executed.changes) {
     if (a.is_empty()) batch.Delete(cfs_[kAccounts], key(pk));
     else batch.Put(cfs_[kAccounts], key(pk), slice(encode(a)));

@@ -2,19 +2,26 @@
 //
 // Column families (named here and nowhere else):
 //   meta         "chain_id" -> 32 bytes; "genesis" -> encoded Genesis; "tip" -> height u64 BE;
-//                "schema" -> u32 LE
+//                "schema" -> u32 BE (kStoreSchema; another value is refused at open, see below)
 //   blocks       height u64 BE -> encoded Block
 //   certs        height u64 BE -> encoded CommitCertificate (the block's own certificate)
 //   block_index  block hash -> height u64 BE
 //   txs          txid -> height u64 BE || index u32 BE
 //   accounts     pubkey -> encoded Account
 //   account_txs  pubkey || height u64 BE || index u32 BE -> txid   (sender and recipient)
+//   account_events pubkey || height u64 BE || (kEventSlotBase + i) u32 BE -> encoded AccountEvent
+//                (chain/account_event.h; i = its index in the block's ExecutedBlock::events)
 //   registry     sn pubkey -> encoded ServiceNode (registry/service_node.h)
 //   committees   epoch u64 BE -> varint count || pubkey[32]... (the epoch's committee, in order;
 //                chain/chain_state.h)
 //
-// Every block is written in ONE WriteBatch with sync=true: block, certificate, indexes,
-// account changes, registry changes and the new tip. A crash leaves the store at height H or H+1, never between.
+// Every block is written in ONE WriteBatch with sync=true: block, certificate, indexes (the
+// account events included), account changes, registry changes and the new tip. A crash leaves
+// the store at height H or H+1, never between, so no block is ever stored without its events.
+//
+// Schema: a store written by another version (schema 4 and older lack account_events, which
+// cannot be filled in without replaying the chain) is refused at open with a message that says
+// so and what to do (kOldSchema): nothing is written to it.
 //
 // A damaged store is refused, never silently served lower or shorter (the issue-8 attack:
 // 8 flipped bytes in the WAL made RocksDB's default point-in-time recovery drop the last
@@ -42,8 +49,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <variant>
 #include <vector>
 
+#include "chain/account_event.h"
 #include "chain/block.h"
 #include "chain/chain_state.h"
 #include "chain/executor.h"
@@ -60,7 +69,13 @@ class Env;
 namespace swarmchain {
 
 // kNoSpace: a write failed because the disk is full (the store itself is fine).
-enum class StoreError { kOk = 0, kIo, kCorrupt, kForeignChain, kNotADatadir, kMissing, kNoSpace };
+// kOldSchema: the store was written by another version of swarmchaind (see "Schema" above).
+enum class StoreError {
+  kOk = 0, kIo, kCorrupt, kForeignChain, kNotADatadir, kMissing, kNoSpace, kOldSchema };
+
+// The store layout this version reads and writes: 3 added committees, 4 liveness fields,
+// 5 account_events.
+inline constexpr uint32_t kStoreSchema = 5;
 
 // A disk in memory (RocksDB's MemEnv) for the deterministic simulator: several opens of the
 // same path on one MemoryDisk (after the previous store was closed) see the same data, which
@@ -89,10 +104,22 @@ struct TxLocation {
   uint32_t index = 0;
 };
 
-struct AccountTxRef {
+// Where an entry sits in an account's history: its block, then its slot in that block: a tx's
+// index, or kEventSlotBase + the event's index (end-of-block events follow every tx). Entries
+// are ordered by (height, slot); a page of history is read backwards from such a position.
+inline constexpr uint32_t kEventSlotBase = 0x8000'0000u;
+struct HistoryPosition {
   Height height;
-  uint32_t index = 0;
-  TxId txid;
+  uint32_t slot = 0;
+  friend auto operator<=>(const HistoryPosition&, const HistoryPosition&) = default;
+};
+
+// One entry of an account's history: a tx that sent to or from it (by id), or an event.
+struct AccountHistoryEntry {
+  HistoryPosition position;
+  std::variant<TxId, AccountEvent> what;
+  const TxId* txid() const { return std::get_if<TxId>(&what); }
+  const AccountEvent* event() const { return std::get_if<AccountEvent>(&what); }
 };
 
 // Whether a commit fsyncs the WAL itself (each consensus decision: the node may vote on what
@@ -123,8 +150,11 @@ class BlockStore {
   Expected<std::optional<CommitCertificate>> certificate_at(Height h) const;
   Expected<std::optional<Height>> height_of(const BlockHash& hash) const;
   Expected<std::optional<TxLocation>> find_tx(const TxId& id) const;
-  // Newest first, at most `limit` entries.
-  Expected<std::vector<AccountTxRef>> account_history(const PubKey& pk, std::size_t limit) const;
+  // An account's txs and events, newest first, at most `limit` entries, all strictly before
+  // `before` when given (the position of the last entry of the previous page).
+  Expected<std::vector<AccountHistoryEntry>> account_history(
+      const PubKey& pk, std::size_t limit,
+      std::optional<HistoryPosition> before = std::nullopt) const;
 
   // Loads every account, service-node record and epoch committee of the tip into `state` and
   // rebuilds their roots. REQUIRES: `state` is empty.

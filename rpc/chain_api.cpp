@@ -1,64 +1,15 @@
 #include "rpc/chain_api.h"
 
-#include "common/address.h"
 #include "common/hex.h"
-#include "registry/service_node.h"
+#include "rpc/account_api.h"
 #include "rpc/params.h"
+#include "rpc/store_failure.h"
 
 namespace swarmchain::rpc {
 
 using nlohmann::json;
 
-json tx_to_json(const Tx& tx) {
-  json j{{"txid", to_hex(tx.id())},
-         {"type", tx_type_name(tx.type())},
-         {"from", address_from_pubkey(tx.sender)},
-         {"nonce", tx.nonce},
-         {"fee", tx.fee.atomic()}};
-  if (const auto* t = std::get_if<TransferPayload>(&tx.payload)) {
-    j["to"] = address_from_pubkey(t->to);
-    j["amount"] = t->amount.atomic();
-  }
-  return j;
-}
-
-json header_to_json(const BlockHeader& h) {
-  return json{{"height", h.height.value},
-              {"hash", to_hex(h.hash())},
-              {"prev_hash", to_hex(h.prev_hash)},
-              {"time_ms", h.time_ms},
-              {"proposer", to_hex(h.proposer)},
-              {"tx_root", to_hex(h.tx_root)},
-              {"state_root", to_hex(h.state_root)},
-              {"registry_root", to_hex(h.registry_root)},
-              {"committee_hash", to_hex(h.committee_hash)},
-              {"next_committee_hash", to_hex(h.next_committee_hash)},
-              {"last_commit_hash", to_hex(h.last_commit_hash)}};
-}
-
-json certificate_to_json(const CommitCertificate& c) {
-  json sigs = json::array();
-  for (const auto& s : c.sigs)
-    sigs.push_back({{"index", s.index}, {"signature", to_hex(s.signature)}});
-  return json{{"height", c.height.value},
-              {"round", c.round},
-              {"block_hash", to_hex(c.block_hash)},
-              {"signatures", sigs},
-              {"hex", to_hex(encode(c))}};
-}
-
 namespace {
-
-// A store that could not be read is the node's fault, never "not found" (a client would
-// believe a confirmed transaction vanished): -32603 with the store's own message, which says
-// the store is damaged. Called also where an index points to a block that must be there, so a
-// kMissing here is damage too.
-Unexpected<RpcError> store_failure(const Status& s) {
-  if (s.code_as<StoreError>() == StoreError::kMissing)
-    return unexpected(RpcError::internal("the node's chain store is damaged: an index points to a "
-                                         "missing record (" + s.message() + ")"));
-  return unexpected(RpcError::internal(s.message()));
-}
 
 RpcResult get_info(const Blockchain& chain, const Mempool& mempool,
                    const std::function<NodeStatus()>& status) {
@@ -80,9 +31,10 @@ RpcResult get_info(const Blockchain& chain, const Mempool& mempool,
 
 RpcResult get_block(const Blockchain& chain, const json& params) {
   Params p(params);
-  p.allow_only({"height", "hash"});
+  p.allow_only({"height", "hash", "txs"});
   auto height = p.optional_u64("height");
   auto hash_text = p.optional_string("hash");
+  const bool with_txs = p.optional_bool("txs", false);
   if (!height && !hash_text && !p.error()) p.fail("give 'height' or 'hash'");
   if (height && hash_text) p.fail("give 'height' or 'hash', not both");
   std::optional<Hash> hash;
@@ -108,6 +60,15 @@ RpcResult get_block(const Blockchain& chain, const json& params) {
   for (const auto& tx : block->txs) txids.push_back(to_hex(tx.id()));
   json out{{"header", header_to_json(block->header)}, {"txids", txids},
            {"tx_count", block->txs.size()}};
+  if (with_txs) {
+    json bodies = json::array();
+    for (uint32_t i = 0; i < block->txs.size(); ++i) {
+      json t = tx_to_json(block->txs[i]);
+      t["index"] = i;
+      bodies.push_back(std::move(t));
+    }
+    out["transactions"] = std::move(bodies);
+  }
   auto cert = chain.store().certificate_at(h);
   if (!cert) return store_failure(cert.error());
   out["certificate"] = *cert ? certificate_to_json(**cert) : json(nullptr);
@@ -142,67 +103,6 @@ RpcResult get_transaction(const Blockchain& chain, const Mempool& mempool, const
     return out;
   }
   return unexpected(RpcError::rejected("unknown transaction " + text));
-}
-
-RpcResult get_account(const Blockchain& chain, const Mempool& mempool, const json& params) {
-  Params p(params);
-  p.allow_only({"address"});
-  std::string text = p.required_string("address");
-  std::optional<PubKey> pk;
-  if (!p.error()) pk = address_param(p, "address", text);
-  if (auto err = p.error()) return unexpected(*err);
-  json out;
-  chain.with_state([&](const ChainState& state, const ChainTip& tip) {
-    Account a = state.accounts.get(*pk).value_or(Account{});
-    // Stakes live in the registry records, not in the account: a scan finds every node this
-    // address contributes to (or holds a reserved spot on).
-    json locked = json::array();
-    state.registry.for_each([&](const ServiceNode& sn) {
-      auto idx = sn.contributor_index(*pk);
-      if (!idx) return;
-      const Contributor& c = sn.contributors[*idx];
-      locked.push_back({{"sn_pubkey", to_hex(sn.pubkey)},
-                        {"amount", c.amount.atomic()},
-                        {"reserved", c.reserved.atomic()},
-                        {"state", node_state_name(sn.state)},
-                        {"requested_unlock_height", sn.requested_unlock_height.value},
-                        {"operator", sn.operator_address == *pk}});
-    });
-    out = json{{"address", text},
-               {"balance", a.balance.atomic()},
-               {"nonce", a.nonce},
-               {"pending_nonce", mempool.next_nonce(*pk, state)},
-               {"locked_stakes", std::move(locked)},
-               {"height", tip.header.height.value}};
-  });
-  return out;
-}
-
-RpcResult get_account_history(const Blockchain& chain, const json& params) {
-  Params p(params);
-  p.allow_only({"address", "limit"});
-  std::string text = p.required_string("address");
-  uint64_t limit = p.optional_u64("limit", 100);
-  std::optional<PubKey> pk;
-  if (!p.error()) pk = address_param(p, "address", text);
-  if (limit == 0 || limit > 1000) p.fail("'limit' must be in 1..1000");
-  if (auto err = p.error()) return unexpected(*err);
-  auto history = chain.store().account_history(*pk, limit);
-  if (!history) return store_failure(history.error());
-  json items = json::array();
-  for (const auto& ref : *history) {
-    auto block = chain.store().block_at(ref.height);
-    if (!block) return store_failure(block.error());
-    if (ref.index >= block->txs.size())
-      return unexpected(RpcError::internal(
-          "the node's chain store is damaged: the account history points past block " +
-          ref.height.to_string()));
-    json j = tx_to_json(block->txs[ref.index]);
-    j["height"] = ref.height.value;
-    j["time_ms"] = block->header.time_ms;
-    items.push_back(std::move(j));
-  }
-  return json{{"address", text}, {"transactions", items}};
 }
 
 using OnTxsAdded = std::function<void(std::span<const Tx>)>;
@@ -319,8 +219,7 @@ void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mem
   });
   d.add("get_block", [&](const json& p) { return get_block(chain, p); });
   d.add("get_transaction", [&](const json& p) { return get_transaction(chain, mempool, p); });
-  d.add("get_account", [&](const json& p) { return get_account(chain, mempool, p); });
-  d.add("get_account_history", [&](const json& p) { return get_account_history(chain, p); });
+  register_account_methods(d, chain, mempool);
   auto shared_on_added = std::make_shared<OnTxsAdded>(std::move(on_txs_added));
   d.add("send_raw_transaction", [&chain, &mempool, shared_on_added](const json& p) {
     return send_raw_transaction(chain, mempool, *shared_on_added, p);

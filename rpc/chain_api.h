@@ -1,5 +1,5 @@
 // The chain's JSON-RPC methods (design §8): get_info, get_height, get_block, get_transaction,
-// get_account, get_account_history, send_raw_transaction, get_fee_estimate.
+// send_raw_transaction(s), get_fee_estimate, and the account methods (rpc/account_api.h).
 //
 // Reads go through Blockchain's thread-safe read interface; send_raw_transaction goes into
 // the mempool, which checks it against the committed state and says why it refuses.
@@ -13,6 +13,7 @@
 #include "chain/blockchain.h"
 #include "chain/mempool.h"
 #include "rpc/json_rpc.h"
+#include "rpc/tx_json.h"  // the JSON shapes these methods answer with
 
 namespace swarmchain::rpc {
 
@@ -35,10 +36,5 @@ inline constexpr std::size_t kMaxTxsPerSendCall = 1000;
 void register_chain_methods(Dispatcher& d, const Blockchain& chain, Mempool& mempool,
                             std::function<void(std::span<const Tx>)> on_txs_added = {},
                             std::function<NodeStatus()> status = {});
-
-// JSON shapes shared by several methods (and by tests).
-nlohmann::json tx_to_json(const Tx& tx);
-nlohmann::json header_to_json(const BlockHeader& h);
-nlohmann::json certificate_to_json(const CommitCertificate& c);
 
 }  // namespace swarmchain::rpc

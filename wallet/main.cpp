@@ -7,7 +7,10 @@
 //   swarmchain-wallet sn status <sn_pubkey>
 //   swarmchain-wallet stakes | swarm <pubkey>
 //   global: --keystore FILE  --node URL  --password-file FILE  --json
+//   transfer and sn register/stake/unlock wait for the tx's block: --no-wait, --timeout S
+// Exit codes: 0 done, 1 failed, 2 usage (wallet/cli_args.h).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <ctime>
@@ -18,9 +21,12 @@
 #include "common/hex.h"
 #include "common/private_file.h"
 #include "rpc/status_text.h"
+#include "wallet/cli_args.h"
+#include "wallet/history_view.h"
 #include "wallet/keystore.h"
 #include "wallet/password.h"
 #include "wallet/sn_commands.h"
+#include "wallet/tx_wait.h"
 #include "wallet/wallet.h"
 
 using namespace swarmchain;
@@ -43,8 +49,16 @@ std::string default_keystore() {
 int fail_with(const Globals& g, const std::string& message) {
   if (g.json_out) std::cout << json{{"error", message}}.dump() << "\n";
   else std::cerr << "error: " << message << "\n";
-  return 1;
+  return kExitFailure;
 }
+
+// A command line the wallet cannot use (nothing was sent): exit code 2.
+int usage_error(const Globals& g, const std::string& message) {
+  fail_with(g, message);
+  return kExitUsage;
+}
+
+using SteadyClock = std::chrono::steady_clock;
 
 Expected<std::string> get_password(const Globals& g, bool confirm) {
   if (!g.password_file.empty()) return read_password_file(g.password_file);
@@ -123,62 +137,71 @@ int cmd_balance(const Globals& g) {
   if (g.json_out) {
     std::cout << json{{"address", *addr}, {"balance", acct->balance.atomic()},
                       {"balance_text", acct->balance.to_string()}, {"nonce", acct->nonce},
-                      {"pending_nonce", acct->pending_nonce}, {"height", acct->height}}
+                      {"pending_nonce", acct->pending_nonce}, {"height", acct->height},
+                      {"pending_in", acct->pending_in.atomic()},
+                      {"pending_in_txs", acct->pending_in_txs},
+                      {"pending_out", acct->pending_out.atomic()},
+                      {"pending_out_txs", acct->pending_out_txs}}
                      .dump()
               << "\n";
   } else {
     std::cout << "address: " << *addr << "\nbalance: " << acct->balance.to_string()
               << " (at height " << acct->height << ")\n";
-    if (acct->pending_nonce > acct->nonce)
-      std::cout << "pending: " << (acct->pending_nonce - acct->nonce) << " transaction(s)\n";
+    // What the mempool holds, on its own line: not in the balance until a block includes it.
+    if (acct->pending_in_txs + acct->pending_out_txs > 0)
+      std::cout << "pending: +" << acct->pending_in.to_string() << " incoming ("
+                << acct->pending_in_txs << " tx), -" << acct->pending_out.to_string()
+                << " outgoing with fees (" << acct->pending_out_txs << " tx)\n";
   }
   return 0;
 }
 
-int cmd_transfer(const Globals& g, const std::string& to, const std::string& amount_text,
-                 const std::string& fee_text) {
+int cmd_transfer(const Globals& g, const WaitOptions& wait, const std::string& to,
+                 const std::string& amount_text, const std::string& fee_text) {
   auto to_pk = parse_address(to);
-  if (!to_pk) return fail_with(g, to_pk.error().message());
-  auto amount = Amount::parse(amount_text);
-  if (!amount)
-    return fail_with(g, "invalid amount \"" + amount_text +
-                            "\": use a decimal number of coins with at most 9 decimals, e.g. 12.5");
+  if (!to_pk) return usage_error(g, to_pk.error().message());
+  auto amount = parse_amount_arg(amount_text, "amount");
+  if (!amount) return usage_error(g, amount.error().message());
   std::optional<Amount> fee;
   if (!fee_text.empty()) {
-    fee = Amount::parse(fee_text);
-    if (!fee) return fail_with(g, "invalid fee \"" + fee_text + "\"");
+    auto f = parse_amount_arg(fee_text, "fee");
+    if (!f) return usage_error(g, f.error().message());
+    fee = *f;
   }
   auto key = open_wallet(g);
   if (!key) return fail_with(g, key.error().message());
   WalletClient w(g.node);
+  const auto sent_at = SteadyClock::now();
   auto id = w.transfer(*key, to, *amount, fee);
   if (!id) return fail_with(g, id.error().message());
-  if (g.json_out) std::cout << json{{"txid", to_hex(*id)}, {"status", "pending"}}.dump() << "\n";
-  else std::cout << "sent " << amount->to_string() << " to " << to << "\ntxid: " << to_hex(*id) << "\n";
-  return 0;
+  return report_sent(w.rpc(), wait, g.json_out,
+                     "transfer " + amount->to_string() + " to " + to, *id,
+                     json{{"amount", amount->atomic()}, {"to", to}}, sent_at, std::cout,
+                     std::cerr);
 }
 
-int cmd_history(const Globals& g, uint64_t limit) {
+int cmd_history(const Globals& g, uint64_t limit, const std::string& before) {
   auto addr = Keystore::read_address(g.keystore);
   if (!addr) return fail_with(g, addr.error().message());
-  WalletClient w(g.node);
-  auto r = w.call("get_account_history", {{"address", *addr}, {"limit", limit}});
+  json params{{"address", *addr}, {"limit", limit}};
+  if (!before.empty()) params["before"] = before;
+  auto r = WalletClient(g.node).call("get_account_history", params);
   if (!r) return fail_with(g, r.error().message());
+  const json entries = r->contains("history") && (*r)["history"].is_array() ? (*r)["history"]
+                                                                              : json::array();
   if (g.json_out) {
-    std::cout << r->dump() << "\n";
+    // "transactions": the tx entries alone, the shape of the first wallets' history.
+    json out = *r;
+    out["transactions"] = json::array();
+    for (const auto& e : entries)
+      if (string_field(e, "kind") == "tx") out["transactions"].push_back(e);
+    std::cout << out.dump() << "\n";
     return 0;
   }
-  const auto& txs = (*r)["transactions"];
-  if (txs.empty()) std::cout << "no transactions yet\n";
-  for (const auto& t : txs) {
-    bool out = t.value("from", "") == *addr;
-    std::string amount = t.contains("amount") ? Amount(t["amount"].get<uint64_t>()).to_string() : "-";
-    std::cout << "height " << t.value("height", 0) << "  " << t.value("type", "?") << "  "
-              << (out ? "out " : "in  ") << amount << "  "
-              << (out ? "to " + t.value("to", std::string("?")) : "from " + t.value("from", std::string("?")))
-              << "  fee " << Amount(t.value("fee", uint64_t{0})).to_string() << "  txid "
-              << t.value("txid", "") << "\n";
-  }
+  if (entries.empty()) std::cout << "no transactions yet\n";
+  for (const std::string& line : history_lines(entries)) std::cout << line << "\n";
+  if (auto next = string_field(*r, "next_before"))
+    std::cout << "older entries: history --before " << *next << "\n";
   return 0;
 }
 
@@ -187,10 +210,8 @@ int cmd_history(const Globals& g, uint64_t limit) {
 // An optional amount option ("" = not given).
 Expected<std::optional<Amount>> optional_amount(const std::string& text, const char* what) {
   if (text.empty()) return std::optional<Amount>();
-  auto a = Amount::parse(text);
-  if (!a)
-    return fail(std::string("invalid ") + what + " \"" + text +
-                "\": use a decimal number of coins with at most 9 decimals, e.g. 12.5");
+  auto a = parse_amount_arg(text, what);
+  if (!a) return unexpected(a.error());
   return std::optional<Amount>(*a);
 }
 
@@ -209,77 +230,74 @@ std::string text_of(const json& j, const char* key, const std::string& missing =
   return string_field(j, key).value_or(missing);
 }
 
-// The --json answer of an sn command that sent a tx.
+// The --json fields of an sn command that sent a tx (report_sent adds txid and status).
 json sent_json(const SentTx& sent, const PubKey& sn) {
-  return json{{"txid", to_hex(sent.txid)},
-              {"status", "pending"},
-              {"amount", sent.amount.atomic()},
+  return json{{"amount", sent.amount.atomic()},
               {"amount_text", sent.amount.to_string()},
               {"fee", sent.fee.atomic()},
               {"sn_pubkey", to_hex(sn)}};
 }
 
-int cmd_sn_register(const Globals& g, const std::string& text, const std::string& amount_text,
-                    const std::string& fee_text) {
+int cmd_sn_register(const Globals& g, const WaitOptions& wait, const std::string& text,
+                    const std::string& amount_text, const std::string& fee_text) {
   auto reg = Registration::from_text(trimmed(text));
-  if (!reg) return fail_with(g, reg.error().message());
+  if (!reg) return usage_error(g, reg.error().message());
   auto amount = optional_amount(amount_text, "amount");
-  if (!amount) return fail_with(g, amount.error().message());
+  if (!amount) return usage_error(g, amount.error().message());
   auto fee = optional_amount(fee_text, "fee");
-  if (!fee) return fail_with(g, fee.error().message());
+  if (!fee) return usage_error(g, fee.error().message());
   auto key = open_wallet(g);
   if (!key) return fail_with(g, key.error().message());
-  auto sent = WalletClient(g.node).register_node(*key, *reg, *amount, *fee);
+  const WalletClient w(g.node);
+  const auto sent_at = SteadyClock::now();
+  auto sent = w.register_node(*key, *reg, *amount, *fee);
   if (!sent) return fail_with(g, sent.error().message());
-  if (g.json_out) {
-    std::cout << sent_json(*sent, reg->sn_pubkey).dump() << "\n";
-  } else {
-    std::cout << "registering service node " << to_hex(reg->sn_pubkey) << " with operator stake "
-              << sent->amount.to_string() << " (fee " << sent->fee.to_string()
-              << ")\ntxid: " << to_hex(sent->txid) << "\n";
-  }
-  return 0;
+  return report_sent(w.rpc(), wait, g.json_out,
+                     "registering service node " + to_hex(reg->sn_pubkey) +
+                         " with operator stake " + sent->amount.to_string() + " (fee " +
+                         sent->fee.to_string() + ")",
+                     sent->txid, sent_json(*sent, reg->sn_pubkey), sent_at, std::cout, std::cerr);
 }
 
-int cmd_sn_stake(const Globals& g, const std::string& pk_text, const std::string& amount_text,
-                 const std::string& fee_text) {
+int cmd_sn_stake(const Globals& g, const WaitOptions& wait, const std::string& pk_text,
+                 const std::string& amount_text, const std::string& fee_text) {
   auto sn = parse_sn_pubkey(pk_text);
-  if (!sn) return fail_with(g, sn.error().message());
+  if (!sn) return usage_error(g, sn.error().message());
   auto spec = parse_stake_amount(amount_text);
-  if (!spec) return fail_with(g, spec.error().message());
+  if (!spec) return usage_error(g, spec.error().message());
   auto fee = optional_amount(fee_text, "fee");
-  if (!fee) return fail_with(g, fee.error().message());
+  if (!fee) return usage_error(g, fee.error().message());
   auto key = open_wallet(g);
   if (!key) return fail_with(g, key.error().message());
-  auto sent = WalletClient(g.node).stake(*key, *sn, *spec, *fee);
+  const WalletClient w(g.node);
+  const auto sent_at = SteadyClock::now();
+  auto sent = w.stake(*key, *sn, *spec, *fee);
   if (!sent) return fail_with(g, sent.error().message());
-  if (g.json_out) {
-    std::cout << sent_json(*sent, *sn).dump() << "\n";
-  } else {
-    std::cout << "staking " << sent->amount.to_string() << " on service node " << to_hex(*sn)
-              << " (fee " << sent->fee.to_string() << ")\ntxid: " << to_hex(sent->txid) << "\n";
-  }
-  return 0;
+  return report_sent(w.rpc(), wait, g.json_out,
+                     "staking " + sent->amount.to_string() + " on service node " + to_hex(*sn) +
+                         " (fee " + sent->fee.to_string() + ")",
+                     sent->txid, sent_json(*sent, *sn), sent_at, std::cout, std::cerr);
 }
 
-int cmd_sn_unlock(const Globals& g, const std::string& pk_text, const std::string& fee_text) {
+int cmd_sn_unlock(const Globals& g, const WaitOptions& wait, const std::string& pk_text,
+                  const std::string& fee_text) {
   auto sn = parse_sn_pubkey(pk_text);
-  if (!sn) return fail_with(g, sn.error().message());
+  if (!sn) return usage_error(g, sn.error().message());
   auto fee = optional_amount(fee_text, "fee");
-  if (!fee) return fail_with(g, fee.error().message());
+  if (!fee) return usage_error(g, fee.error().message());
   auto key = open_wallet(g);
   if (!key) return fail_with(g, key.error().message());
-  auto sent = WalletClient(g.node).request_unlock(*key, *sn, *fee);
+  const WalletClient w(g.node);
+  const auto sent_at = SteadyClock::now();
+  auto sent = w.request_unlock(*key, *sn, *fee);
   if (!sent) return fail_with(g, sent.error().message());
-  if (g.json_out) {
-    std::cout << sent_json(*sent, *sn).dump() << "\n";
-  } else {
-    std::cout << "unlock requested for service node " << to_hex(*sn)
-              << "\ntxid: " << to_hex(sent->txid)
-              << "\nstakes return the unlock delay after this tx is included; `sn status` shows "
-                 "the height\n";
-  }
-  return 0;
+  const int rc = report_sent(w.rpc(), wait, g.json_out,
+                             "unlock requested for service node " + to_hex(*sn), sent->txid,
+                             sent_json(*sent, *sn), sent_at, std::cout, std::cerr);
+  if (rc == kExitOk && !g.json_out)
+    std::cout << "stakes return the unlock delay after this tx's block; `sn status` shows the "
+                 "height\n";
+  return rc;
 }
 
 void print_status(const json& st, const std::string& pk_hex) {
@@ -319,7 +337,7 @@ void print_status(const json& st, const std::string& pk_hex) {
 
 int cmd_sn_status(const Globals& g, const std::string& pk_text) {
   auto sn = parse_sn_pubkey(pk_text);
-  if (!sn) return fail_with(g, sn.error().message());
+  if (!sn) return usage_error(g, sn.error().message());
   json params{{"pubkey", to_hex(*sn)}};
   // With a wallet at hand, the answer also says what this wallet may stake (no password needed).
   if (auto addr = Keystore::read_address(g.keystore)) params["contributor"] = *addr;
@@ -355,7 +373,8 @@ int cmd_stakes(const Globals& g) {
               << coins_of(s, "amount");
     if (auto res = u64_field(s, "reserved"); res && *res != 0)
       std::cout << " (reserved " << Amount(*res).to_string() << ")";
-    if (s.value("operator", false)) std::cout << "  operator";
+    // Compared, not converted: GCC 12 sees a null dereference in json::value<bool> here.
+    if (auto op = s.find("operator"); op != s.end() && *op == true) std::cout << "  operator";
     if (auto h = u64_field(s, "requested_unlock_height"); h && *h != 0)
       std::cout << "  returns at height " << *h;
     std::cout << "\n";
@@ -367,7 +386,7 @@ int cmd_stakes(const Globals& g) {
 
 int cmd_swarm(const Globals& g, const std::string& pk_text) {
   auto pk = normalize_user_pubkey(pk_text);
-  if (!pk) return fail_with(g, pk.error().message());
+  if (!pk) return usage_error(g, pk.error().message());
   auto r = WalletClient(g.node).call("get_swarm", {{"pubkey", *pk}});
   if (!r) return fail_with(g, r.error().message());
   if (g.json_out) {
@@ -395,10 +414,61 @@ int cmd_swarm(const Globals& g, const std::string& pk_text) {
   return 0;
 }
 
+// --- command-line errors (wallet/cli_args.h) -----------------------------------------------
+
+// After a failed parse: the first word where a command is expected that names none ("blance",
+// "sn stak"), as "unknown command ... (did you mean ...?)". Options are skipped with their
+// values, as CLI11 knows them (a subcommand's options include its parents', by fallthrough).
+std::optional<std::string> unknown_command(CLI::App& app, const std::vector<std::string>& args) {
+  CLI::App* level = &app;
+  std::string parent;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return std::nullopt;
+    if (a.size() > 1 && a[0] == '-') {
+      if (a.find('=') != std::string::npos) continue;
+      for (CLI::App* at = level; at != nullptr; at = at->get_parent()) {
+        if (const CLI::Option* o = at->get_option_no_throw(a)) {
+          if (o->get_items_expected_min() > 0) ++i;  // its value (a flag takes none)
+          break;
+        }
+      }
+      continue;
+    }
+    const auto subs = level->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return std::nullopt;  // a command's own argument
+    CLI::App* next = nullptr;
+    std::vector<std::string> names;
+    for (CLI::App* sc : subs) {
+      names.push_back(sc->get_name());
+      if (sc->check_name(a)) next = sc;
+    }
+    if (next == nullptr) return unknown_command_message(a, parent, names);
+    parent = parent.empty() ? a : parent + " " + a;
+    level = next;
+  }
+  return std::nullopt;
+}
+
+// --no-wait and --timeout of the commands that send a tx (wallet/tx_wait.h).
+void add_wait_options(CLI::App* cmd, WaitOptions& wait, uint64_t& timeout_s) {
+  cmd->add_flag("--no-wait", wait.no_wait,
+                "Return once the node accepted the transaction, without waiting for its block");
+  cmd->add_option("--timeout", timeout_s, "Seconds to wait for the transaction's block")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{3600}));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"swarmchain-wallet: keys, transfers and stakes on a swarmchain node"};
+  app.footer(
+      "transfer and sn register/stake/unlock wait until the transaction is in a block (final) "
+      "and print its height; --no-wait returns once the node accepted it.\n"
+      "Exit codes: 0 done; 1 failed (the node refused or is unreachable, wrong password, "
+      "insufficient funds, not committed within --timeout); 2 usage (unknown command or "
+      "option, missing or malformed argument; nothing was sent).");
   app.set_version_flag("--version", "swarmchain-wallet 0.1.0");
   app.require_subcommand(1);
   Globals g;
@@ -423,9 +493,16 @@ int main(int argc, char** argv) {
   transfer->add_option("address", to, "Recipient address (sw1...)")->required();
   transfer->add_option("amount", amount, "Amount in coins, e.g. 12.5")->required();
   transfer->add_option("--fee", fee, "Fee in coins (default: the node's estimate)");
-  auto* history = app.add_subcommand("history", "List this wallet's transactions, newest first");
+  WaitOptions wait;
+  uint64_t timeout_s = 30;
+  add_wait_options(transfer, wait, timeout_s);
+  auto* history = app.add_subcommand(
+      "history", "List this wallet's transactions, rewards and returned stakes, newest first");
   uint64_t limit = 50;
+  std::string before;
   history->add_option("--limit", limit, "How many")->capture_default_str()->check(CLI::Range(1, 1000));
+  history->add_option("--before", before, "Only entries older than this cursor (printed at the "
+                                          "end of a full page)");
 
   auto* sn = app.add_subcommand("sn", "Service nodes: register, stake, unlock, status");
   sn->require_subcommand(1);
@@ -437,6 +514,7 @@ int main(int argc, char** argv) {
   sn_register->add_option("--amount", sn_amount,
                           "Operator stake in coins (default: the operator's reserved spot)");
   sn_register->add_option("--fee", sn_fee, "Fee in coins (default: the node's estimate)");
+  add_wait_options(sn_register, wait, timeout_s);
   auto* sn_stake =
       sn->add_subcommand("stake", "Stake on a service node: sn stake <pubkey> <amount|N%>");
   sn_stake->add_option("pubkey", sn_pubkey, "Service node pubkey (64 hex)")->required();
@@ -445,10 +523,12 @@ int main(int argc, char** argv) {
                    "Coins (e.g. 12.5) or a percentage of the node's requirement (e.g. 25%)")
       ->required();
   sn_stake->add_option("--fee", sn_fee, "Fee in coins (default: the node's estimate)");
+  add_wait_options(sn_stake, wait, timeout_s);
   auto* sn_unlock =
       sn->add_subcommand("unlock", "Request the unlock of your stakes in a service node");
   sn_unlock->add_option("pubkey", sn_pubkey, "Service node pubkey (64 hex)")->required();
   sn_unlock->add_option("--fee", sn_fee, "Fee in coins (default: the node's estimate)");
+  add_wait_options(sn_unlock, wait, timeout_s);
   auto* sn_status = sn->add_subcommand("status", "Show a service node's state and contributors");
   sn_status->add_option("pubkey", sn_pubkey, "Service node pubkey (64 hex)")->required();
   app.add_subcommand("stakes", "List this wallet's locked stakes");
@@ -456,7 +536,15 @@ int main(int argc, char** argv) {
   std::string user_pubkey;
   swarm->add_option("pubkey", user_pubkey, "User pubkey: 64 hex, or 66 with a prefix such as 05")
       ->required();
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    if (auto msg = unknown_command(app, std::vector<std::string>(argv + 1, argv + argc)))
+      return usage_error(g, *msg);
+    return usage_error(g, std::string(e.what()) + " (see --help)");
+  }
+  wait.timeout = std::chrono::seconds(timeout_s);
 
   if (!crypto_init()) return fail_with(g, "libsodium failed to initialise");
   const std::string cmd = app.get_subcommands().front()->get_name();
@@ -469,16 +557,16 @@ int main(int argc, char** argv) {
   if (cmd == "restore") return cmd_restore(g, seed_file);
   if (cmd == "address") return cmd_address(g);
   if (cmd == "balance") return cmd_balance(g);
-  if (cmd == "transfer") return cmd_transfer(g, to, amount, fee);
-  if (cmd == "history") return cmd_history(g, limit);
+  if (cmd == "transfer") return cmd_transfer(g, wait, to, amount, fee);
+  if (cmd == "history") return cmd_history(g, limit, before);
   if (cmd == "stakes") return cmd_stakes(g);
   if (cmd == "swarm") return cmd_swarm(g, user_pubkey);
   if (cmd == "sn") {
     const std::string sub = sn->get_subcommands().front()->get_name();
-    if (sub == "register") return cmd_sn_register(g, reg_text, sn_amount, sn_fee);
-    if (sub == "stake") return cmd_sn_stake(g, sn_pubkey, sn_amount, sn_fee);
-    if (sub == "unlock") return cmd_sn_unlock(g, sn_pubkey, sn_fee);
+    if (sub == "register") return cmd_sn_register(g, wait, reg_text, sn_amount, sn_fee);
+    if (sub == "stake") return cmd_sn_stake(g, wait, sn_pubkey, sn_amount, sn_fee);
+    if (sub == "unlock") return cmd_sn_unlock(g, wait, sn_pubkey, sn_fee);
     if (sub == "status") return cmd_sn_status(g, sn_pubkey);
   }
-  return fail_with(g, "unknown command " + cmd);
+  return usage_error(g, "unknown command " + cmd);
 }

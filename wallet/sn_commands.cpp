@@ -8,6 +8,7 @@
 #include "common/hex.h"
 #include "registry/swarm_id.h"
 #include "registry/swarm_lookup.h"
+#include "wallet/cli_args.h"
 
 namespace swarmchain {
 
@@ -37,7 +38,9 @@ Expected<StakeAmountSpec> parse_stake_amount(std::string_view text) {
     spec.percent_nano = pct->atomic();
     return spec;
   }
-  auto coins = Amount::parse(text);
+  auto coins = parse_amount_arg(text, "stake");
+  if (!coins && coins.error().message().find("too large") != std::string::npos)
+    return unexpected(coins.error());
   if (!coins)
     return fail("invalid amount \"" + spec.text +
                 "\": use a decimal number of coins with at most 9 decimals, e.g. 12.5, or a "
@@ -88,6 +91,16 @@ Expected<std::string> normalize_user_pubkey(std::string_view text) {
   std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   });
+  const bool hex = std::all_of(lower.begin(), lower.end(),
+                               [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  const bool session_form =
+      hex && (lower.size() == 64 || (lower.size() == 66 && lower.starts_with("05")));
+  if (!session_form) {
+    std::string got = std::to_string(text.size()) + " characters";
+    if (!hex) got += ", not all hex digits";
+    else if (lower.size() == 66) got += ", prefix " + lower.substr(0, 2);
+    return fail(std::string(kSessionIdRule) + " (got " + got + ")");
+  }
   if (auto valid = parse_user_pubkey(lower); !valid) return fail(valid.error().message());
   return lower;
 }

@@ -47,7 +47,7 @@ struct StakeAmountSpec {
 };
 
 // "12.5" -> 12.5 coins; "25%" -> 25 percent. Rejects 0, signs, exponents, more than 9
-// decimals, and percentages above 100.
+// decimals, percentages above 100, and coins too large for an amount (saying the maximum).
 Expected<StakeAmountSpec> parse_stake_amount(std::string_view text);
 
 // The stake in atomic units: the coins, or floor(requirement × percent / 100) computed exactly
@@ -57,9 +57,11 @@ Expected<Amount> resolve_stake_amount(const StakeAmountSpec& spec, Amount stakin
 // A service-node pubkey: exactly 64 hex digits (one case).
 Expected<PubKey> parse_sn_pubkey(std::string_view text);
 
-// A user pubkey for `swarm`: 64 hex digits, or 66 with a leading network byte (Session "05..."),
-// in either case. Returns it lowercased, as the node expects it; the checks are the node's own
-// (parse_user_pubkey, registry/swarm_lookup.h).
+// A Session id for `swarm`: exactly 66 hex digits starting with 05, or the 64 without it, in
+// either case; anything else is refused with kSessionIdRule (and what was wrong). Returns it
+// lowercased, as the node expects it.
+inline constexpr std::string_view kSessionIdRule =
+    "a Session id must be exactly 66 hex digits with the 05 prefix, or 64 without";
 Expected<std::string> normalize_user_pubkey(std::string_view text);
 
 // An account as the node writes it in JSON: "sw1..." address (checksum checked), or 64 hex.

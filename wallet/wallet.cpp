@@ -38,6 +38,11 @@ Expected<AccountInfo> WalletClient::account(const PubKey& pk) const {
     a.nonce = r->at("nonce").get<uint64_t>();
     a.pending_nonce = r->at("pending_nonce").get<uint64_t>();
     a.height = r->at("height").get<uint64_t>();
+    // A node older than this wallet sends no pending_* fields: nothing pending is shown.
+    a.pending_in = Amount(r->value("pending_in", uint64_t{0}));
+    a.pending_out = Amount(r->value("pending_out", uint64_t{0}));
+    a.pending_in_txs = r->value("pending_in_txs", uint64_t{0});
+    a.pending_out_txs = r->value("pending_out_txs", uint64_t{0});
     return a;
   } catch (const std::exception& e) {
     return fail("unexpected get_account answer from " + url() + ": " + e.what());

@@ -27,6 +27,10 @@ struct AccountInfo {
   uint64_t nonce = 0;          // committed
   uint64_t pending_nonce = 0;  // including this account's txs waiting in the mempool
   uint64_t height = 0;
+  // What the node's mempool holds for this account (get_account pending_*): transfers to it,
+  // and what its own txs move out (amounts + fees).
+  Amount pending_in, pending_out;
+  uint64_t pending_in_txs = 0, pending_out_txs = 0;
 };
 
 struct ChainInfo {
@@ -85,6 +89,7 @@ class WalletClient {
   Expected<TxId> send(const Tx& tx) const;
 
   const std::string& url() const { return rpc_.url(); }
+  const rpc::RpcClient& rpc() const { return rpc_; }
 
  private:
   // The nonce and fee for the next tx from `key`, once the balance is known to cover

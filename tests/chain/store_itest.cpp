@@ -237,19 +237,19 @@ TEST_F(StoreTest, ReopenedStoreListsAnAccountsTxsNewestFirst) {
   // Key 1 sent in block 1 (index 0) and block 2 (index 0), and received in block 1 (index 1).
   const auto history = (*bc->store().account_history(test_key(1).pubkey(), 10));
   ASSERT_EQ(history.size(), 3u);
-  EXPECT_EQ(history[0].height, Height(2));
-  EXPECT_EQ(history[0].index, 0u);
-  EXPECT_EQ(history[0].txid, blocks[1].txs[0].id());
-  EXPECT_EQ(history[1].height, Height(1));
-  EXPECT_EQ(history[1].index, 1u);
-  EXPECT_EQ(history[1].txid, blocks[0].txs[1].id());
-  EXPECT_EQ(history[2].height, Height(1));
-  EXPECT_EQ(history[2].index, 0u);
-  EXPECT_EQ(history[2].txid, blocks[0].txs[0].id());
+  const auto expect_tx = [](const AccountHistoryEntry& e, uint64_t h, uint32_t index,
+                            const TxId& id) {
+    EXPECT_EQ(e.position, (HistoryPosition{Height(h), index}));
+    ASSERT_NE(e.txid(), nullptr);
+    EXPECT_EQ(*e.txid(), id);
+  };
+  expect_tx(history[0], 2, 0, blocks[1].txs[0].id());
+  expect_tx(history[1], 1, 1, blocks[0].txs[1].id());
+  expect_tx(history[2], 1, 0, blocks[0].txs[0].id());
   // The limit keeps the newest; other accounts have their own lists.
   const auto newest = (*bc->store().account_history(test_key(1).pubkey(), 1));
   ASSERT_EQ(newest.size(), 1u);
-  EXPECT_EQ(newest[0].height, Height(2));
+  EXPECT_EQ(newest[0].position.height, Height(2));
   EXPECT_EQ((*bc->store().account_history(test_key(4).pubkey(), 10)).size(), 1u);
   EXPECT_TRUE((*bc->store().account_history(test_key(99).pubkey(), 10)).empty());
 }
