@@ -14,7 +14,7 @@
 //                      || swarm_id u64            (the node's claims, checked, never trusted)
 //   swarm_table_proof = certified_header || registry_opening || bytes<2^26> table
 //   table = n × (ed25519[32] || swarm_id u64 BE || ipv4[4] a.b.c.d || https_port u16 BE ||
-//                omq_port u16 BE || version 3 × u8)     45 bytes a node, Session's
+//                omq_port u16 BE || version 3 × u8)     51 bytes a node, Session's
 //           active_nodes_bin layout; every active node with a swarm, ascending by
 //           (swarm_id, pubkey); a version part above 255 is written as 255.
 //
@@ -33,7 +33,7 @@
 
 namespace swarmchain {
 
-inline constexpr std::size_t kTableEntryBytes = 45;
+inline constexpr std::size_t kTableEntryBytes = 51;  // 32 + 8 + 4 + 2 + 2 + 3
 inline constexpr std::size_t kMaxOpenedRecords = std::size_t{1} << 20;
 
 struct SwarmProof {
