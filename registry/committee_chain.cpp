@@ -156,7 +156,7 @@ Expected<VerifiedTip> CommitteeChain::accept_tip(const CertifiedHeader& tip, uin
                                  "the header names a committee other than the trusted one"));
   if (Status s = verify_certificate(tip.cert, chain_id_, h->height, h->block_hash, committee_); !s)
     return unexpected(step_error(ProofStep::kTipCertificate, h->height, s.message()));
-  if (h->time_ms + max_age_ms < now_ms)
+  if (now_ms > h->time_ms && now_ms - h->time_ms > max_age_ms)  // no overflow on a huge time_ms
     return unexpected(step_error(
         ProofStep::kTipStale, h->height,
         "the block is " + std::to_string((now_ms - h->time_ms) / 1000) + " s old, more than the " +

@@ -21,7 +21,7 @@
 #include "wallet/keystore.h"
 #include "wallet/password.h"
 #include "wallet/sn_commands.h"
-#include "wallet/swarm_cmd.h"
+#include "wallet/swarm_cli.h"
 #include "wallet/wallet.h"
 
 using namespace swarmchain;
@@ -457,14 +457,8 @@ int main(int argc, char** argv) {
   std::string user_pubkey;
   swarm->add_option("pubkey", user_pubkey, "User pubkey: 64 hex, or 66 with a prefix such as 05")
       ->required();
-  SwarmVerifyOptions verify_opts;  // wallet/swarm_cmd.h: --verify checks the answer from the genesis
-  bool verify = false;
-  swarm->add_flag("--verify", verify, "Check the answer against the genesis (certified proofs)");
-  swarm->add_flag("--local", verify_opts.local, "With --verify: fetch the whole table, compute the swarm here");
-  swarm->add_option("--genesis", verify_opts.genesis_file, "With --verify: trust this genesis file");
-  swarm->add_option("--genesis-hash", verify_opts.genesis_hash, "With --verify: trust the genesis with this chain id");
-  swarm->add_option("--max-age", verify_opts.max_age_s, "With --verify: refuse a tip older than this (s)")->capture_default_str();
-  swarm->add_option("--min-height", verify_opts.min_height, "With --verify: refuse a tip below this height");
+  SwarmVerifyCli swarm_verify;  // --verify, --local, --genesis, ... (wallet/swarm_cli.h)
+  add_swarm_verify_options(swarm, swarm_verify);
   CLI11_PARSE(app, argc, argv);
 
   if (!crypto_init()) return fail_with(g, "libsodium failed to initialise");
@@ -481,7 +475,8 @@ int main(int argc, char** argv) {
   if (cmd == "transfer") return cmd_transfer(g, to, amount, fee);
   if (cmd == "history") return cmd_history(g, limit);
   if (cmd == "stakes") return cmd_stakes(g);
-  if (cmd == "swarm" && verify) return cmd_swarm_verify(g.node, user_pubkey, verify_opts, g.json_out);
+  if (cmd == "swarm" && swarm_verify.verify)
+    return cmd_swarm_verify(g.node, user_pubkey, swarm_verify.options, g.json_out);
   if (cmd == "swarm") return cmd_swarm(g, user_pubkey);
   if (cmd == "sn") {
     const std::string sub = sn->get_subcommands().front()->get_name();

@@ -126,14 +126,19 @@ Expected<VerifiedLookup> verify_swarm_lookup(const std::string& node_url,
                         {{"from_height", chain.handoff_height().value},
                          {"to_height", tip_view->height.value}});
     if (!answer) return unexpected(answer.error());
-    const json handoffs = answer->value("handoffs", json::array());
+    if (!answer->is_object() || !answer->contains("handoffs") || !(*answer)["handoffs"].is_array())
+      return unexpected(Status::error(ProofStep::kEncoding,
+                                      std::string(proof_step_name(ProofStep::kEncoding)) +
+                                          ": get_committee_chain answered without a handoffs list"));
+    const json& handoffs = (*answer)["handoffs"];
     for (const json& h : handoffs) {
       auto handoff = decode_field<CommitteeHandoff>(h, "proof", "a committee hand-off");
       if (!handoff) return unexpected(handoff.error());
       if (Status s = chain.apply(*handoff); !s) return unexpected(std::move(s));
       ++out.handoffs;
     }
-    if (!answer->value("more", false) || handoffs.empty()) break;
+    const auto more = answer->find("more");
+    if (more == answer->end() || !more->is_boolean() || !more->get<bool>() || handoffs.empty()) break;
   }
 
   // 4. The tip.
