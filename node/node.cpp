@@ -20,6 +20,7 @@
 #include "node/node_key.h"
 #include "node/sign_state.h"
 #include "rpc/chain_api.h"
+#include "rpc/proof_api.h"
 #include "rpc/registry_api.h"
 
 namespace swarmchain {
@@ -219,6 +220,7 @@ Status Node::start() {
         return it->second;
       },
       mempool_.get());
+  rpc::register_proof_methods(dispatcher_, *chain_);  // verifiable swarm lookups
   register_admin_methods(dispatcher_,
                          AdminHooks{p2p_ ? &p2p_->host() : nullptr, mempool_.get(), [this] {
                                       // After the answer is written; main's sigwait does the rest.

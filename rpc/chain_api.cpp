@@ -46,15 +46,18 @@ RpcResult get_block(const Blockchain& chain, const json& params) {
   } else {
     auto found = chain.store().height_of(*hash);
     if (!found) return store_failure(found.error());
-    if (!*found) return unexpected(RpcError::rejected("no block with hash " + *hash_text));
+    if (!*found) return unexpected(RpcError::not_found("block", "no block with hash " + *hash_text,
+                                                         json{{"hash", *hash_text}}));
     h = **found;
   }
   auto block = chain.store().block_at(h);
   if (!block) {
     if (block.error().code_as<StoreError>() != StoreError::kMissing)
       return store_failure(block.error());
-    return unexpected(RpcError::rejected("no block at height " + h.to_string() + " (tip is " +
-                                         chain.tip().header.height.to_string() + ")"));
+    return unexpected(RpcError::not_found("block",
+                                          "no block at height " + h.to_string() + " (tip is " +
+                                              chain.tip().header.height.to_string() + ")",
+                                          json{{"height", h.value}}));
   }
   json txids = json::array();
   for (const auto& tx : block->txs) txids.push_back(to_hex(tx.id()));
@@ -102,7 +105,9 @@ RpcResult get_transaction(const Blockchain& chain, const Mempool& mempool, const
     out["status"] = "pending";
     return out;
   }
-  return unexpected(RpcError::rejected("unknown transaction " + text));
+  return unexpected(RpcError::not_found(
+      "transaction", "unknown transaction " + text + ": neither in a block nor pending on this node",
+      json{{"txid", text}}));
 }
 
 using OnTxsAdded = std::function<void(std::span<const Tx>)>;

@@ -27,6 +27,7 @@
 #include "wallet/password.h"
 #include "wallet/sn_commands.h"
 #include "wallet/tx_wait.h"
+#include "wallet/swarm_cli.h"
 #include "wallet/wallet.h"
 
 using namespace swarmchain;
@@ -536,6 +537,8 @@ int main(int argc, char** argv) {
   std::string user_pubkey;
   swarm->add_option("pubkey", user_pubkey, "User pubkey: 64 hex, or 66 with a prefix such as 05")
       ->required();
+  SwarmVerifyCli swarm_verify;  // --verify, --local, --genesis, ... (wallet/swarm_cli.h)
+  add_swarm_verify_options(swarm, swarm_verify);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -560,6 +563,8 @@ int main(int argc, char** argv) {
   if (cmd == "transfer") return cmd_transfer(g, wait, to, amount, fee);
   if (cmd == "history") return cmd_history(g, limit, before);
   if (cmd == "stakes") return cmd_stakes(g);
+  if (cmd == "swarm" && swarm_verify.verify)
+    return cmd_swarm_verify(g.node, user_pubkey, swarm_verify.options, g.json_out);
   if (cmd == "swarm") return cmd_swarm(g, user_pubkey);
   if (cmd == "sn") {
     const std::string sub = sn->get_subcommands().front()->get_name();
