@@ -1,5 +1,7 @@
 #include "rpc/proof_api.h"
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -107,32 +109,81 @@ struct Opening {
   BlockHash hash;
   std::vector<ServiceNode> records;
   std::vector<SwarmId> swarm_ids;
-  SwarmId swarm_id = kUnassignedSwarm;
 };
 
-Expected<Opening, RpcError> open_registry(const Blockchain& chain, const PubKey* user) {
-  Opening o;
-  bool certified = true;
-  chain.with_state([&](const ChainState& state, const ChainTip& tip) {
-    if (!tip.cert) {
-      certified = false;
-      return;
-    }
-    o.tip = {encode(tip.header), *tip.cert};
-    o.height = tip.header.height;
-    o.hash = tip.hash;
-    o.records.reserve(state.registry.size());
-    state.registry.for_each([&](const ServiceNode& sn) { o.records.push_back(sn); });
-    if (user) {
-      for (const auto& [id, members] : state.registry.swarms()) o.swarm_ids.push_back(id);
-      o.swarm_id = SwarmIndex(o.swarm_ids).lookup(*user);
-    }
-  });
-  if (!certified) return unexpected(no_certified_tip());
-  return o;
-}
+// The last tip's Opening, and its get_swarm_table answer, shared by every request at that tip:
+// a burst of proof requests (each answer is megabytes at 10,000 nodes) costs one locked copy
+// of the registry and one table encoding per block, not one per request.
+class ProofCache {
+ public:
+  explicit ProofCache(const Blockchain& chain) : chain_(chain) {}
 
-RpcResult get_swarm_proof(const Blockchain& chain, const json& params) {
+  Expected<std::shared_ptr<const Opening>, RpcError> opening() {
+    std::optional<BlockHash> tip_hash;
+    chain_.with_state([&](const ChainState&, const ChainTip& tip) {
+      if (tip.cert) tip_hash = tip.hash;
+    });
+    if (!tip_hash) return unexpected(no_certified_tip());
+    {
+      std::lock_guard lock(mu_);
+      if (opening_ && opening_->hash == *tip_hash) return opening_;
+    }
+    auto fresh = std::make_shared<Opening>();
+    bool certified = true;
+    chain_.with_state([&](const ChainState& state, const ChainTip& tip) {
+      if (!tip.cert) {
+        certified = false;
+        return;
+      }
+      fresh->tip = {encode(tip.header), *tip.cert};
+      fresh->height = tip.header.height;
+      fresh->hash = tip.hash;
+      fresh->records.reserve(state.registry.size());
+      state.registry.for_each([&](const ServiceNode& sn) { fresh->records.push_back(sn); });
+      for (const auto& [id, members] : state.registry.swarms()) fresh->swarm_ids.push_back(id);
+    });
+    if (!certified) return unexpected(no_certified_tip());
+    std::lock_guard lock(mu_);
+    if (!opening_ || opening_->height < fresh->height) {
+      opening_ = std::move(fresh);
+      table_answer_.reset();
+    }
+    return opening_;
+  }
+
+  // The get_swarm_table answer for `o` (serialised once per tip).
+  std::shared_ptr<const std::string> table_answer(const std::shared_ptr<const Opening>& o) {
+    {
+      std::lock_guard lock(mu_);
+      if (table_answer_ && table_for_ == o->hash) return table_answer_;
+    }
+    SwarmTableProof proof{o->tip, o->records, {}};
+    proof.table = encode_swarm_table(proof.records);
+    auto answer = std::make_shared<const std::string>(
+        json{{"height", o->height.value},
+             {"block_hash", to_hex(o->hash)},
+             {"nodes", proof.table.size() / kTableEntryBytes},
+             {"records", proof.records.size()},
+             {"table_hex", to_hex(proof.table)},
+             {"proof", to_hex(encode(proof))}}
+            .dump());
+    std::lock_guard lock(mu_);
+    if (opening_ && opening_->hash == o->hash) {
+      table_answer_ = answer;
+      table_for_ = o->hash;
+    }
+    return answer;
+  }
+
+ private:
+  const Blockchain& chain_;
+  std::mutex mu_;
+  std::shared_ptr<const Opening> opening_;
+  std::shared_ptr<const std::string> table_answer_;
+  BlockHash table_for_{};
+};
+
+RpcResult get_swarm_proof(ProofCache& cache, const json& params) {
   Params p(params);
   p.allow_only({"pubkey"});
   const std::string text = p.required_string("pubkey");
@@ -143,34 +194,29 @@ RpcResult get_swarm_proof(const Blockchain& chain, const json& params) {
     else p.fail("'pubkey': " + parsed.error().message());
   }
   if (auto err = p.error()) return unexpected(*err);
-  auto o = open_registry(chain, &*user);
+  auto o = cache.opening();
   if (!o) return unexpected(o.error());
-  if (o->swarm_id == kUnassignedSwarm)
+  const Opening& open = **o;
+  const SwarmId swarm_id = SwarmIndex(open.swarm_ids).lookup(*user);
+  if (swarm_id == kUnassignedSwarm)
     return unexpected(RpcError::rejected("the registry has no swarms yet (no active service nodes)"));
-  const SwarmProof proof{std::move(o->tip), std::move(o->records), o->swarm_ids, o->swarm_id};
-  return json{{"height", o->height.value},
-              {"block_hash", to_hex(o->hash)},
-              {"swarm_id", o->swarm_id},
-              {"swarm", swarm_hex(o->swarm_id)},
-              {"swarm_count", o->swarm_ids.size()},
+  const SwarmProof proof{open.tip, open.records, open.swarm_ids, swarm_id};
+  return json{{"height", open.height.value},
+              {"block_hash", to_hex(open.hash)},
+              {"swarm_id", swarm_id},
+              {"swarm", swarm_hex(swarm_id)},
+              {"swarm_count", open.swarm_ids.size()},
               {"records", proof.records.size()},
               {"proof", to_hex(encode(proof))}};
 }
 
-RpcResult get_swarm_table(const Blockchain& chain, const json& params) {
+RawRpcResult get_swarm_table(ProofCache& cache, const json& params) {
   Params p(params);
   p.allow_only({});
   if (auto err = p.error()) return unexpected(*err);
-  auto o = open_registry(chain, nullptr);
+  auto o = cache.opening();
   if (!o) return unexpected(o.error());
-  SwarmTableProof proof{std::move(o->tip), std::move(o->records), {}};
-  proof.table = encode_swarm_table(proof.records);
-  return json{{"height", o->height.value},
-              {"block_hash", to_hex(o->hash)},
-              {"nodes", proof.table.size() / kTableEntryBytes},
-              {"records", proof.records.size()},
-              {"table_hex", to_hex(proof.table)},
-              {"proof", to_hex(encode(proof))}};
+  return *cache.table_answer(*o);
 }
 
 }  // namespace
@@ -178,8 +224,9 @@ RpcResult get_swarm_table(const Blockchain& chain, const json& params) {
 void register_proof_methods(Dispatcher& d, const Blockchain& chain) {
   d.add("get_genesis", [&chain](const json& p) { return get_genesis(chain, p); });
   d.add("get_committee_chain", [&chain](const json& p) { return get_committee_chain(chain, p); });
-  d.add("get_swarm_proof", [&chain](const json& p) { return get_swarm_proof(chain, p); });
-  d.add("get_swarm_table", [&chain](const json& p) { return get_swarm_table(chain, p); });
+  auto cache = std::make_shared<ProofCache>(chain);
+  d.add("get_swarm_proof", [cache](const json& p) { return get_swarm_proof(*cache, p); });
+  d.add_raw("get_swarm_table", [cache](const json& p) { return get_swarm_table(*cache, p); });
 }
 
 }  // namespace swarmchain::rpc
