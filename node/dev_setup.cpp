@@ -4,6 +4,7 @@
 #include "common/address.h"
 #include "common/file_util.h"
 #include "common/private_file.h"
+#include "node/datadir_lock.h"
 #include "node/node_key.h"
 #include "wallet/keystore.h"
 
@@ -77,8 +78,11 @@ Expected<DevSetup> ensure_dev_datadir(const fs::path& datadir, std::size_t dev_a
                 " has a chain but no genesis.json; refusing to guess. Move it away to start a "
                 "fresh devnet.");
   if (Status s = create_private_dir(datadir, "dev datadir"); !s) return unexpected(std::move(s));
-  // Anything here without genesis.json is the work of an interrupted first start.
-  out.resumed = !fs::is_empty(datadir, ec);
+  // Anything here without genesis.json, besides the lock this process holds, is the work of an
+  // interrupted first start.
+  out.resumed = false;
+  for (const auto& entry : fs::directory_iterator(datadir, ec))
+    if (entry.path().filename() != kDatadirLockFile) out.resumed = true;
   if (out.resumed)
     out.note = "dev datadir " + datadir.string() +
                " was left half made by an interrupted first start (no genesis.json); completing "

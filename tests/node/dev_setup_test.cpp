@@ -2,6 +2,7 @@
 // any point of the first start is completed on the next start, never refused forever. Each
 // partial state a kill can leave (every file appears whole, genesis.json last) is built here.
 #include "node/dev_setup.h"
+#include "node/datadir_lock.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -66,6 +67,17 @@ TEST_F(DevSetupTest, FirstStartCreatesEverythingAndTheNextReusesIt) {
   EXPECT_FALSE(second.created);
   EXPECT_EQ(second.wallet_address, first.wallet_address);
   EXPECT_EQ(genesis().chain_id(), g.chain_id());
+}
+
+// swarmchaind takes its datadir lock before the dev set-up runs: that file alone is a first
+// start, not the leftovers of an interrupted one (the note was printed on every fresh start).
+TEST_F(DevSetupTest, TheDatadirLockAloneIsAFirstStartNotAResumedOne) {
+  fs::create_directories(datadir);
+  std::ofstream(datadir / kDatadirLockFile) << "1234\n";
+  const DevSetup s = setup_ok();
+  EXPECT_TRUE(s.created);
+  EXPECT_FALSE(s.resumed);
+  EXPECT_TRUE(s.note.empty()) << s.note;
 }
 
 TEST_F(DevSetupTest, KilledAfterTheNodeKeyResumesWithThatKey) {
