@@ -2,7 +2,6 @@
 // any point of the first start is completed on the next start, never refused forever. Each
 // partial state a kill can leave (every file appears whole, genesis.json last) is built here.
 #include "node/dev_setup.h"
-#include "node/datadir_lock.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 
 #include "chain/params.h"
 #include "common/address.h"
+#include "node/datadir_lock.h"
 #include "node/node_key.h"
 #include "wallet/keystore.h"
 
