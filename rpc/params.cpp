@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "registry/swarm_lookup.h"
+
 namespace swarmchain::rpc {
 
 using nlohmann::json;
@@ -142,6 +144,15 @@ void Params::allow_only(std::initializer_list<std::string_view> known) {
 
 std::optional<PubKey> address_param(Params& p, const std::string& name, std::string_view text) {
   auto pk = parse_address(text);
+  if (!pk) {
+    p.fail("'" + name + "': " + pk.error().message());
+    return std::nullopt;
+  }
+  return *pk;
+}
+
+std::optional<PubKey> user_pubkey_param(Params& p, const std::string& name, std::string_view text) {
+  auto pk = parse_user_pubkey(text);
   if (!pk) {
     p.fail("'" + name + "': " + pk.error().message());
     return std::nullopt;

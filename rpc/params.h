@@ -106,4 +106,7 @@ std::optional<Fixed> fixed_hex_param(Params& p, const std::string& name, std::st
 // An account address ("sw1…", or a 64-digit pubkey as parse_address takes it).
 std::optional<PubKey> address_param(Params& p, const std::string& name, std::string_view text);
 
+// A Session user's pubkey as get_swarm takes it (registry/swarm_lookup.h parse_user_pubkey).
+std::optional<PubKey> user_pubkey_param(Params& p, const std::string& name, std::string_view text);
+
 }  // namespace swarmchain::rpc

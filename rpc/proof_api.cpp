@@ -188,11 +188,7 @@ RpcResult get_swarm_proof(ProofCache& cache, const json& params) {
   p.allow_only({"pubkey"});
   const std::string text = p.required_string("pubkey");
   std::optional<PubKey> user;
-  if (!p.error()) {
-    auto parsed = parse_user_pubkey(text);
-    if (parsed) user = *parsed;
-    else p.fail("'pubkey': " + parsed.error().message());
-  }
+  if (!p.error()) user = user_pubkey_param(p, "pubkey", text);
   if (auto err = p.error()) return unexpected(*err);
   auto o = cache.opening();
   if (!o) return unexpected(o.error());

@@ -280,11 +280,7 @@ RawRpcResult get_swarm(SwarmDirectoryCache& cache, const json& params) {
   p.allow_only({"pubkey"});
   const std::string text = p.required_string("pubkey");
   std::optional<PubKey> user;
-  if (!p.error()) {
-    auto parsed = parse_user_pubkey(text);
-    if (parsed) user = *parsed;
-    else p.fail("'pubkey': " + parsed.error().message());
-  }
+  if (!p.error()) user = user_pubkey_param(p, "pubkey", text);
   if (auto err = p.error()) return unexpected(*err);
   const SwarmDirectoryCache::View view = cache.current(/*allow_stale=*/true);
   const std::string_view swarm = view.snapshot->swarm_text_for(*user);
