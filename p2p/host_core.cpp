@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/hex.h"
+#include "common/host_port.h"
 
 namespace swarmchain::p2p {
 
@@ -13,15 +14,6 @@ namespace {
 
 uint64_t manager_interval(const HostConfig& c) {
   return std::clamp<uint64_t>(c.reconnect_min_ms / 2, 20, 1000);
-}
-
-// "host:port" or "[v6]:port" -> (host, port); nullopt if it has no port.
-std::optional<std::pair<std::string, std::string>> split_host_port(const std::string& a) {
-  const auto colon = a.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == a.size()) return std::nullopt;
-  std::string host = a.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return std::make_pair(host, a.substr(colon + 1));
 }
 
 }  // namespace
@@ -248,12 +240,12 @@ void HostCore::manage() {
     if (book_dirty_ && now - book_saved_ms_ >= 5'000) save_book_locked();
   }
   for (auto& c : dials) {
-    auto hp = split_host_port(c->dial_address());
+    auto hp = parse_host_port(c->dial_address(), "peer");
     if (!hp) {
       c->close("bad_address", false);
       continue;
     }
-    c->start_outbound(hp->first, hp->second);
+    c->start_outbound(hp->host, std::to_string(hp->port));
   }
   for (auto& c : ask) c->ask_peers();
 }

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "common/hex.h"
+#include "common/host_port.h"
 #include "p2p/message.h"
 
 namespace swarmchain::p2p {
@@ -21,15 +22,6 @@ template <std::size_t N, typename Tag>
 std::string differing_hex(const FixedBytes<N, Tag>& v, const FixedBytes<N, Tag>& other) {
   if (std::equal(v.begin(), v.begin() + 4, other.begin())) return to_hex(v);
   return to_hex(ByteView(v.data.data(), 4)) + "..";
-}
-
-// "host:port" or "[v6]:port" -> (host, port); nullopt if it has no port.
-std::optional<std::pair<std::string, std::string>> split(const std::string& a) {
-  const auto colon = a.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == a.size()) return std::nullopt;
-  std::string host = a.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return std::make_pair(host, a.substr(colon + 1));
 }
 
 // Asio's messages start with a capital ("Connection refused"); ours continue a sentence.
@@ -75,10 +67,10 @@ void Probe::start() {
       self->finish(ProbeError::kTimeout,
                    "no answer within " + std::to_string(self->cfg_.deadline_ms) + " ms (" + self->stage_name() + ")");
     });
-    auto hp = split(self->host_port_);
+    auto hp = parse_host_port(self->host_port_, "probe");
     if (!hp) return self->finish(ProbeError::kUnreachable, "not a host:port address");
     self->resolver_.async_resolve(
-        hp->first, hp->second, [self](boost::system::error_code ec, tcp::resolver::results_type results) {
+        hp->host, std::to_string(hp->port), [self](boost::system::error_code ec, tcp::resolver::results_type results) {
           if (self->stage_ == Stage::kDone) return;
           if (ec || results.empty())
             return self->finish(ProbeError::kUnreachable, "cannot resolve: " + lower_first(ec.message()));

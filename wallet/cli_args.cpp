@@ -1,27 +1,11 @@
 #include "wallet/cli_args.h"
 
+#include "common/did_you_mean.h"
+
 #include <algorithm>
 #include <cstdint>
 
 namespace swarmchain {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  // Rows i-2, i-1 and i of the dynamic programme.
-  std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
-    }
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::optional<std::string> closest_command(std::string_view word,
                                            const std::vector<std::string>& candidates) {

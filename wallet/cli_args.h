@@ -26,11 +26,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
-// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
-// neighbouring characters each cost 1 ("blance" -> "balance": 1, "trasnfer" -> "transfer": 1).
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
-// The candidate `word` was most likely meant as: the closest by edit_distance if it is at most
+// The candidate `word` was most likely meant as: the closest by edit_distance (common/did_you_mean.h) if it is at most
 // 2 (1 for words of up to 3 characters), else the only candidate `word` is a prefix of; nullopt
 // when nothing is close.
 std::optional<std::string> closest_command(std::string_view word,

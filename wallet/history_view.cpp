@@ -82,4 +82,15 @@ std::vector<std::string> history_lines(const json& entries) {
   return out;
 }
 
+std::string pending_summary(const Amount& in, uint64_t in_txs, const Amount& out,
+                            uint64_t out_txs) {
+  std::string text;
+  if (in_txs > 0)
+    text += "+" + in.to_string() + " incoming (" + std::to_string(in_txs) + " tx)";
+  if (out_txs > 0)
+    text += (text.empty() ? "-" : ", -") + out.to_string() + " outgoing with fees (" +
+            std::to_string(out_txs) + " tx)";
+  return text;
+}
+
 }  // namespace swarmchain

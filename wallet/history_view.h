@@ -7,13 +7,22 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "common/amount.h"
+
 namespace swarmchain {
 
 std::vector<std::string> history_lines(const nlohmann::json& entries);
+
+// `balance`'s line for what the mempool still holds, naming only the directions that hold
+// something: "+12.5 incoming (1 tx), -3.0001 outgoing with fees (1 tx)"; "" when nothing is
+// pending.
+std::string pending_summary(const Amount& in, uint64_t in_txs, const Amount& out,
+                            uint64_t out_txs);
 
 }  // namespace swarmchain

@@ -149,10 +149,9 @@ int cmd_balance(const Globals& g) {
     std::cout << "address: " << *addr << "\nbalance: " << acct->balance.to_string()
               << " (at height " << acct->height << ")\n";
     // What the mempool holds, on its own line: not in the balance until a block includes it.
-    if (acct->pending_in_txs + acct->pending_out_txs > 0)
-      std::cout << "pending: +" << acct->pending_in.to_string() << " incoming ("
-                << acct->pending_in_txs << " tx), -" << acct->pending_out.to_string()
-                << " outgoing with fees (" << acct->pending_out_txs << " tx)\n";
+    const std::string pending = pending_summary(acct->pending_in, acct->pending_in_txs,
+                                                acct->pending_out, acct->pending_out_txs);
+    if (!pending.empty()) std::cout << "pending: " << pending << "\n";
   }
   return 0;
 }
@@ -405,11 +404,11 @@ int cmd_swarm(const Globals& g, const std::string& pk_text) {
               << text_of(n, "pubkey_x25519", "-");
     auto https = u64_field(n, "port_https");
     auto omq = u64_field(n, "port_omq");
-    if (auto ip = string_field(n, "ip"); ip && https)
+    if (auto ip = string_field(n, "ip"); ip && https && *https != 0)
       std::cout << "  " << *ip << ":" << *https << " (omq "
                 << (omq ? std::to_string(*omq) : "-") << ")";
     else
-      std::cout << "  (no uptime proof yet)";
+      std::cout << "  (no contact data: no uptime proof yet, or no storage server announced)";
     std::cout << "\n";
   }
   return 0;

@@ -203,11 +203,11 @@ int cmd_swarm_verify(const std::string& node_url, const std::string& user_pubkey
             << "\n";
   for (const ServiceNode& m : s.members) {
     std::cout << "  " << to_hex(m.pubkey) << "  x25519 " << to_hex(m.pubkey_x25519);
-    if (m.contact.public_ip != 0 || m.contact.storage_port != 0)
+    if (m.contact.storage_port != 0)
       std::cout << "  " << ipv4_text(m.contact.public_ip) << ":" << m.contact.storage_port
                 << " (omq " << m.contact.storage_lmq_port << ")";
     else
-      std::cout << "  (no uptime proof yet)";
+      std::cout << "  (no contact data: no uptime proof yet, or no storage server announced)";
     std::cout << "\n";
   }
   std::cout << "verified at height " << r->tip.header.height.value << ", certified by "

@@ -1,5 +1,6 @@
 // What the wallet says about a command line it cannot use (wallet/cli_args.h): "did you mean"
-// by edit distance, amounts too large for the type, and the Session id rule.
+// by edit distance (common/did_you_mean.h, tested in tests/common), amounts too large for the
+// type, and the Session id rule.
 #include "wallet/cli_args.h"
 
 #include <gtest/gtest.h>
@@ -11,16 +12,6 @@ namespace {
 
 const std::vector<std::string> kCommands{"create", "restore", "address", "balance", "transfer",
                                          "history", "sn", "stakes", "swarm"};
-
-TEST(EditDistance, CountsInsertionsDeletionsSubstitutionsAndNeighbourSwaps) {
-  EXPECT_EQ(edit_distance("balance", "balance"), 0u);
-  EXPECT_EQ(edit_distance("blance", "balance"), 1u);     // a letter left out
-  EXPECT_EQ(edit_distance("balancee", "balance"), 1u);   // one too many
-  EXPECT_EQ(edit_distance("bal4nce", "balance"), 1u);    // one wrong
-  EXPECT_EQ(edit_distance("trasnfer", "transfer"), 1u);  // two swapped
-  EXPECT_EQ(edit_distance("", "sn"), 2u);
-  EXPECT_EQ(edit_distance("swarm", "stakes"), 4u);
-}
 
 TEST(DidYouMean, AMistypedCommandNamesTheClosestOne) {
   EXPECT_EQ(unknown_command_message("blance", "", kCommands),

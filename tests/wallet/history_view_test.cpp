@@ -67,5 +67,16 @@ TEST(HistoryView, NothingOrNotAListShowsNothing) {
   EXPECT_TRUE(history_lines(json::object()).empty());
 }
 
+TEST(PendingSummary, NamesOnlyTheDirectionsThatHoldSomething) {
+  const auto coins = [](uint64_t atomic) { return Amount(atomic); };
+  EXPECT_EQ(pending_summary(coins(0), 0, coins(0), 0), "") << "nothing pending: no line at all";
+  EXPECT_EQ(pending_summary(coins(12'500'000'000), 1, coins(0), 0), "+12.5 incoming (1 tx)");
+  EXPECT_EQ(pending_summary(coins(0), 0, coins(3'000'100'000), 2),
+            "-3.0001 outgoing with fees (2 tx)")
+      << "no '+0 incoming (0 tx)' beside it";
+  EXPECT_EQ(pending_summary(coins(1'000'000'000), 1, coins(2'000'000'000), 1),
+            "+1 incoming (1 tx), -2 outgoing with fees (1 tx)");
+}
+
 }  // namespace
 }  // namespace swarmchain
