@@ -474,13 +474,18 @@ uint64_t Mempool::next_nonce(const PubKey& sender, const ChainState& committed) 
   return std::max(base, sit->second.rbegin()->first + 1);
 }
 
-Mempool::PendingFlow Mempool::pending_flow(const PubKey& account) const {
+Mempool::PendingFlow Mempool::pending_flow(const PubKey& account,
+                                           const ChainState& committed) const {
   // Sums saturate: a pool's total cannot pass u64 (admission checks each sender's balance).
   const auto add = [](Amount a, Amount b) { return a.checked_add(b).value_or(Amount(UINT64_MAX)); };
   PendingFlow flow;
   std::lock_guard lock(mu_);
   for (const auto& [sender, txs] : by_sender_) {
+    // A tx below the sender's committed nonce is in `committed` already: the block that holds
+    // it was applied and the pool is told just after. Counting it would show it twice.
+    const uint64_t applied_below = committed.accounts.get(sender).value_or(Account{}).nonce;
     for (const auto& [nonce, e] : txs) {
+      if (nonce < applied_below) continue;
       if (sender == account) {
         flow.out = add(flow.out, e.tx.total_cost().value_or(Amount(UINT64_MAX)));
         ++flow.out_txs;

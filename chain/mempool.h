@@ -161,12 +161,14 @@ class Mempool {
   uint64_t next_nonce(const PubKey& sender, const ChainState& committed) const;
   // What the pending txs would move for `account`: out = amounts moved out plus fees of its own
   // txs, in = transfers to it (a self-transfer counts both ways). For a wallet's balance line;
-  // O(pending txs) under the pool's lock, like fee_estimate().
+  // O(pending txs) under the pool's lock, like fee_estimate(). Txs `committed` already holds
+  // (a block applied, the pool not yet told) are left out, so a balance read from `committed`
+  // never counts one twice.
   struct PendingFlow {
     Amount in, out;
     std::size_t in_txs = 0, out_txs = 0;
   };
-  PendingFlow pending_flow(const PubKey& account) const;
+  PendingFlow pending_flow(const PubKey& account, const ChainState& committed) const;
   // A fee likely to be admitted and selected soon (rule in mempool.cpp).
   Amount fee_estimate() const;
 

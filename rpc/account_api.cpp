@@ -25,9 +25,10 @@ RpcResult get_account(const Blockchain& chain, const Mempool& mempool, const jso
   std::optional<PubKey> pk;
   if (!p.error()) pk = address_param(p, "address", text);
   if (auto err = p.error()) return unexpected(*err);
-  const Mempool::PendingFlow flow = mempool.pending_flow(*pk);
   json out;
   chain.with_state([&](const ChainState& state, const ChainTip& tip) {
+    // Under the same state the balance is read from, so a tx is either in one or the other.
+    const Mempool::PendingFlow flow = mempool.pending_flow(*pk, state);
     Account a = state.accounts.get(*pk).value_or(Account{});
     // Stakes live in the registry records, not in the account: a scan finds every node this
     // address contributes to (or holds a reserved spot on).
