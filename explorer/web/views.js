@@ -44,7 +44,7 @@
     h.prev_hash = bytesToHex(r.fixed(32));
     h.time_ms = r.u64();
     h.proposer = bytesToHex(r.fixed(32));
-    r.fixed(32 * 3);
+    r.fixed(64); // tx_root, state_root
     h.registry_root = bytesToHex(r.fixed(32));
     h.committee_hash = bytesToHex(r.fixed(32));
     h.next_committee_hash = bytesToHex(r.fixed(32));
