@@ -121,7 +121,7 @@
   // position (16 hex) marked as a small tick (a user's place on the ring).
   function swarmRing(swarms, opts) {
     opts = opts || {};
-    const S = opts.size || 520, c = S / 2, R = S / 2 - 40;
+    const S = opts.size || 520, c = S / 2, R = S / 2 - 60;
     const s = svg('svg', { viewBox: `0 0 ${S} ${S}`, class: 'ring-svg', role: 'img',
       'aria-label': 'Swarm ids on the 2^64 ring' });
     s.appendChild(svg('circle', { cx: c, cy: c, r: R, class: 'ring' }));
