@@ -133,16 +133,25 @@
         }
         throw e;
       }
-      const lv = st.liveness || st;
+      // The liveness report is st.liveness (rpc/registry_api.cpp); older answers had it flat.
+      const lv = st.liveness && typeof st.liveness === 'object' ? st.liveness : st;
+      const checks = Array.isArray(lv.checks) ? lv.checks : [];
+      const pa = checks.find((c) => c && c.kind === 'proof_age');
+      const re = checks.find((c) => c && c.kind === 'reachability');
       const sumRows = [
-        ['State', SC.stateBadge(st.state)],
-        ['Explanation', String(st.explanation || (lv && lv.explanation) || '—')],
-        ['Last proof', st.last_proof_age_s === null || st.last_proof_age_s === undefined ? 'none yet' : fmt.duration(st.last_proof_age_s) + ' ago'],
-        ['Credit', st.credit_blocks === undefined ? undefined : fmt.int(st.credit_blocks) + ' blocks (' + fmt.duration(Math.abs(Number(st.credit_s))) + (Number(st.credit_s) < 0 ? ' overdrawn' : '') + ')'],
-        ['May stay down', st.down_before_decommission_s === undefined ? undefined : fmt.duration(st.down_before_decommission_s) + ' before proof age decommissions it'],
-        ['Until deregistration', st.down_before_deregistration_s === undefined ? undefined : fmt.duration(st.down_before_deregistration_s) + ' of credit left if down'],
+        ['State', SC.stateBadge(lv.state || st.state)],
+        ['Explanation', String(lv.explanation || st.explanation || '—')],
+        ['Last proof', lv.last_proof_age_s === null || lv.last_proof_age_s === undefined ? 'none yet' : fmt.duration(lv.last_proof_age_s) + ' ago'],
+        ['Proof rules', lv.proof_interval_s === undefined ? undefined : 'a proof every ' + fmt.duration(lv.proof_interval_s) + ', valid for ' + fmt.duration(lv.proof_lifetime_s)],
+        ['Credit', lv.credit_blocks === undefined ? undefined : fmt.int(lv.credit_blocks) + ' blocks (' + fmt.duration(Math.abs(Number(lv.credit_s))) + ')'],
+        ['May stay down', lv.down_before_decommission_s === undefined || lv.down_before_decommission_s === null ? undefined : fmt.duration(lv.down_before_decommission_s) + ' before proof age decommissions it'],
+        ['Until deregistration', lv.down_before_deregistration_s === undefined || lv.down_before_deregistration_s === null ? undefined : fmt.duration(lv.down_before_deregistration_s) + ' of credit left if down'],
+        ['Proof age check', pa ? (pa.fails_now ? el('span', { class: 'check-fail' }, 'fails now') : el('span', { class: 'ok' }, 'passes')) : undefined],
+        ['Reachability', re ? (re.tested_at_tip ? 'tested by the quorum of the tip' : 'not tested at the tip') +
+          (re.chance_per_block !== undefined ? ' (chance per block ' + Math.round(Number(re.chance_per_block) * 1000) / 10 + ' %)' : '') : undefined],
       ];
-      if (st.last_change) sumRows.push(['Last change', String(st.last_change.event) + ' at height ' + String(st.last_change.height) + (st.last_change.reason ? ': ' + String(st.last_change.reason) : '')]);
+      const lc = lv.last_change || st.last_change;
+      if (lc) sumRows.push(['Last change', String(lc.event) + ' at height ' + String(lc.height) + (lc.reason ? ': ' + String(lc.reason) : '')]);
       root.appendChild(section('Status at height ' + fmt.int(st.height), kvTable(sumRows)));
 
       root.appendChild(section('Registry entry', kvTable([
