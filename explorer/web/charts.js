@@ -121,7 +121,7 @@
   // position (16 hex) marked as a small tick (a user's place on the ring).
   function swarmRing(swarms, opts) {
     opts = opts || {};
-    const S = opts.size || 520, c = S / 2, R = S / 2 - 60;
+    const S = opts.size || 520, c = S / 2, R = S / 2 - 56;
     const s = svg('svg', { viewBox: `0 0 ${S} ${S}`, class: 'ring-svg', role: 'img',
       'aria-label': 'Swarm ids on the 2^64 ring' });
     s.appendChild(svg('circle', { cx: c, cy: c, r: R, class: 'ring' }));
@@ -136,13 +136,24 @@
     }
     const maxSize = Math.max(1, ...swarms.map((w) => w.size));
     const rMax = swarms.length > 400 ? 5 : swarms.length > 100 ? 8 : 12;
+    // Few swarms: a disc each, its radius growing with the members. Many: a radial spike each
+    // pointing inwards, its length growing with the members (discs would merge into one band).
+    const spikes = swarms.length > 150;
     for (const w of swarms) {
       const a = ringFraction(w.hex) * 2 * Math.PI - Math.PI / 2;
-      const r = 1.5 + (rMax - 1.5) * Math.sqrt(w.size / maxSize);
-      const cls = 'swarm-mark' + (opts.highlight === w.hex ? ' highlight' : '');
-      const mark = svg('circle', { cx: (c + R * Math.cos(a)).toFixed(2), cy: (c + R * Math.sin(a)).toFixed(2),
-        r: r.toFixed(2), class: cls, 'data-swarm': w.hex, 'data-size': w.size },
-        svg('title', null, 'swarm ' + w.hex + ': ' + w.size + ' member' + (w.size === 1 ? '' : 's')));
+      const cls = 'swarm-mark' + (spikes ? ' spike' : '') + (opts.highlight === w.hex ? ' highlight' : '');
+      const tip = svg('title', null, 'swarm ' + w.hex + ': ' + w.size + ' member' + (w.size === 1 ? '' : 's'));
+      let mark;
+      if (spikes) {
+        const len = 3 + 30 * (w.size / maxSize);
+        mark = svg('line', { x1: (c + (R + 2) * Math.cos(a)).toFixed(2), y1: (c + (R + 2) * Math.sin(a)).toFixed(2),
+          x2: (c + (R - len) * Math.cos(a)).toFixed(2), y2: (c + (R - len) * Math.sin(a)).toFixed(2),
+          class: cls, 'data-swarm': w.hex, 'data-size': w.size }, tip);
+      } else {
+        const r = 1.5 + (rMax - 1.5) * Math.sqrt(w.size / maxSize);
+        mark = svg('circle', { cx: (c + R * Math.cos(a)).toFixed(2), cy: (c + R * Math.sin(a)).toFixed(2),
+          r: r.toFixed(2), class: cls, 'data-swarm': w.hex, 'data-size': w.size }, tip);
+      }
       s.appendChild(svg('a', { href: '#/swarm/' + w.hex }, mark));
     }
     if (opts.point) {
