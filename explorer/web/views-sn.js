@@ -384,6 +384,14 @@
       } catch (e) {
         proofBox.appendChild(errorBox('Proof: ' + errText(e)));
       }
+      // Where the key and its swarm sit on the ring.
+      try {
+        const { swarms } = await loadSwarms();
+        if (!ctx.live() || !swarms.length) return;
+        root.appendChild(el('figure', { class: 'chart ring-fig small' },
+          el('figcaption', null, 'Your position (red) and your swarm (orange) on the ring'),
+          SC.charts.swarmRing(swarms, { highlight: sw, point: space.toString(16).padStart(16, '0'), size: 400 })));
+      } catch (e) { /* the ring is decoration; the answer above stands */ }
     },
   };
 
@@ -434,8 +442,12 @@
     const ul = el('ul', { class: 'checks' });
     ul.append(
       checkRow(String(cert.height) === String(header.height), 'the certificate is for the proof\'s header (height ' + String(cert.height) + ')'),
-      checkRow(BigInt(String(pr.height)) === header.height && String(pr.height) === String(ans.height),
-        'the proof describes the same tip as the swarm answer (height ' + String(ans.height) + ')'),
+      String(pr.height) === String(ans.height)
+        ? checkRow(BigInt(String(pr.height)) === header.height, 'the proof describes the same tip as the swarm answer (height ' + String(ans.height) + ')')
+        : (BigInt(String(pr.height)) === header.height
+          ? el('li', { class: 'check-info' }, 'ℹ the chain moved on between the two requests (swarm answer at height ' + String(ans.height) +
+            ', proof at ' + String(pr.height) + '); the comparison below is with the proof\'s tip')
+          : checkRow(false, 'the proof\'s header is at height ' + String(header.height) + ', not the ' + String(pr.height) + ' the node claims')),
       checkRow(com !== null && cert.indexes.length >= SC.quorum(n) && idxOk,
         com ? 'the signer indexes are distinct members of the committee of that height and reach its quorum (' + cert.indexes.length + ' ≥ ' + SC.quorum(n) + ')'
           : 'committee unknown: ' + errText(comErr)),
