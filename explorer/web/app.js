@@ -343,6 +343,8 @@ async function route() {
   const name = aliases[r.name] || r.name;
   const main = document.getElementById('main');
   clear(main);
+  const st = document.getElementById('search-status');
+  if (st) clear(st);
   setReady(false);
   markNav(name);
   const view = SC.views[name];
