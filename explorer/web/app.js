@@ -235,7 +235,7 @@ function nodeLink(pk, head, tail) {
 }
 function blockLink(h) {
   if (!isHeight(String(h))) return el('span', null, String(h));
-  return el('a', { href: '#/block/' + String(h) }, fmtInt(h));
+  return el('a', { href: '#/block/' + String(h) }, String(h));
 }
 function swarmLink(hex) {
   if (!isHex(hex, 16)) return el('span', { class: 'muted' }, '—');

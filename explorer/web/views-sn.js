@@ -57,7 +57,7 @@
       root.appendChild(form);
 
       const bad = [];
-      if (!check.isHeight(p.offset)) bad.push('"offset" must be a decimal number, got "' + p.offset + '"');
+      if (!check.isHeight(p.offset) || BigInt(p.offset) > BigInt(Number.MAX_SAFE_INTEGER)) bad.push('"offset" must be a decimal number, got "' + p.offset + '"');
       if (!SORTS.includes(p.sort)) bad.push('"sort" must be one of ' + SORTS.join(', ') + '; got "' + p.sort + '"');
       if (p.order !== 'asc' && p.order !== 'desc') bad.push('"order" must be asc or desc, got "' + p.order + '"');
       if (!STATES.includes(p.state)) bad.push('"state" must be one of ' + STATES.join(', ') + '; got "' + p.state + '"');

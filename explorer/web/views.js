@@ -160,9 +160,9 @@
         }
         if (!ctx.live()) return;
         clear(status);
-        setText('ov-height', fmt.int(info.height));
+        setText('ov-height', String(info.height));
         setText('ov-height-sub', info.syncing ? 'syncing' : 'tip ' + String(info.top_block_hash).slice(0, 12) + '…');
-        setText('ov-final', fmt.int(info.finalized_height));
+        setText('ov-final', String(info.finalized_height));
         setText('ov-peers', fmt.int(info.peers));
         setText('ov-mempool', fmt.int(info.mempool_size) + ' tx');
         setText('ov-net', String(info.network));
@@ -344,9 +344,13 @@
     title: 'Block',
     async render(root, route) {
       const arg = route.arg || '';
-      root.appendChild(el('h1', null, 'Block ', check.isHeight(arg) ? fmt.int(arg) : ''));
+      root.appendChild(el('h1', null, 'Block ', check.isHeight(arg) ? String(BigInt(arg)) : ''));
       if (!check.isHeight(arg)) {
         root.appendChild(errorBox('A block is named by its height, a decimal number; got "' + arg + '".'));
+        return;
+      }
+      if (BigInt(arg) > BigInt(Number.MAX_SAFE_INTEGER)) {
+        root.appendChild(errorBox('No block at height ' + arg + ': far above any tip.'));
         return;
       }
       const h = Number(arg);
@@ -357,7 +361,7 @@
       nav.appendChild(el('a', { href: '#/block/' + (h + 1) }, 'Block ' + (h + 1) + ' →'));
       root.appendChild(nav);
       root.appendChild(section('Header', kvTable([
-        ['Height', fmt.int(hd.height)], ['Hash', el('span', { class: 'mono break' }, hd.hash)],
+        ['Height', String(hd.height)], ['Hash', el('span', { class: 'mono break' }, hd.hash)],
         ['Previous', h > 0 ? el('a', { href: '#/block/' + (h - 1), class: 'mono break' }, hd.prev_hash) : el('span', { class: 'mono break' }, hd.prev_hash)],
         ['Time', fmt.time(hd.time_ms) + ' (' + fmt.ago(hd.time_ms) + ')'], ['Proposer', nodeLink(hd.proposer, 64, 0)],
         ['Transactions', fmt.int(b.tx_count)],
