@@ -249,7 +249,7 @@
     // Charts.
     clear(chartsBox);
     if (!stats) {
-      chartsBox.appendChild(errorBox('Charts need get_chain_stats: ' + errText(statsErr)));
+      chartsBox.appendChild(errorBox('No charts: ' + errText(statsErr)));
       return;
     }
     const C = SC.charts;
