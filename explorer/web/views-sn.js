@@ -26,7 +26,7 @@
     return el('span', { title: fmt.time(n * 1000) }, fmt.ago(n * 1000));
   }
   function contact(ip, port) {
-    if (!ip || ip === '0.0.0.0') return el('span', { class: 'muted' }, 'no proof yet');
+    if (!ip || ip === '0.0.0.0') return el('span', { class: 'muted', title: 'no address in its last uptime proof (0.0.0.0), or no proof yet' }, 'none');
     return el('span', { class: 'mono' }, String(ip) + ':' + String(port));
   }
 
