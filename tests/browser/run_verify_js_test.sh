@@ -15,7 +15,7 @@ for _ in $(seq 50); do
 done
 profile=$(mktemp -d)
 out=$("$chromium" --headless=new --no-sandbox --disable-gpu --user-data-dir="$profile" \
-  --virtual-time-budget=20000 --dump-dom "http://127.0.0.1:$port/tests/browser/verify_js_test.html" 2>/dev/null)
+  --virtual-time-budget=${VTB:-20000} --dump-dom "http://127.0.0.1:$port/tests/browser/verify_js_test.html" 2>/dev/null)
 rm -rf "$profile"
 result=$(printf '%s' "$out" | sed -n 's:.*<title>\(.*\)</title>.*:\1:p' | head -1)
 printf '%s\n' "$out" | sed -n '/<pre id="result">/,/<\/pre>/p' | sed 's/<[^>]*>//g'
