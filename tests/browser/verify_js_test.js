@@ -747,6 +747,30 @@
     check(ms < 15000, '10,000 records checked in under 15 s (' + ms.toFixed(0) + ' ms)');
   }
 
+  // ------------------------------------------------------------ 10. proofs a real node made
+  // tests/browser/data/dev_node_capture.json: what swarmchaind --dev answered (captured by
+  // run_verify_js_e2e.sh with CAPTURE=...), checked at the tip's own time.
+  async function testCapture() {
+    const r0 = await fetch('data/dev_node_capture.json', { cache: 'no-store' });
+    if (r0.status === 404) { log.push('no data/dev_node_capture.json: skipped'); return; }
+    const c = JSON.parse(await r0.text());
+    const args = { genesis: c.genesis, chain: [c.chain], proofHex: c.swarm_proof.proof, sessionId: c.session_id,
+                   nowMs: c.tip_time_ms, maxAgeMs: 600000, chainId: c.genesis.chain_id };
+    const r = await expectVerify(args, null, 'captured dev-node proof accepted');
+    eq(r.swarmId, c.get_swarm.swarm.padStart(16, '0'), 'captured proof: the swarm get_swarm named');
+    eq(r.height, c.get_swarm.height, 'captured proof: the height get_swarm answered at');
+    eq(r.members.map((m) => m.pubkey_ed25519).sort().join(), c.get_swarm.snodes.map((n) => n.pubkey_ed25519).sort().join(),
+       'captured proof: the members get_swarm named');
+    eq(r.chainId, c.genesis.chain_id, 'captured genesis hashes to the chain id the node gives');
+    eq(r.committeeSize, c.genesis.genesis_committee.length, 'captured: committee size');
+    const t = Object.assign({}, args); delete t.proofHex; t.tableProofHex = c.table_proof;
+    if (c.table_height === c.swarm_proof.height)
+      eq((await S.verify(t)).swarmId, r.swarmId, 'captured table proof: the same swarm');
+    await expectVerify(Object.assign({}, args, { nowMs: c.tip_time_ms + 700000 }), 'tip freshness', 'captured proof 700 s later');
+    await expectVerify(Object.assign({}, args, { proofHex: c.swarm_proof.proof.slice(0, -2) + (c.swarm_proof.proof.endsWith('0') ? '1' : '0') }),
+                       'swarm answer', 'captured proof with another answer');
+  }
+
   async function run() {
     const sections = [
       ['blake2b', async () => testBlake2b()],
@@ -758,6 +782,7 @@
       ['whole chain', testWholeChain],
       ['unsupported', testUnsupported],
       ['10,000 records', testLarge],
+      ['dev-node capture', testCapture],
     ];
     for (const [name, fn] of sections) {
       const before = passed;
