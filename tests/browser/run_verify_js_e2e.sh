@@ -5,6 +5,8 @@
 # Chromium for a random Session id: SwarmProofCheck must verify the node's proofs and find the
 # swarm get_swarm names. Exit 0 on PASS. Stops the node and the server it started.
 # Usage: tests/browser/run_verify_js_e2e.sh [path/to/swarmchaind]
+#   USE_RUNNING_NODE=1 RPC_PORT=p  use a node already serving RPC on 127.0.0.1:p (e.g. a
+#                 `swarmchaind testnet` net) instead of starting --dev; it is left running.
 #   CAPTURE=file  also writes the genesis, chain, proof and get_swarm answer for a fixed id there
 #                 (the offline fixture tests/browser/data/dev_node_capture.json).
 set -u
@@ -13,14 +15,17 @@ node_bin="${1:-/work/main/build/bin/swarmchaind}"
 chromium="${CHROMIUM:-chromium}"
 datadir="${DATADIR:-/tmp/xverify-dev}"
 rpc_port="${RPC_PORT:-23998}"
-[ -x "$node_bin" ] || { echo "no node binary at $node_bin"; exit 1; }
-rm -rf "$datadir"
-"$node_bin" --dev --datadir "$datadir" --rpc-bind "127.0.0.1:$rpc_port" >"$datadir.log" 2>&1 &
-node_pid=$!
+node_pid=""
+if [ -z "${USE_RUNNING_NODE:-}" ]; then
+  [ -x "$node_bin" ] || { echo "no node binary at $node_bin"; exit 1; }
+  rm -rf "$datadir"
+  "$node_bin" --dev --datadir "$datadir" --rpc-bind "127.0.0.1:$rpc_port" >"$datadir.log" 2>&1 &
+  node_pid=$!
+fi
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null
+  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null
 }
 trap cleanup EXIT
 rpc() {
