@@ -14,7 +14,7 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 profile=$(mktemp -d)
-out=$("$chromium" --headless=new --no-sandbox --disable-gpu --user-data-dir="$profile" \
+out=$(timeout "${TIMEOUT_S:-180}" "$chromium" --headless=new --no-sandbox --disable-gpu --user-data-dir="$profile" \
   --virtual-time-budget=${VTB:-20000} --dump-dom "http://127.0.0.1:$port/tests/browser/verify_js_test.html" 2>/dev/null)
 rm -rf "$profile"
 result=$(printf '%s' "$out" | sed -n 's:.*<title>\(.*\)</title>.*:\1:p' | head -1)
