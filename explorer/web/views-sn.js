@@ -1,4 +1,4 @@
-// swarmchain explorer: registry views (service nodes, node, swarms, swarm, find my swarm).
+// swarmchain explorer: registry views (service nodes, node, swarms, swarm); find my swarm is views-find.js.
 'use strict';
 
 (function () {
@@ -29,6 +29,7 @@
     if (!ip || ip === '0.0.0.0') return el('span', { class: 'muted', title: 'no address in its last uptime proof (0.0.0.0), or no proof yet' }, 'none');
     return el('span', { class: 'mono' }, String(ip) + ':' + String(port));
   }
+  SC.contact = contact;
 
   // -------------------------------------------------------------------------------------------
   // Service nodes: one server-side page at a time (get_service_node_page), never the whole list.
@@ -247,6 +248,7 @@
       .map((w) => ({ hex: String(w.swarm).toLowerCase(), size: (w.members || []).length, members: w.members || [] }));
     return { height: ans.height, swarms };
   }
+  SC.loadSwarms = loadSwarms;
 
   SC.views.swarms = {
     title: 'Swarms',
@@ -315,153 +317,4 @@
         SC.charts.swarmRing(swarms, { highlight: hex, size: 360 })));
     },
   };
-
-  // -------------------------------------------------------------------------------------------
-  // Find my swarm
-
-  // docs: registry/swarm_lookup.h. space = xor of the key's four 8-byte big-endian chunks.
-  function swarmSpace(keyHex) {
-    const k = keyHex.length === 66 ? keyHex.slice(2) : keyHex;
-    let s = 0n;
-    for (let i = 0; i < 4; i++) s ^= BigInt('0x' + k.slice(i * 16, i * 16 + 16));
-    return s;
-  }
-  // ids ascending; right = first id >= space (wrapping), left = the one before (wrapping);
-  // right if (right - space) < (space - left) mod 2^64, else left.
-  function lookupSwarm(ids, space) {
-    if (!ids.length) return null;
-    if (ids.length === 1) return ids[0];
-    const M = 1n << 64n;
-    let lo = 0, hi = ids.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (ids[mid] < space) lo = mid + 1; else hi = mid; }
-    const ri = lo === ids.length ? 0 : lo;
-    const li = (ri + ids.length - 1) % ids.length;
-    const dR = (((ids[ri] - space) % M) + M) % M, dL = (((space - ids[li]) % M) + M) % M;
-    return dR < dL ? ids[ri] : ids[li];
-  }
-  SC.swarmSpace = swarmSpace;
-  SC.lookupSwarm = lookupSwarm;
-
-  SC.views.find = {
-    title: 'Find my swarm',
-    async render(root, route, ctx) {
-      root.appendChild(el('h1', null, 'Find my swarm'));
-      const id = (route.query.id || '').trim();
-      const input = el('input', { id: 'find-input', type: 'search', maxlength: 80, value: id, spellcheck: 'false',
-        placeholder: 'Session id: 66 hex digits starting 05 (or a 64-hex key)', 'aria-label': 'Session id' });
-      const form = el('form', { class: 'filters', id: 'find-form' }, input, el('button', { type: 'submit' }, 'Find'));
-      form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = SC.buildHash('find', { id: input.value.trim() }); });
-      root.appendChild(form);
-      root.appendChild(el('p', { class: 'muted' }, 'Your Session id decides which swarm of service nodes stores your messages. This page asks this node (get_swarm) and then checks part of its proof (get_swarm_proof) here in the browser.'));
-      if (!id) return;
-      if (!check.isSessionId(id)) {
-        root.appendChild(errorBox('A Session id is 66 hex digits starting 05 (or a bare 64-hex key); got ' + id.length + ' characters' +
-          (/^[0-9a-fA-F]*$/.test(id) ? '.' : ', not all hex.')));
-        return;
-      }
-      const key = id.toLowerCase();
-      const ans = await rpc('get_swarm', { pubkey: key });
-      const sw = String(ans.swarm).toLowerCase();
-      const space = swarmSpace(key);
-      const result = el('div', { id: 'find-result', class: 'panel', 'data-swarm': check.isHex(sw, 16) ? sw : '' });
-      result.appendChild(el('h2', null, 'Your swarm: ', swarmLink(sw)));
-      result.appendChild(kvTable([['Swarm id', el('span', { class: 'mono' }, sw)], ['Your position', el('span', { class: 'mono' }, space.toString(16).padStart(16, '0'))],
-        ['Members', String((ans.snodes || []).length)], ['At height', fmt.int(ans.height) + ' (' + fmt.time(ans.t) + ')']]));
-      const tb = el('tbody');
-      for (const s of ans.snodes || []) {
-        tb.appendChild(el('tr', { class: 'member-row', 'data-pubkey': check.isHex(String(s.pubkey_ed25519), 64) ? s.pubkey_ed25519 : '' },
-          el('td', null, nodeLink(s.pubkey_ed25519, 16, 8)), el('td', null, contact(s.ip, s.port_https)), el('td', { class: 'num' }, String(s.port_omq)),
-          el('td', null, hashSpan(s.pubkey_x25519, 10, 6)), el('td', null, el('span', { class: 'mono hash', title: String(s.address) }, SC.shortText(s.address, 12, 12)))));
-      }
-      result.appendChild(el('table', { class: 'data' }, el('thead', null, el('tr', null, el('th', null, 'Node'), el('th', null, 'Contact (https)'),
-        el('th', null, 'OMQ port'), el('th', null, 'x25519 key'), el('th', null, 'Address'))), tb));
-      root.appendChild(result);
-
-      const proofBox = el('div', { id: 'find-proof' });
-      root.appendChild(section('Proof', proofBox));
-      try {
-        proofBox.appendChild(await checkProof(key, ans, space, ctx));
-      } catch (e) {
-        proofBox.appendChild(errorBox('Proof: ' + errText(e)));
-      }
-      // Where the key and its swarm sit on the ring.
-      try {
-        const { swarms } = await loadSwarms();
-        if (!ctx.live() || !swarms.length) return;
-        root.appendChild(el('figure', { class: 'chart ring-fig small' },
-          el('figcaption', null, 'Your position (red) and your swarm (orange) on the ring'),
-          SC.charts.swarmRing(swarms, { highlight: sw, point: space.toString(16).padStart(16, '0'), size: 400 })));
-      } catch (e) { /* the ring is decoration; the answer above stands */ }
-    },
-  };
-
-  function checkRow(ok, text) {
-    return el('li', { class: ok ? 'check-ok' : 'check-fail' }, ok ? '✓ ' : '✗ ', text);
-  }
-
-  async function checkProof(key, ans, space, ctx) {
-    const out = el('div');
-    const pr = await rpc('get_swarm_proof', { pubkey: key });
-    const B = SC.bin;
-    const bytes = B.hexToBytes(String(pr.proof));
-    const r = new B.Reader(bytes);
-    const header = B.readHeader(r);
-    const cert = B.readCert(r);
-    // The tail: vector<u64> swarm_ids || swarm_id u64 (the count is the answer's swarm_count).
-    const count = Number(pr.swarm_count);
-    const end = bytes.length;
-    const idsStart = end - 8 - 8 * count;
-    if (idsStart < r.p) throw new Error('the proof is shorter than its swarm-id list');
-    const tail = new B.Reader(bytes, idsStart);
-    const ids = [];
-    for (let i = 0; i < count; i++) ids.push(tail.u64());
-    const provedId = tail.u64();
-    // The count's varint must end right before the list.
-    let cntBytes = [];
-    for (let v = BigInt(count); ; v >>= 7n) { cntBytes.push(Number(v & 0x7fn) | (v >= 0x80n ? 0x80 : 0)); if (v < 0x80n) break; }
-    const cntOk = cntBytes.every((b, i) => bytes[idsStart - cntBytes.length + i] === b);
-    let asc = true;
-    for (let i = 1; i < ids.length; i++) if (ids[i] <= ids[i - 1]) asc = false;
-    const picked = lookupSwarm(ids, space);
-    const hex = (v) => v === null ? 'none' : v.toString(16).padStart(16, '0');
-    const answerId = BigInt('0x' + String(ans.swarm));
-
-    let com = null, comErr = null;
-    try { com = await SC.committeeAt(Number(header.height)); } catch (e) { comErr = e; }
-    if (!ctx.live()) return out;
-    const n = com ? com.members.length : 0;
-    const idxOk = com ? cert.indexes.every((x, i) => x < n && (i === 0 || x > cert.indexes[i - 1])) : false;
-
-    out.appendChild(kvTable([
-      ['Certified height', fmt.int(header.height) + ' (' + fmt.time(Number(header.time_ms)) + ')'],
-      ['Certificate', 'round ' + cert.round + ', ' + cert.indexes.length + ' signature' + (cert.indexes.length === 1 ? '' : 's') +
-        (com ? ' of a committee of ' + n + ' (quorum ' + SC.quorum(n) + ')' : '')],
-      ['registry_root', hashSpan(header.registry_root, 16, 8)],
-      ['Records opened', fmt.int(pr.records)], ['Swarms listed', fmt.int(count)], ['Proof size', fmt.int(bytes.length) + ' bytes'],
-    ]));
-    const ul = el('ul', { class: 'checks' });
-    ul.append(
-      checkRow(String(cert.height) === String(header.height), 'the certificate is for the proof\'s header (height ' + String(cert.height) + ')'),
-      String(pr.height) === String(ans.height)
-        ? checkRow(BigInt(String(pr.height)) === header.height, 'the proof describes the same tip as the swarm answer (height ' + String(ans.height) + ')')
-        : (BigInt(String(pr.height)) === header.height
-          ? el('li', { class: 'check-info' }, 'ℹ the chain moved on between the two requests (swarm answer at height ' + String(ans.height) +
-            ', proof at ' + String(pr.height) + '); the comparison below is with the proof\'s tip')
-          : checkRow(false, 'the proof\'s header is at height ' + String(header.height) + ', not the ' + String(pr.height) + ' the node claims')),
-      checkRow(com !== null && cert.indexes.length >= SC.quorum(n) && idxOk,
-        com ? 'the signer indexes are distinct members of the committee of that height and reach its quorum (' + cert.indexes.length + ' ≥ ' + SC.quorum(n) + ')'
-          : 'committee unknown: ' + errText(comErr)),
-      checkRow(cntOk && asc, 'the proof\'s swarm-id list is well formed and strictly ascending (' + count + ' ids)'),
-      checkRow(picked !== null && picked === answerId && provedId === answerId,
-        'recomputed here from that list, your key maps to swarm ' + hex(picked) + '; the proof names ' + hex(provedId) + ' and get_swarm answered ' + String(ans.swarm)),
-    );
-    out.appendChild(ul);
-    out.appendChild(el('div', { class: 'note' },
-      el('strong', null, 'Not checked in the browser: '),
-      'the committee members\' ed25519 signatures on the certificate, that this committee descends from the genesis (committee hand-offs), ' +
-      'that the opened records hash to registry_root, that the swarm-id list is exactly the ids of the active records, and that the members and contact data above are those records. ' +
-      'A page served by the node cannot vouch for the node. For the full check, trusting only the genesis, run ',
-      el('code', null, 'swarmchain-wallet swarm ' + key + ' --verify --genesis-hash <chain id>'), '.'));
-    return out;
-  }
 })();
