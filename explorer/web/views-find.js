@@ -87,7 +87,8 @@
     clear(box);
     if (!r.ok && r.step === 'unsupported') {
       box.dataset.verified = 'unsupported';
-      box.append(el('div', { class: 'note' }, 'Not checked in this browser: ', String(r.message),
+      const msg = String(r.message).trim();
+      box.append(el('div', { class: 'note' }, 'Not checked in this browser: ', msg, /[.!]$/.test(msg) ? '' : '.',
         ' The answer above is only what this node says. Check it from the genesis with ', localCmd(key), '.'));
       return;
     }
