@@ -392,12 +392,18 @@ void Node::log_sync_progress(const SyncProgress& sp) {
   const uint64_t now = clock_.now_ms();
   const uint64_t height = chain_->tip().header.height.value;
   const uint64_t synced = driver_->stats().blocks_synced;
-  const bool got_blocks = synced > sync_log_synced_;
+  const uint64_t synced_before = sync_log_synced_;  // at the previous tick
+  const uint64_t tick_before = sync_tick_ms_ != 0 ? sync_tick_ms_ : now;
+  const bool got_blocks = synced > synced_before;
   sync_log_synced_ = synced;
-  if (sync_log_ms_ == 0 && (sp.syncing || got_blocks)) {  // a sync began
-    sync_start_ms_ = sync_log_ms_ = now;
+  sync_tick_ms_ = now;
+  if (sync_log_ms_ == 0 && (sp.syncing || got_blocks)) {  // a sync began, since the last tick
+    // Counted from the previous tick: the blocks that arrived since belong to this sync (a
+    // joiner 26 blocks behind is caught up before the next tick and said "0 blocks").
+    sync_start_ms_ = tick_before;
+    sync_log_ms_ = now;
     sync_log_height_ = height;
-    sync_start_synced_ = synced;
+    sync_start_synced_ = synced_before;
     if (sp.syncing)
       spdlog::info("sync: height {}, target {} ({} blocks behind); fetching from {} peer(s)",
                    height, sp.target.value, sp.target.value - height, p2p_->host().peer_count());

@@ -190,6 +190,7 @@ class Node final : public ChainListener {
   uint64_t sync_log_synced_ = 0;         // loop thread: blocks_synced at the last tick
   uint64_t sync_start_synced_ = 0;       // loop thread: blocks_synced when this sync began
   uint64_t sync_start_ms_ = 0;           // loop thread: when it began
+  uint64_t sync_tick_ms_ = 0;            // loop thread: when log_sync_progress last ran
 };
 
 }  // namespace swarmchain
