@@ -41,7 +41,7 @@ int run_status(const StatusOptions& o) {
   }
   std::cout << "service node " << text_of(*st, "service_node_pubkey") << " at height "
             << text_of(*st, "height") << "\n  state:        " << text_of(*st, "state")
-            << "\n  swarm:        " << text_of(*st, "swarm") << "\n"
+            << "\n  swarm:        " << rpc::swarm_text(*st) << "\n"
             << rpc::liveness_text(*st);
   return 0;
 }

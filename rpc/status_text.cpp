@@ -100,4 +100,15 @@ std::string liveness_text(const json& status) {
   return out;
 }
 
+std::string swarm_text(const nlohmann::json& status) {
+  const auto it = status.find("swarm_id");
+  if (it == status.end() || !it->is_number_unsigned()) return "?";
+  // registry/swarm_id.h's kUnassignedSwarm; rpc_client does not link the registry.
+  const uint64_t id = it->get<uint64_t>();
+  if (id == UINT64_MAX) return "none";
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(id));
+  return hex;
+}
+
 }  // namespace swarmchain::rpc

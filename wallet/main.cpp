@@ -316,8 +316,7 @@ void print_status(const json& st, const std::string& pk_hex) {
       std::cout << "\n";
     }
   }
-  auto swarm_id = u64_field(st, "swarm_id");
-  std::cout << "  swarm:        " << (swarm_id ? format_swarm_id(*swarm_id) : text_of(st, "swarm"))
+  std::cout << "  swarm:        " << rpc::swarm_text(st)
             << "\n  rewards:      " << coins_of(st, "rewards_earned") << "\n  unlock:       ";
   auto unlock = u64_field(st, "requested_unlock_height");
   if (!unlock)

@@ -113,6 +113,14 @@ TEST_F(RegistryApiTest, StatusSaysTheLastLivenessChangeTheNodeSawAndTheTextPrint
       << text;
 }
 
+TEST(StatusText, TheSwarmIsHexOrNoneWhileUnassigned) {
+  EXPECT_EQ(swarm_text(json{{"swarm_id", 0x0123456789abcdefULL}}), "0123456789abcdef");
+  EXPECT_EQ(swarm_text(json{{"swarm_id", kUnassignedSwarm}}), "none")
+      << "swarmchaind status printed ffffffffffffffff for an awaiting node";
+  EXPECT_EQ(swarm_text(json::object()), "?");
+  EXPECT_EQ(swarm_text(json{{"swarm_id", "zz"}}), "?");
+}
+
 TEST(RegistryApiOneNode, OnAOneNodeNetNobodyCanTestTheNodesReachability) {
   const Genesis g = test::test_genesis(1);  // one service node, test_key(200)
   test::TempDir dir("swarmchain-registry-api-one-node");
