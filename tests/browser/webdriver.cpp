@@ -44,7 +44,8 @@ void sleep_ms(long ms) {
 
 // The keeper (see the header): runs in the child, after fork, so async-signal-safe calls only.
 [[noreturn]] void run_keeper(int read_fd, int log_fd, int null_fd, char* const* argv) {
-  setpgid(0, 0);
+  // Without a group of its own, kill(0, ...) below would hit the test process's group.
+  if (setpgid(0, 0) != 0 || getpgrp() != getpid()) _exit(126);
   const pid_t driver = fork();
   if (driver == 0) {
     dup2(null_fd, 0);
