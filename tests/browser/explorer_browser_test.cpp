@@ -10,9 +10,14 @@
 // most of the ~40 s this takes. Each check loads its page in a fresh document (about:blank
 // first), so a deep link is what is tested and a previous view's state cannot leak in.
 // Screenshots of every page go to <build>/browser-screenshots/<page>.png.
+// SWARMCHAIN_EXPLORER_WEB_DIR=explorer/web runs the same checks on page files served from that
+// directory (web_dir_server.h), for working on the pages without rebuilding swarmchaind.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -21,7 +26,9 @@
 #include <set>
 #include <sstream>
 
+#include "rpc/httplib_include.h"
 #include "tests/browser/explorer_devnet.h"
+#include "tests/browser/web_dir_server.h"
 #include "tests/browser/webdriver.h"
 
 namespace swarmchain::test {
@@ -41,22 +48,60 @@ class ExplorerEnvironment : public ::testing::Environment {
   void SetUp() override {
     if (!browser_unavailable_reason().empty()) return;
     dir_ = make_temp_dir("explorer-browser");
+    const auto t0 = std::chrono::steady_clock::now();
     try {
       devnet_.start(dir_ / "node", kExtraNodes);
+    } catch (const std::exception& e) {
+      node_error_ = e.what();
+      return;
+    }
+    try {
+      base_url_ = devnet_.url();
+      if (const char* web = std::getenv("SWARMCHAIN_EXPLORER_WEB_DIR"); web != nullptr && *web) {
+        web_ = std::make_unique<WebDirServer>(web, devnet_.port());
+        web_->start();
+        base_url_ = web_->url();
+        std::cerr << "[explorer] pages from " << web << " at " << base_url_ << "\n";
+      }
+      page_error_ = explorer_missing(base_url_);
+      if (!page_error_.empty()) return;  // every page test fails at once, not after a timeout
       driver_ = std::make_unique<WebDriver>(dir_ / "browser");
     } catch (const std::exception& e) {
-      error_ = e.what();
+      page_error_ = e.what();
     }
+    std::cerr << "[explorer] node with " << kExtraNodes + 1 << " service nodes and browser ready in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - t0)
+                     .count()
+              << " ms\n";
   }
+
   void TearDown() override {
     driver_.reset();
+    web_.reset();
     devnet_.stop();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
+  // Why `url` serves no explorer page ("... answered HTTP 404 ..."), or "".
+  static std::string explorer_missing(const std::string& url) {
+    httplib::Client cli(url);
+    cli.set_connection_timeout(5, 0);
+    cli.set_read_timeout(10, 0);
+    httplib::Result res = cli.Get("/");
+    if (!res) return "GET " + url + "/: " + httplib::to_string(res.error());
+    const std::string type = res->get_header_value("Content-Type");
+    if (res->status == 200 && type.rfind("text/html", 0) == 0) return "";
+    return "no explorer page: GET " + url + "/ answered HTTP " + std::to_string(res->status) +
+           " (" + type + "): " + res->body.substr(0, 200);
+  }
+
   ExplorerDevnet devnet_;
+  std::unique_ptr<WebDirServer> web_;  // only with SWARMCHAIN_EXPLORER_WEB_DIR
   std::unique_ptr<WebDriver> driver_;
-  std::string error_;
+  std::string base_url_;    // where the pages are: the node, or web_
+  std::string node_error_;  // the node or its service nodes failed to start
+  std::string page_error_;  // no explorer page there, or no browser
   std::filesystem::path dir_;
 };
 
@@ -110,7 +155,7 @@ class ExplorerTest : public ::testing::Test {
   void SetUp() override {
     const std::string missing = browser_unavailable_reason();
     if (!missing.empty()) GTEST_SKIP() << "no browser: " << missing;
-    ASSERT_TRUE(g_env->error_.empty()) << "set-up failed: " << g_env->error_;
+    ASSERT_TRUE(g_env->node_error_.empty()) << "set-up failed: " << g_env->node_error_;
   }
 
   static WebDriver& wd() { return *g_env->driver_; }
@@ -118,9 +163,10 @@ class ExplorerTest : public ::testing::Test {
 
   // Loads `fragment` ("#/blocks") in a fresh document and waits until `view` rendered.
   static void open(const std::string& fragment, const std::string& view) {
+    ASSERT_TRUE(g_env->page_error_.empty()) << g_env->page_error_;
     wd().navigate("about:blank");
     (void)wd().take_browser_log();
-    wd().navigate(node().url() + "/" + fragment);
+    wd().navigate(g_env->base_url_ + "/" + fragment);
     ASSERT_TRUE(wd().wait_until(view_ready(view), kViewTimeout))
         << fragment << ": #view-" << view << " not rendered with data-ready=1 within "
         << kViewTimeout.count() << " s; body: " << body_text();
@@ -188,6 +234,8 @@ struct Page {
   const char* view;      // #view-<view>
   const char* fragment;  // "{pk}" and "{swarm}" are replaced by a registered node and its swarm
 };
+
+void PrintTo(const Page& page, std::ostream* os) { *os << page.fragment; }
 
 class ExplorerPageTest : public ExplorerTest, public ::testing::WithParamInterface<Page> {};
 

@@ -47,7 +47,7 @@ void ExplorerDevnet::start(const std::filesystem::path& dir, int extra_nodes) {
   dir_ = dir;
   std::filesystem::create_directories(dir_);
   std::ofstream(dir_ / "pw") << "dev\n";
-  const uint16_t port = free_port();
+  const uint16_t port = port_ = free_port();
   if (port == 0) throw std::runtime_error("no free loopback port for the node");
   url_ = "http://127.0.0.1:" + std::to_string(port);
   node_ = std::make_unique<Process>(

@@ -7,6 +7,7 @@
 // Thread-safety: none; start() runs wallets on two threads of its own and joins them.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -26,7 +27,8 @@ class ExplorerDevnet {
   void start(const std::filesystem::path& dir, int extra_nodes);
   void stop();  // SIGTERM, then SIGKILL if it lingers
 
-  const std::string& url() const { return url_; }
+  const std::string& url() const { return url_; }  // http://127.0.0.1:<port>
+  uint16_t port() const { return port_; }
   rpc::RpcClient rpc() const { return rpc::RpcClient(url_); }
   // An RPC that must succeed; throws std::runtime_error naming the method and the error.
   nlohmann::json call(const std::string& method,
@@ -37,6 +39,7 @@ class ExplorerDevnet {
   void register_nodes(int count);
 
   std::filesystem::path dir_;
+  uint16_t port_ = 0;
   std::string url_;
   std::unique_ptr<Process> node_;
 };
