@@ -15,16 +15,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
-#include <cctype>
-#include <fstream>
-#include <map>
 #include <memory>
 #include <random>
 #include <set>
-#include <sstream>
 
 #include "rpc/httplib_include.h"
 #include "tests/browser/explorer_devnet.h"
@@ -302,7 +299,9 @@ TEST_F(ExplorerTest, NodeTableListsTheNodesOfGetServiceNodePage) {
   // The default page (sort by pubkey, 50 a page) holds all 14: the same keys get_service_nodes
   // lists, in its order.
   std::vector<std::string> all;
-  for (const json& n : node().call("get_service_nodes")["service_node_states"])
+  // Held in a variable: a range-for over a member of a temporary reads freed memory (C++20).
+  const json listed = node().call("get_service_nodes");
+  for (const json& n : listed["service_node_states"])
     all.push_back(n["service_node_pubkey"].get<std::string>());
   EXPECT_EQ(shown_lower, all);
   expect_clean_log("#/nodes");
@@ -352,7 +351,8 @@ TEST_F(ExplorerTest, SwarmRingHasOneMarkPerSwarm) {
   std::multiset<std::string> marks;
   for (const std::string& s : attributes(".swarm-mark[data-swarm]", "data-swarm")) marks.insert(lower(s));
   std::multiset<std::string> swarms;
-  for (const json& s : node().call("get_swarms")["swarms"]) swarms.insert(s["swarm"].get<std::string>());
+  const json table = node().call("get_swarms");
+  for (const json& s : table["swarms"]) swarms.insert(s["swarm"].get<std::string>());
   EXPECT_EQ(marks, swarms);
   expect_clean_log("#/swarms");
 }
