@@ -8,7 +8,8 @@ PKGS=(build-essential cmake pkg-config
       libspdlog-dev libfmt-dev curl
       wrk  # the RPC server benchmark (scripts/bench.sh rpc)
       clang libclang-rt-14-dev  # fuzzing and the sanitizer builds
-      llvm-14)  # llvm-symbolizer: sanitizer reports with file:line (scripts/sanitize.sh)
+      llvm-14  # llvm-symbolizer: sanitizer reports with file:line (scripts/sanitize.sh)
+      chromium chromium-driver)  # the explorer's browser tests (ctest -L browser)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
