@@ -55,7 +55,8 @@ Status HostCore::start() {
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) return Status::error("p2p: cannot listen on " + where + ": " + ec.message());
     port_ = acceptor_.local_endpoint().port();
-    spdlog::info("p2p: listening on {}:{}", cfg_.bind_host, port_.load());
+    // The node logs "p2p listening on host:port" with what it knows more (no --peer given).
+    spdlog::debug("p2p: listening on {}", format_host_port(cfg_.bind_host, port_.load()));
   }
   {
     std::lock_guard lk(mu_);
