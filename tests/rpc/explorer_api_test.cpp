@@ -32,7 +32,8 @@ class ExplorerApiTest : public test::RegistryApiTest {
   json page(const json& params) const { return result("get_service_node_page", params); }
   std::vector<std::string> page_keys(const json& params) const {
     std::vector<std::string> out;
-    for (const json& n : page(params)["nodes"]) out.push_back(n["service_node_pubkey"]);
+    const json r = page(params);  // kept: a range-for over a temporary's member would dangle
+    for (const json& n : r["nodes"]) out.push_back(n["service_node_pubkey"]);
     return out;
   }
 };
