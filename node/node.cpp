@@ -15,11 +15,13 @@
 #include "common/host_port.h"
 #include "common/parallel.h"
 #include "common/private_file.h"
+#include "explorer/assets.h"
 #include "node/admin_api.h"
 #include "node/mempool_file.h"
 #include "node/node_key.h"
 #include "node/sign_state.h"
 #include "rpc/chain_api.h"
+#include "rpc/explorer_api.h"
 #include "rpc/proof_api.h"
 #include "rpc/registry_api.h"
 
@@ -221,6 +223,7 @@ Status Node::start() {
       },
       mempool_.get());
   rpc::register_proof_methods(dispatcher_, *chain_);  // verifiable swarm lookups
+  rpc::register_explorer_methods(dispatcher_, *chain_);  // the explorer's paging methods
   register_admin_methods(dispatcher_,
                          AdminHooks{p2p_ ? &p2p_->host() : nullptr, mempool_.get(), [this] {
                                       // After the answer is written; main's sigwait does the rest.
@@ -241,6 +244,12 @@ Status Node::start() {
   rpc_metrics_ = std::make_unique<rpc::RpcMetrics>(dispatcher_.method_names());
   rpc_->set_request_metrics(rpc_metrics_.get());
   rpc_->set_metrics([this] { return metrics_text(); });
+  // The explorer's pages (docs/explorer.md), compiled into the binary.
+  rpc_->set_static([](std::string_view path) -> std::optional<rpc::StaticFile> {
+    auto asset = explorer::find_asset(path);
+    if (!asset) return std::nullopt;
+    return rpc::StaticFile{asset->content_type, asset->body};
+  });
   {
     const ChainTip tip = chain_->tip();
     metrics_.seed_tip(tip.header.height, tip.header.time_ms);  // the loop thread starts below
@@ -255,7 +264,8 @@ Status Node::start() {
     return nlohmann::json{{"status", "ok"}, {"height", tip.header.height.value}};
   });
   if (Status s = rpc_->start(); !s) return s;
-  spdlog::info("RPC listening on http://{}/json_rpc",
+  spdlog::info("RPC listening on http://{}/json_rpc, explorer at http://{}/",
+               format_host_port(config_.rpc_host, rpc_->port()),
                format_host_port(config_.rpc_host, rpc_->port()));
   loop_->post([this] {
     driver_->start();

@@ -130,6 +130,7 @@ HttpReply HttpRouter::route(const HttpRequest& req, const boost::asio::ip::addre
     if (auto r = only(http::verb::get, "GET")) return *r;
     return metrics();
   }
+  if (auto r = static_file(req, path)) return std::move(*r);
   return text_reply(404, "not found: the JSON-RPC endpoint is POST /json_rpc");
 }
 
@@ -143,6 +144,30 @@ HttpReply HttpRouter::json_rpc(const HttpRequest& req, Access caller, double sec
                                                 std::chrono::steady_clock::now() - started)
                                                 .count());
   }
+  return r;
+}
+
+std::optional<HttpReply> HttpRouter::static_file(const HttpRequest& req,
+                                                 std::string_view path) const {
+  constexpr std::string_view kPrefix = "/explorer/";
+  if (!static_ || (path != "/" && path.substr(0, kPrefix.size()) != kPrefix)) return std::nullopt;
+  std::optional<StaticFile> file;
+  try {
+    file = static_(path);
+  } catch (const std::exception& e) {
+    return text_reply(500, std::string("internal error: ") + e.what());
+  }
+  if (!file) return text_reply(404, "not found: no explorer file " + std::string(path));
+  if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    HttpReply r = text_reply(405, "use GET or HEAD for " + std::string(path));
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  HttpReply r;
+  r.content_type = file->content_type;
+  r.body.assign(file->body);
+  r.head = req.method() == http::verb::head;
+  for (const auto& [name, value] : kStaticFileHeaders) r.headers.emplace_back(name, value);
   return r;
 }
 

@@ -109,6 +109,8 @@ void HttpServer::set_metrics(std::function<std::string()> provider) {
   router_.set_metrics(std::move(provider));
 }
 
+void HttpServer::set_static(StaticFileProvider provider) { router_.set_static(std::move(provider)); }
+
 void HttpServer::set_request_metrics(RpcMetrics* sink) { router_.set_request_metrics(sink); }
 
 Status HttpServer::start() {

@@ -2,7 +2,8 @@
 // io_context model as p2p: `threads` threads run one io_context, each connection lives on its
 // own strand, and no connection ever holds a thread while it waits for its client.
 //
-// Routes and checks (Host allow-list, cookie auth, /json_rpc, /health, /metrics): rpc/http_router.h.
+// Routes and checks (Host allow-list, cookie auth, /json_rpc, /health, /metrics, the explorer's
+// static files): rpc/http_router.h.
 //
 // What a hostile client can take (issue 11), each bound an option below:
 //   * time: one deadline for a whole request, headers and body (`request_timeout_ms`); another
@@ -68,6 +69,8 @@ class HttpServer {
   // REQUIRES: not running. The provider runs on io threads; an exception it throws gives 500.
   void set_health(std::function<nlohmann::json()> provider);
   void set_metrics(std::function<std::string()> provider);
+  // REQUIRES: not running. GET/HEAD of / and /explorer/... (rpc/http_router.h).
+  void set_static(StaticFileProvider provider);
   // REQUIRES: not running; `sink` outlives this server. Every POST /json_rpc is recorded there
   // (rpc/rpc_metrics.h), and every request refused before dispatch by its HTTP status.
   void set_request_metrics(RpcMetrics* sink);

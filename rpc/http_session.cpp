@@ -155,11 +155,16 @@ void HttpSession::on_body(beast::error_code ec) {
 
 void HttpSession::write(HttpReply reply, unsigned version, bool keep_alive) {
   response_.emplace(static_cast<http::status>(reply.status), version);
-  response_->set(http::field::content_type, reply.content_type);
+  response_->set(http::field::content_type,
+                 beast::string_view(reply.content_type.data(), reply.content_type.size()));
   for (auto& [name, value] : reply.headers) response_->set(name, value);
-  response_->body() = std::move(reply.body);
   response_->keep_alive(keep_alive);
-  response_->prepare_payload();
+  if (reply.head) {
+    response_->content_length(reply.body.size());  // what GET would send; no body follows
+  } else {
+    response_->body() = std::move(reply.body);
+    response_->prepare_payload();
+  }
   arm(options_.write_timeout_ms);
   http::async_write(socket_, *response_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
     self->response_.reset();

@@ -8,6 +8,7 @@
 
 #include "common/amount.h"
 #include "rpc/client.h"
+#include "rpc/httplib_include.h"
 #include "tests/node/process.h"
 
 namespace swarmchain::test {
@@ -287,6 +288,37 @@ TEST_F(DevNode, AdminMethodsNeedTheCookieWhichIsPrivateAndGoesAtStop) {
   EXPECT_EQ(node_->wait(20s), 0) << read_text(dir_ / "node.log");
   EXPECT_FALSE(std::filesystem::exists(cookie_path));
   EXPECT_NE(read_text(dir_ / "node.log").find("stopped cleanly"), std::string::npos);
+}
+
+TEST_F(DevNode, ServesTheExplorerAtTheRootAndItsPagingMethods) {
+  start_node();
+  httplib::Client c("127.0.0.1", port_);
+  auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("<html"), std::string::npos);
+  EXPECT_NE(page->body.find("/explorer/app.js"), std::string::npos);
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("script-src 'self'"),
+            std::string::npos);
+  auto script = c.Get("/explorer/app.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  auto missing = c.Get("/explorer/missing.js");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(read_text(dir_ / "node.log").find("explorer at http://127.0.0.1:"), std::string::npos);
+
+  // What the page calls, without a cookie.
+  auto nodes = rpc().call("get_service_node_page", {{"sort", "stake"}, {"order", "desc"}});
+  ASSERT_TRUE(nodes) << nodes.error().message;
+  EXPECT_EQ((*nodes)["total"], 1);  // the dev node
+  ASSERT_TRUE(wait_until([&] { return height() >= 1; }, 30s));
+  auto blocks = rpc().call("get_block_list", {{"limit", 1}});
+  ASSERT_TRUE(blocks) << blocks.error().message;
+  ASSERT_EQ((*blocks)["blocks"].size(), 1u);
+  EXPECT_EQ((*blocks)["blocks"][0]["signers"], 1);  // a committee of one
 }
 
 }  // namespace
