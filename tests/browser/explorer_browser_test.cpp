@@ -342,6 +342,17 @@ TEST_F(ExplorerTest, FindMySwarmAgreesWithGetSwarmForRandomSessionIds) {
         kViewTimeout);
     ASSERT_TRUE(found) << "no #find-result with a swarm; body: " << body_text();
     EXPECT_EQ(lower(wd().attribute(wd().find("#find-result"), "data-swarm").value_or("")), expected);
+    // The page's own light-client check (verify.js) of get_swarm_proof, from the genesis.
+    const bool checked = wd().wait_until(
+        "(() => { const p = document.getElementById('find-proof');"
+        " return !!p && ['1', '0', 'unsupported'].includes(p.dataset.verified || ''); })()",
+        kViewTimeout);
+    ASSERT_TRUE(checked) << "the proof check did not finish; body: " << body_text();
+    const Element proof = wd().find("#find-proof");
+    EXPECT_EQ(wd().attribute(proof, "data-verified").value_or(""), "1") << body_text();
+    EXPECT_EQ(lower(wd().attribute(proof, "data-proof-swarm").value_or("")), expected);
+    EXPECT_NE(wd().text(proof).find("verified in this browser from the genesis"), std::string::npos)
+        << wd().text(proof);
     expect_clean_log("find " + id);
   }
 }
