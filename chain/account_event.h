@@ -20,6 +20,10 @@
 
 namespace swarmchain {
 
+// The slot of an end-of-block entry in a block's indexes (account history, service-node
+// events): kEventSlotBase + its index, after every tx's slot (its index in the block).
+inline constexpr uint32_t kEventSlotBase = 0x8000'0000u;
+
 enum class AccountEventKind : uint8_t { kReward = 0, kStakeReturned = 1 };
 // Why a stake came back (kStakeReturned); kNone for a reward.
 enum class StakeReturnCause : uint8_t { kNone = 0, kUnlock = 1, kDeregistration = 2 };

@@ -291,6 +291,8 @@ Expected<ExecutedBlock> Executor::validate(const ChainState& state, const BlockH
   ExecutedBlock out = executed(view, state);
   out.liveness = std::move(liveness);
   out.events = std::move(events);
+  out.stats = block_stats_after(state.registry, out.registry_changes, h.time_ms,
+                                block.txs.size(), out.events);
   if (is_epoch_last(h.height, params().epoch_blocks))
     out.next_committee.emplace(epoch_of(h.height.next(), params().epoch_blocks), std::move(next));
   if (out.state_root() != h.state_root)
@@ -346,6 +348,8 @@ Executor::Built Executor::build(const ChainState& state, const BlockHeader& pare
   out.executed = executed(view, state);
   out.executed.liveness = std::move(liveness);
   out.executed.events = std::move(events);
+  out.executed.stats = block_stats_after(state.registry, out.executed.registry_changes,
+                                         b.header.time_ms, b.txs.size(), out.executed.events);
   if (is_epoch_last(b.header.height, params().epoch_blocks))
     out.executed.next_committee.emplace(epoch_of(b.header.height.next(), params().epoch_blocks),
                                         std::move(next));

@@ -33,6 +33,7 @@
 
 #include "chain/account_event.h"
 #include "chain/block.h"
+#include "chain/block_stats.h"
 #include "chain/chain_state.h"
 #include "chain/params.h"
 #include "chain/tx_check.h"
@@ -84,6 +85,9 @@ struct ExecutedBlock {
   // event per credit, in the order credited; their amounts sum to what was credited. The store
   // indexes them with the block (account history); consensus data only through `changes`.
   std::vector<AccountEvent> events;
+  // The registry's counts after the block, its tx count and rewards (chain/block_stats.h): the
+  // store's per-block index for the explorer; not consensus data.
+  BlockStats stats;
 
   const Hash& state_root() const { return accounts_update.root; }
   const Hash& registry_root() const { return registry_update.root; }

@@ -9,6 +9,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
 
+#include "chain/sn_event.h"
 #include "common/file_util.h"
 #include "common/hex.h"
 
@@ -16,8 +17,12 @@ namespace swarmchain {
 
 namespace {
 
-enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kRegistry, kCommittees, kAccountEvents, kCfCount };
-const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs", "registry", "committees", "account_events"};
+enum Cf : std::size_t { kDefault, kMeta, kBlocks, kCerts, kBlockIndex, kTxs, kAccounts, kAccountTxs, kRegistry, kCommittees, kAccountEvents, kBlockStats, kSnEvents, kCfCount };
+const char* const kCfNames[kCfCount] = {"default", "meta", "blocks", "certs", "block_index", "txs", "accounts", "account_txs", "registry", "committees", "account_events", "block_stats", "sn_events"};
+// The column families from kFirstLocalIndex on are the explorer's local indexes (store.h
+// "Local indexes"): a store of this schema that lacks them gains them at open.
+constexpr std::size_t kFirstLocalIndex = kBlockStats;
+bool is_local_index(std::size_t cf) { return cf >= kFirstLocalIndex; }
 
 std::string be64(uint64_t v) {
   std::string s(8, '\0');
@@ -126,7 +131,7 @@ rocksdb::ColumnFamilyOptions cf_options(std::size_t cf) {
     opts.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(32));
     opts.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1u << 18));
   }
-  if (cf == kAccountTxs || cf == kAccountEvents)
+  if (cf == kAccountTxs || cf == kAccountEvents || cf == kSnEvents)
     opts.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(32));
   return opts;
 }
@@ -138,17 +143,35 @@ struct Db {
   Db(Db&&) = default;
   ~Db() {
     if (!db) return;
-    for (auto* h : cfs) db->DestroyColumnFamilyHandle(h);
+    for (auto* h : cfs)
+      if (h) db->DestroyColumnFamilyHandle(h);
     db->Close().PermitUncheckedError();
   }
 };
 
+// Opens every column family; on an existing store (create false), a local index it lacks is
+// left out and its handle is null (BlockStore::open adds it once the store is accepted).
 Expected<Db> open_db(rocksdb::Env* env, const std::string& dir, bool create) {
+  std::vector<std::string> present;
+  if (!create) {
+    rocksdb::DBOptions list_opts;
+    list_opts.env = env;
+    // A failure here is reported by the open below.
+    rocksdb::DB::ListColumnFamilies(list_opts, dir, &present).PermitUncheckedError();
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (std::size_t cf = 0; cf < kCfCount; ++cf) descs.emplace_back(kCfNames[cf], cf_options(cf));
+  std::vector<std::size_t> opened;  // the Cf of each descriptor
+  for (std::size_t cf = 0; cf < kCfCount; ++cf) {
+    if (!create && is_local_index(cf) &&
+        std::find(present.begin(), present.end(), kCfNames[cf]) == present.end())
+      continue;
+    descs.emplace_back(kCfNames[cf], cf_options(cf));
+    opened.push_back(cf);
+  }
   Db out;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options(env, create), dir, descs, &out.cfs, &raw);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::Open(db_options(env, create), dir, descs, &handles, &raw);
   if (!s.ok()) {
     if (s.IsInvalidArgument() && !create)
       return fail(StoreError::kNotADatadir,
@@ -159,6 +182,8 @@ Expected<Db> open_db(rocksdb::Env* env, const std::string& dir, bool create) {
     return fail(StoreError::kIo, "cannot open chain store " + dir + ": " + s.ToString());
   }
   out.db.reset(raw);
+  out.cfs.assign(kCfCount, nullptr);
+  for (std::size_t i = 0; i < handles.size() && i < opened.size(); ++i) out.cfs[opened[i]] = handles[i];
   return out;
 }
 
@@ -202,15 +227,16 @@ std::optional<uint32_t> schema_of_older_store(rocksdb::Env* env, const std::stri
   return out;
 }
 
-// Refuses (kOldSchema) a store that lacks one of this version's column families; ok when it
-// has them all or cannot be listed (open_db then says what is wrong).
+// Refuses (kOldSchema) a store that lacks one of this version's column families (the local
+// indexes aside: they are added at open); ok when it has them all or cannot be listed (open_db
+// then says what is wrong).
 Status check_column_families(rocksdb::Env* env, const std::filesystem::path& path) {
   rocksdb::DBOptions opts;
   opts.env = env;
   std::vector<std::string> names;
   if (!rocksdb::DB::ListColumnFamilies(opts, path.string(), &names).ok()) return Status::ok();
-  for (const char* wanted : kCfNames)
-    if (std::find(names.begin(), names.end(), wanted) == names.end())
+  for (std::size_t cf = 0; cf < kFirstLocalIndex; ++cf)
+    if (std::find(names.begin(), names.end(), kCfNames[cf]) == names.end())
       return Status::error(StoreError::kOldSchema,
                            other_schema_text(path, schema_of_older_store(env, path.string(), names)));
   return Status::ok();
@@ -238,6 +264,10 @@ Status initialise(rocksdb::Env* env, const std::string& dir, const Genesis& gene
   });
   for (const auto& [epoch, members] : genesis_state.committees)
     batch.Put(cf[kCommittees], be64(epoch), encode_committee(members));
+  batch.Put(cf[kBlockStats], be64(0),
+            slice(encode(registry_stats(genesis_state.registry, genesis_block.header.time_ms))));
+  for (const SnEvent& e : genesis_sn_events(genesis_state.registry))
+    batch.Put(cf[kSnEvents], key(e.sn_pubkey) + be64(0) + be32(e.slot), slice(encode(e)));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   if (auto ws = db->Write(wo, &batch); !ws.ok())
@@ -281,7 +311,8 @@ std::shared_ptr<MemoryDisk> MemoryDisk::create() {
 
 BlockStore::~BlockStore() {
   if (db_) {
-    for (auto* h : cfs_) db_->DestroyColumnFamilyHandle(h);
+    for (auto* h : cfs_)
+      if (h) db_->DestroyColumnFamilyHandle(h);
     db_->Close().PermitUncheckedError();
   }
 }
@@ -358,6 +389,17 @@ Expected<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::pa
     return fail(StoreError::kCorrupt,
                 damaged_text(path, "tip block " + std::to_string(store->tip_.load()) +
                                        " unreadable: " + b.error().message()));
+  // Accepted: now, and only now, a store that lacks a local index gains it (empty: the blocks
+  // it already holds have no entries there).
+  for (std::size_t c = kFirstLocalIndex; c < kCfCount; ++c) {
+    if (cf[c]) continue;
+    rocksdb::ColumnFamilyHandle* h = nullptr;
+    if (auto cs = db->CreateColumnFamily(cf_options(c), kCfNames[c], &h); !cs.ok())
+      return fail(StoreError::kIo, "cannot add the index " + std::string(kCfNames[c]) +
+                                       " to the chain store " + path.string() + ": " +
+                                       cs.ToString());
+    cf[c] = h;
+  }
   return store;
 }
 
@@ -472,6 +514,74 @@ Expected<std::vector<AccountHistoryEntry>> BlockStore::account_history(
   return out;
 }
 
+namespace {
+
+Expected<BlockStats> decode_stats(std::string_view v, uint64_t h) {
+  auto st = decode_exact<BlockStats>({reinterpret_cast<const uint8_t*>(v.data()), v.size()});
+  if (!st)
+    return unexpected(corrupt("the stats of block " + std::to_string(h) +
+                              " do not decode: " + st.error().message()));
+  return st;
+}
+
+}  // namespace
+
+Expected<std::optional<BlockStats>> BlockStore::block_stats(Height h) const {
+  std::string v;
+  auto s = db_->Get(read_options(), cfs_[kBlockStats], be64(h.value), &v);
+  if (s.IsNotFound()) return std::optional<BlockStats>();
+  if (!s.ok()) return unexpected(read_error(s, "reading the stats of block " + h.to_string()));
+  auto st = decode_stats(v, h.value);
+  if (!st) return unexpected(st.error());
+  return std::optional<BlockStats>(*st);
+}
+
+Expected<std::vector<std::pair<Height, BlockStats>>> BlockStore::block_stats_range(
+    Height from, Height end) const {
+  std::vector<std::pair<Height, BlockStats>> out;
+  if (end <= from) return out;
+  const std::string last = be64(end.value);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options(), cfs_[kBlockStats]));
+  for (it->Seek(be64(from.value)); it->Valid() && it->key().ToStringView() < last; it->Next()) {
+    if (it->key().size() != 8) return unexpected(corrupt("a block_stats key is malformed"));
+    const uint64_t h = read_be(it->key().ToStringView(), 0, 8);
+    auto st = decode_stats(it->value().ToStringView(), h);
+    if (!st) return unexpected(st.error());
+    out.emplace_back(Height(h), *st);
+  }
+  if (!it->status().ok()) return unexpected(read_error(it->status(), "reading the block stats"));
+  return out;
+}
+
+Expected<SnEventPage> BlockStore::sn_events(const PubKey& pk, std::size_t limit,
+                                            std::optional<Height> before) const {
+  SnEventPage page;
+  const std::string prefix = key(pk);
+  // Strictly below height `before`: before its slot 0, the smallest key of that height.
+  const std::string end =
+      before ? prefix + be64(before->value) + be32(0) : prefix + std::string(13, '\xff');
+  ReverseHistoryCursor cursor(*db_, cfs_[kSnEvents], prefix, end);
+  for (std::string_view k = cursor.key(); !k.empty(); cursor.prev(), k = cursor.key()) {
+    const Height h(read_be(k, 32, 8));
+    // Whole blocks only: a page never ends inside one, so paging by height loses nothing.
+    if (page.events.size() >= limit && (page.events.empty() || h != page.events.back().height)) {
+      if (!page.events.empty()) page.next_before = page.events.back().height;
+      break;
+    }
+    auto v = cursor.value();
+    auto e = decode_exact<SnEvent>({reinterpret_cast<const uint8_t*>(v.data()), v.size()});
+    if (!e)
+      return unexpected(corrupt("a service-node event entry is malformed: " + e.error().message()));
+    e->sn_pubkey = pk;
+    e->height = h;
+    e->slot = static_cast<uint32_t>(read_be(k, 40, 4));
+    page.events.push_back(std::move(*e));
+  }
+  if (!cursor.status().ok())
+    return unexpected(read_error(cursor.status(), "reading the service-node events"));
+  return page;
+}
+
 Status BlockStore::load_state(ChainState& state) const {
   state.height = tip_height();
   if (Status s = load_accounts(state.accounts); !s) return s;
@@ -561,6 +671,13 @@ Status BlockStore::commit(const Block& block, const CommitCertificate& cert,
   }
   std::sort(events.begin(), events.end());
   for (const auto& [k, v] : events) batch.Put(cfs_[kAccountEvents], k, slice(v));
+  // The explorer's local indexes (store.h "Local indexes"), in the same batch.
+  batch.Put(cfs_[kBlockStats], be64(h.value), slice(encode(executed.stats)));
+  std::vector<std::pair<std::string, Bytes>> sn_events;
+  for (const SnEvent& e : sn_events_of(block, executed))
+    sn_events.emplace_back(key(e.sn_pubkey) + be64(h.value) + be32(e.slot), encode(e));
+  std::sort(sn_events.begin(), sn_events.end());
+  for (const auto& [k, v] : sn_events) batch.Put(cfs_[kSnEvents], k, slice(v));
   for (const auto& [pk, a] : executed.changes) {
     if (a.is_empty()) batch.Delete(cfs_[kAccounts], key(pk));
     else batch.Put(cfs_[kAccounts], key(pk), slice(encode(a)));

@@ -14,10 +14,24 @@
 //   registry     sn pubkey -> encoded ServiceNode (registry/service_node.h)
 //   committees   epoch u64 BE -> varint count || pubkey[32]... (the epoch's committee, in order;
 //                chain/chain_state.h)
+//   block_stats  height u64 BE -> encoded BlockStats (chain/block_stats.h: node counts by state,
+//                swarms, rewards paid and txs after that block)          [local index, below]
+//   sn_events    sn pubkey || height u64 BE || slot u32 BE -> encoded SnEvent (chain/sn_event.h;
+//                slot: the tx's index, or kEventSlotBase + i for the block's i-th liveness
+//                change)                                                  [local index, below]
 //
 // Every block is written in ONE WriteBatch with sync=true: block, certificate, indexes (the
-// account events included), account changes, registry changes and the new tip. A crash leaves
+// account events and the local indexes included), account changes, registry changes and the new tip. A crash leaves
 // the store at height H or H+1, never between, so no block is ever stored without its events.
+//
+// Local indexes (block_stats, sn_events: the explorer's charts and node histories) are not
+// consensus data and do not change the schema: a store of schema 5 that lacks them (written
+// before they existed) gains them, empty, at open, once it has passed every check below, and
+// from then on every block writes them in its batch. The blocks it held before have no entries:
+// block_stats() answers an empty optional for them and a node's history starts at its first
+// event after the upgrade (the genesis writes both for height 0). A swarmchaind older than these
+// indexes refuses to open a store that has them (RocksDB: "column families not opened"), so
+// going back to it means a resync.
 //
 // Schema: a store written by another version (schema 4 and older lack account_events, which
 // cannot be filled in without replaying the chain) is refused at open with a message that says
@@ -54,9 +68,11 @@
 
 #include "chain/account_event.h"
 #include "chain/block.h"
+#include "chain/block_stats.h"
 #include "chain/chain_state.h"
 #include "chain/executor.h"
 #include "chain/params.h"
+#include "chain/sn_event.h"
 #include "common/commit.h"
 #include "common/expected.h"
 
@@ -99,15 +115,21 @@ struct StoreOptions {
   bool sync = true;                    // fsync every block's batch (off only in simulations)
 };
 
+// One page of a service node's events, newest first (see sn_events()).
+struct SnEventPage {
+  std::vector<SnEvent> events;
+  std::optional<Height> next_before;  // the next page's `before`; nullopt on the last page
+};
+
 struct TxLocation {
   Height height;
   uint32_t index = 0;
 };
 
 // Where an entry sits in an account's history: its block, then its slot in that block: a tx's
-// index, or kEventSlotBase + the event's index (end-of-block events follow every tx). Entries
-// are ordered by (height, slot); a page of history is read backwards from such a position.
-inline constexpr uint32_t kEventSlotBase = 0x8000'0000u;
+// index, or kEventSlotBase + the event's index (chain/account_event.h: end-of-block events
+// follow every tx). Entries are ordered by (height, slot); a page of history is read backwards
+// from such a position.
 struct HistoryPosition {
   Height height;
   uint32_t slot = 0;
@@ -155,6 +177,18 @@ class BlockStore {
   Expected<std::vector<AccountHistoryEntry>> account_history(
       const PubKey& pk, std::size_t limit,
       std::optional<HistoryPosition> before = std::nullopt) const;
+  // The stats after block h; an empty optional for a block committed before the index existed
+  // (or above the tip).
+  Expected<std::optional<BlockStats>> block_stats(Height h) const;
+  // The stats of the blocks in [from, end) that have them, ascending by height.
+  Expected<std::vector<std::pair<Height, BlockStats>>> block_stats_range(Height from,
+                                                                         Height end) const;
+  // A service node's events, newest first, of heights strictly below `before` when given:
+  // `limit` events, or more when the last block's events go past it (a page holds whole blocks
+  // only, so paging by height with next_before, that block's height, loses none).
+  // A pubkey never seen gives an empty page. REQUIRES: limit > 0.
+  Expected<SnEventPage> sn_events(const PubKey& pk, std::size_t limit,
+                                  std::optional<Height> before = std::nullopt) const;
 
   // Loads every account, service-node record and epoch committee of the tip into `state` and
   // rebuilds their roots. REQUIRES: `state` is empty.

@@ -22,6 +22,7 @@
 #include "node/sign_state.h"
 #include "rpc/chain_api.h"
 #include "rpc/explorer_api.h"
+#include "rpc/explorer_history_api.h"
 #include "rpc/proof_api.h"
 #include "rpc/registry_api.h"
 
@@ -224,6 +225,7 @@ Status Node::start() {
       mempool_.get());
   rpc::register_proof_methods(dispatcher_, *chain_);  // verifiable swarm lookups
   rpc::register_explorer_methods(dispatcher_, *chain_);  // the explorer's paging methods
+  rpc::register_explorer_history_methods(dispatcher_, *chain_);  // explorer charts, node history
   register_admin_methods(dispatcher_,
                          AdminHooks{p2p_ ? &p2p_->host() : nullptr, mempool_.get(), [this] {
                                       // After the answer is written; main's sigwait does the rest.

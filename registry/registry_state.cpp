@@ -86,10 +86,12 @@ void RegistryState::rebuild_indexes() {
   swarms_.clear();
   liveness_queue_.clear();
   decommissioned_.clear();
+  state_counts_.fill(0);
   for_each([this](const ServiceNode& sn) { index(sn); });
 }
 
 void RegistryState::index(const ServiceNode& sn) {
+  ++state_counts_[static_cast<std::size_t>(sn.state)];
   if (sn.state == NodeState::kDecommissioned) decommissioned_.emplace(decommission_end_height(sn), sn.pubkey);
   if (sn.is_active()) {
     liveness_queue_.emplace(liveness_since_ms(sn), sn.pubkey);
@@ -103,6 +105,7 @@ void RegistryState::index(const ServiceNode& sn) {
 }
 
 void RegistryState::unindex(const ServiceNode& sn) {
+  --state_counts_[static_cast<std::size_t>(sn.state)];
   if (sn.state == NodeState::kDecommissioned) decommissioned_.erase({decommission_end_height(sn), sn.pubkey});
   if (sn.is_active()) {
     liveness_queue_.erase({liveness_since_ms(sn), sn.pubkey});

@@ -17,6 +17,7 @@
 // with each other but not with apply().
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
@@ -97,6 +98,8 @@ class RegistryState {
   const std::set<std::pair<uint64_t, PubKey>>& liveness_queue() const { return liveness_queue_; }
   const std::set<std::pair<uint64_t, PubKey>>& decommissioned() const { return decommissioned_; }
   std::size_t active_count() const { return reward_queue_.size(); }
+  // Records in state `s` (awaiting, active, decommissioned, deregistered), kept by apply().
+  std::size_t count_in(NodeState s) const { return state_counts_[static_cast<std::size_t>(s)]; }
   // Active nodes' pubkeys, ascending. O(n): for tests and tools, not for block processing.
   std::vector<PubKey> active() const;
 
@@ -128,6 +131,7 @@ class RegistryState {
   SwarmTable swarms_;
   std::set<std::pair<uint64_t, PubKey>> liveness_queue_;
   std::set<std::pair<uint64_t, PubKey>> decommissioned_;
+  std::array<std::size_t, 4> state_counts_{};  // indexed by NodeState
 };
 
 // Light-client check: `record` is in the registry whose root is `registry_root`.

@@ -439,7 +439,7 @@ TEST(RegistrySwarms, RemovingTheLastMemberRemovesTheSwarm) {
   EXPECT_EQ(s.swarms(), (SwarmTable{{8, {other.pubkey}}}));
 }
 
-TEST(RegistrySwarms, ActiveListAndSwarmTableMatchTheRecordsAfterManyRandomBlocks) {
+TEST(RegistrySwarms, ActiveListSwarmTableAndStateCountsMatchTheRecordsAfterManyRandomBlocks) {
   std::mt19937_64 rng(13);
   auto pool = random_nodes(rng, 300);
   RegistryState s;
@@ -447,7 +447,7 @@ TEST(RegistrySwarms, ActiveListAndSwarmTableMatchTheRecordsAfterManyRandomBlocks
     RegistryChanges changes;
     for (int k = 0; k < 8; ++k) {
       const ServiceNode& base = pool[rng() % pool.size()];
-      switch (rng() % 4) {
+      switch (rng() % 5) {
         case 0:
           changes[base.pubkey] = std::nullopt;
           break;
@@ -458,14 +458,25 @@ TEST(RegistrySwarms, ActiveListAndSwarmTableMatchTheRecordsAfterManyRandomBlocks
           changes[base.pubkey] =
               make_node(base.pubkey, NodeState::kActive, kUnassignedSwarm, block);
           break;
-        default:
+        case 3:
           changes[base.pubkey] =
               make_node(base.pubkey, NodeState::kDecommissioned, rng() % 5, block);
+          break;
+        default:
+          changes[base.pubkey] = make_node(
+              base.pubkey, rng() % 2 ? NodeState::kAwaiting : NodeState::kDeregistered,
+              kUnassignedSwarm, block);
       }
     }
     s.apply(changes);
     ASSERT_EQ(s.active(), active_by_definition(s)) << "block " << block;
     ASSERT_EQ(s.swarms(), swarms_by_definition(s)) << "block " << block;
+    std::size_t by_state[4] = {0, 0, 0, 0};
+    s.for_each([&](const ServiceNode& sn) { ++by_state[static_cast<std::size_t>(sn.state)]; });
+    for (NodeState st : {NodeState::kAwaiting, NodeState::kActive, NodeState::kDecommissioned,
+                         NodeState::kDeregistered})
+      ASSERT_EQ(s.count_in(st), by_state[static_cast<std::size_t>(st)])
+          << "block " << block << " " << node_state_name(st);
   }
   std::vector<ServiceNode> records;
   s.for_each([&](const ServiceNode& sn) { records.push_back(sn); });
