@@ -209,7 +209,7 @@ class BlockStore {
   bool sync_ = true;
   std::filesystem::path path_;
   std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // indexed by the CF enum in store.cpp
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // indexed by the Cf enum in chain/store_internal.h
   Hash chain_id_;
   std::atomic<uint64_t> tip_{0};
   std::mutex write_mu_;
