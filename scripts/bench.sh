@@ -14,6 +14,10 @@
 #        scripts/bench.sh rpc [--seconds S --rounds R]
 #   `rpc` loads a real swarmchaind --dev with wrk (get_swarm) and a minimal Beast server,
 #   alternately, and prints the throughput ratio (issue 11; goal >= 0.8). About 40 s.
+#        scripts/bench.sh explorer [--nodes N --runs R]
+#   `explorer` starts swarmchaind on a genesis of N (10,000) service nodes and times the
+#   explorer's pages in headless Chromium, as ratios to the explorer's bootstrap (issue 13).
+#   About 1 minute.
 # Environment:
 #   BUILD_DIR         build directory (default build), as for scripts/build.sh
 #   BENCH_MIN_TIME    --benchmark_min_time in seconds per repetition (default 0.5; a plain
@@ -55,6 +59,17 @@ if [[ "${1:-}" == rpc ]]; then
     cmake --build "$BUILD_DIR" -j"$(nproc)" --target swarmchaind rpc_http_bench >/dev/null
   fi
   exec "$BUILD_DIR"/bin/rpc_http_bench "$@"
+fi
+
+if [[ "${1:-}" == explorer ]]; then
+  shift
+  if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    echo "== building swarmchaind and browser_explorer_scale_bench"
+    cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} -DSWARMCHAIN_WERROR=ON \
+      >/dev/null
+    cmake --build "$BUILD_DIR" -j"$(nproc)" --target swarmchaind browser_explorer_scale_bench >/dev/null
+  fi
+  SWARMCHAIN_BIN_DIR=${SWARMCHAIN_BIN_DIR:-$BUILD_DIR/bin} exec "$BUILD_DIR"/bin/browser_explorer_scale_bench "$@"
 fi
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then

@@ -106,7 +106,10 @@ int run_bench(int nodes, int runs) {
     return 1;
   }
   auto info = rpc::RpcClient(url).call("get_service_node_page", json{{"limit", 1}});
-  std::cout << "node: " << (info ? (*info)["total"].dump() : "?") << " service nodes in its registry\n";
+  auto swarms = rpc::RpcClient(url).call("get_swarms");
+  std::cout << "node: " << (info ? (*info)["total"].dump() : "?") << " service nodes in its registry, "
+            << (swarms && swarms->contains("swarms") ? std::to_string((*swarms)["swarms"].size()) : "?")
+            << " swarms\n";
 
   // The node's side of the node list, for reference: one page against the whole list.
   std::vector<double> page_ms, all_ms;
