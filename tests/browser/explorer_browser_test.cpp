@@ -370,6 +370,23 @@ TEST_F(ExplorerTest, SwarmRingHasOneMarkPerSwarm) {
 
 // ---- bad input ------------------------------------------------------------------------------
 
+TEST_F(ExplorerTest, ThePageCannotReachTheAdminMethods) {
+  // What the page's own origin gets when it asks for an admin method: the refusal, and the node
+  // goes on (the explorer never holds the cookie; the browser has no credentials to send).
+  ASSERT_NO_FATAL_FAILURE(open("#/", "overview"));
+  // As text: a result object with an "error" member would read as WebDriver's own error shape.
+  const json reply = json::parse(wd().execute_async(R"JS(
+    const done = arguments[arguments.length - 1];
+    fetch('/json_rpc', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                        body: JSON.stringify({jsonrpc: '2.0', id: 1, method: 'stop'})})
+      .then((r) => r.text()).then(done, (e) => done(JSON.stringify({fetch_error: String(e)})));
+  )JS").get<std::string>());
+  ASSERT_TRUE(reply.contains("error")) << reply.dump();
+  EXPECT_EQ(reply["error"]["code"], -32001) << reply.dump();
+  const uint64_t h = rpc_height();
+  EXPECT_TRUE(wait_until([&] { return rpc_height() > h; }, 10s)) << "the node stopped";
+}
+
 TEST_F(ExplorerTest, ABlockHeightThatIsNotANumberShowsAnError) {
   ASSERT_NO_FATAL_FAILURE(open("#/block/abc", "block"));
   expect_error_and_no_script("#/block/abc");
