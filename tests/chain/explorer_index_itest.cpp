@@ -16,6 +16,7 @@ namespace swarmchain {
 namespace {
 
 using test::make_transfer;
+using test::RawStore;
 using test::read_ok;
 using test::TempDir;
 using test::test_genesis;
@@ -249,21 +250,9 @@ TEST_F(ExplorerIndexTest, AnUptimeProofRecommissionsAndTheEventSaysWhy) {
 
 // Drops the local index column families, as a schema-5 store written before them has none.
 void drop_local_indexes(const std::filesystem::path& dir) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.string(), descs, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "block_stats" || names[i] == "sn_events") {
-      ASSERT_TRUE(db->DropColumnFamily(handles[i]).ok());
-    }
-  }
-  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  ASSERT_TRUE(db->Close().ok());
+  RawStore raw(dir);
+  raw.drop("block_stats");
+  raw.drop("sn_events");
 }
 
 std::size_t count_local_indexes(const std::filesystem::path& dir) {

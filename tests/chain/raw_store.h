@@ -42,6 +42,11 @@ class RawStore {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close().PermitUncheckedError();
   }
+  // Drops a column family, as a store written before it existed has none.
+  void drop(const std::string& cf) {
+    rocksdb::Status s = db_->DropColumnFamily(handle(cf));
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
   void put(const std::string& cf, const std::string& key, const std::string& value) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
