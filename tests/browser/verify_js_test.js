@@ -720,13 +720,15 @@
       const w = frame.contentWindow;
       if (how === 'insecure') Object.defineProperty(w, 'isSecureContext', { value: false, configurable: true });
       else Object.defineProperty(w, 'crypto', { value: {}, configurable: true });
-      await new Promise((resolve, reject) => {
-        const s = w.document.createElement('script');
-        s.src = '../../explorer/web/verify.js';
-        s.onload = resolve;
-        s.onerror = () => reject(new Error('cannot load verify.js in a frame'));
-        w.document.head.appendChild(s);
-      });
+      for (const file of ['blake2b.js', 'verify.js']) {  // verify.js needs blake2b.js first
+        await new Promise((resolve, reject) => {
+          const s = w.document.createElement('script');
+          s.src = '../../explorer/web/' + file;
+          s.onload = resolve;
+          s.onerror = () => reject(new Error('cannot load ' + file + ' in a frame'));
+          w.document.head.appendChild(s);
+        });
+      }
       const r = await w.SwarmProofCheck.verify(args);
       eq(r.step, 'unsupported', 'verify without a secure context (' + how + ')');
       check(r.ok === false && /signature checks need https or localhost/.test(r.message), 'unsupported message names https or localhost: ' + r.message);
