@@ -127,7 +127,8 @@ TEST(NetTest, KillNineUnderLoadThenRestartIsConsistent) {
   const bool more = wait_until([&] { return sent >= at_kill + 5; }, 60s);  // load goes on
   stop = true;
   load.join();
-  ASSERT_TRUE(loaded && more) << "transfers sent: " << sent << "\n" << net.log(0);
+  ASSERT_TRUE(loaded && more) << "transfers sent: " << sent << "\n--- node 0:\n" << net.log(0)
+                              << "\n--- node 2:\n" << net.log(2) << "\n--- node 3:\n" << net.log(3);
   net.start(1);
   const uint64_t target = net.height(0) + 2;
   ASSERT_TRUE(net.wait_height(1, target, 60s)) << net.log(1);
