@@ -44,7 +44,7 @@ WebDirServer::~WebDirServer() {
 }
 
 void WebDirServer::start() {
-  auto serve = [this](const std::filesystem::path& file, httplib::Response& res) {
+  auto serve = [](const std::filesystem::path& file, httplib::Response& res) {
     if (!std::filesystem::is_regular_file(file)) {
       res.status = 404;
       res.set_content("not found", "text/plain; charset=utf-8");

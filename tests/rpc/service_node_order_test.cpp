@@ -124,9 +124,11 @@ TEST_F(ServiceNodeOrder, AnOrderIsSortedOnceAndKept) {
 }
 
 TEST_F(ServiceNodeOrder, StateFilterKeepsOnlyThatStateAndAllKeepsEvery) {
-  for (auto [filter, state] : {std::pair{NodeStateFilter::kActive, NodeState::kActive},
-                               std::pair{NodeStateFilter::kDecommissioned, NodeState::kDecommissioned},
-                               std::pair{NodeStateFilter::kAwaiting, NodeState::kAwaiting}}) {
+  for (auto [filter, wanted] : {std::pair{NodeStateFilter::kActive, NodeState::kActive},
+                                std::pair{NodeStateFilter::kDecommissioned, NodeState::kDecommissioned},
+                                std::pair{NodeStateFilter::kAwaiting, NodeState::kAwaiting}}) {
+    // A copy: clang 14 cannot capture a structured binding in a lambda (C++20 allows it).
+    const NodeState state = wanted;
     NodeFilter f;
     f.state = filter;
     const auto page = sorted.page(NodeSort::kPubkey, false, f, 0, kNodes);
